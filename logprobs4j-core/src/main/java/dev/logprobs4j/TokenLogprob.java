@@ -1,0 +1,101 @@
+package dev.logprobs4j;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One generated token with its log probability and most likely alternatives: an immutable value,
+ * field for field OpenAI's {@code logprobs.content[i]} ({@code token}, {@code bytes},
+ * {@code logprob}, {@code top_logprobs}).
+ *
+ * <p>{@code logprob} is the natural log of the token's probability. For the local engine it is the
+ * log-softmax of the raw logits, before temperature and truncation (as OpenAI and vLLM report it).
+ * OpenAI writes {@value #VERY_UNLIKELY} for values too small to report; that marker is kept as data
+ * ({@link #isVeryUnlikely()}) and left out of averages by the helpers in {@link Logprobs}.
+ *
+ * @param token       the token's text (see {@link TopLogprob#token()} for undecodable bytes)
+ * @param bytes       the token's raw bytes, or {@code null} when the provider sent none
+ * @param logprob     natural-log probability of the chosen token
+ * @param topLogprobs the most likely tokens at this position, most likely first (empty when not requested)
+ */
+public record TokenLogprob(String token, byte[] bytes, double logprob, List<TopLogprob> topLogprobs) {
+
+    /** OpenAI's marker for a probability too small to report. */
+    public static final double VERY_UNLIKELY = -9999.0;
+
+    public TokenLogprob {
+        Objects.requireNonNull(token, "token must not be null");
+        bytes = bytes == null ? null : bytes.clone();
+        if (Double.isNaN(logprob) || logprob > 1e-6) {
+            throw new IllegalArgumentException("logprob must be <= 0 and not NaN, was " + logprob + " for token '" + token + "'");
+        }
+        topLogprobs = topLogprobs == null ? List.of() : List.copyOf(topLogprobs);
+    }
+
+    /** A token without alternatives. */
+    public TokenLogprob(String token, byte[] bytes, double logprob) {
+        this(token, bytes, logprob, List.of());
+    }
+
+    /** A copy of the raw bytes, or {@code null} when the provider sent none. */
+    @Override
+    public byte[] bytes() {
+        return bytes == null ? null : bytes.clone();
+    }
+
+    /** The probability, {@code exp(logprob)}; 0 for the {@link #VERY_UNLIKELY} marker. */
+    public double probability() {
+        return isVeryUnlikely() ? 0.0 : Math.exp(logprob);
+    }
+
+    /** Whether {@code logprob} is OpenAI's {@value #VERY_UNLIKELY} marker rather than a measured value. */
+    public boolean isVeryUnlikely() {
+        return logprob <= VERY_UNLIKELY;
+    }
+
+    /**
+     * An estimate of the entropy (nats) of the distribution at this position from the top
+     * alternatives: {@code -Σ p log p} over them, plus the leftover mass {@code r = 1 - Σ p} counted
+     * as one more outcome ({@code -r log r}). It is a lower bound of the true entropy (the leftover
+     * mass is really spread over many tokens), exact when the alternatives cover the whole
+     * distribution. {@code NaN} when there are no alternatives.
+     */
+    public double entropyEstimate() {
+        if (topLogprobs.isEmpty()) {
+            return Double.NaN;
+        }
+        double entropy = 0;
+        double mass = 0;
+        for (TopLogprob alt : topLogprobs) {
+            if (alt.isVeryUnlikely()) {
+                continue;
+            }
+            double p = Math.exp(alt.logprob());
+            mass += p;
+            entropy -= p * alt.logprob();
+        }
+        double rest = 1.0 - mass;
+        if (rest > 1e-12) {
+            entropy -= rest * Math.log(rest);
+        }
+        return entropy;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TokenLogprob t && token.equals(t.token) && Arrays.equals(bytes, t.bytes)
+                && Double.compare(logprob, t.logprob) == 0 && topLogprobs.equals(t.topLogprobs);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(token, Arrays.hashCode(bytes), logprob, topLogprobs);
+    }
+
+    @Override
+    public String toString() {
+        return "TokenLogprob[token=" + token + ", bytes=" + Arrays.toString(bytes) + ", logprob=" + logprob
+                + ", topLogprobs=" + topLogprobs + "]";
+    }
+}
