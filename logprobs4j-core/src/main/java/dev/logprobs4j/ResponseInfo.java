@@ -2,7 +2,6 @@ package dev.logprobs4j;
 
 import dev.logprobs4j.internal.MergeDicts;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * What a provider says about a response besides its choices: immutable.
@@ -35,10 +34,14 @@ public record ResponseInfo(String id, String model, String systemFingerprint, Us
             return later;
         }
         return new ResponseInfo(
-                Objects.requireNonNullElse(id, later.id),
-                Objects.requireNonNullElse(model, later.model),
-                Objects.requireNonNullElse(systemFingerprint, later.systemFingerprint),
+                firstNonNull(id, later.id),
+                firstNonNull(model, later.model),
+                firstNonNull(systemFingerprint, later.systemFingerprint),
                 usage == null ? later.usage : usage.plus(later.usage),
                 extra.isEmpty() ? later.extra : later.extra.isEmpty() ? extra : MergeDicts.merge(extra, later.extra));
+    }
+
+    private static String firstNonNull(String a, String b) {
+        return a != null ? a : b;
     }
 }
