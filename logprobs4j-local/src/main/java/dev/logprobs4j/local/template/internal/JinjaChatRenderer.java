@@ -71,6 +71,11 @@ public final class JinjaChatRenderer {
     if (eosToken != null) {
       bindings.put("eos_token", eosToken);
     }
+    // In Jinja2 these globals are variables, so templates test them ("{% if strftime_now is
+    // defined %}" in Llama 3.2); Jinjava keeps functions apart from variables, so bind
+    // placeholders under the same names. Calls still resolve to the registered functions.
+    bindings.put("strftime_now", "<built-in function strftime_now>");
+    bindings.put("raise_exception", "<built-in function raise_exception>");
     // A fresh interpreter per call: Jinjava contexts record resolved expressions in their parents,
     // so sharing one across threads would race; newInterpreter() copies the global registrations.
     JinjavaInterpreter interpreter = JINJAVA.newInterpreter();

@@ -12,6 +12,8 @@ package dev.logprobs4j.local.template.internal;
  *       bounds become {@code none}), which {@link PythonMethodResolver} evaluates with Python's
  *       rules. A method call binds exactly as tightly as a subscript, so the rewrite keeps
  *       precedence.</li>
+ *   <li>Keyword arguments: Jinjava parses {@code f(name=a - 1)} as {@code (name=a) - 1}; values
+ *       of keyword arguments are parenthesised, {@code f(name=(a - 1))}.</li>
  * </ul>
  *
  * Text outside {@code {{ }}} and {@code {% %}}, comments, string literals and {@code raw} blocks
@@ -39,7 +41,8 @@ public final class TemplateSource {
         String close = s.charAt(i + 1) == '{' ? "}}" : "%}";
         int end = findClose(s, i + 2, close);
         String inner = s.substring(i + 2, end);
-        out.append(s, i, i + 2).append(rewriteSlices(inner));
+        // Macro signatures are declarations, not calls: leave their defaults alone.
+        out.append(s, i, i + 2).append(isMacro(inner) ? inner : rewrite(inner));
         i = end;
         if (close.equals("%}") && isTag(inner, "raw")) {
           int endRaw = findEndRaw(s, i);
@@ -51,6 +54,14 @@ public final class TemplateSource {
       }
     }
     return out.toString();
+  }
+
+  private static boolean isMacro(String inner) {
+    String t = inner.strip();
+    if (t.startsWith("-") || t.startsWith("+")) {
+      t = t.substring(1).strip();
+    }
+    return t.startsWith("macro ") || t.startsWith("call ") || t.startsWith("call(");
   }
 
   private static boolean isTag(String inner, String name) {
@@ -109,8 +120,11 @@ public final class TemplateSource {
     return s.length();
   }
 
-  /** {@code expr} with every slice subscript turned into a {@code lp4jSlice} call. */
-  static String rewriteSlices(String expr) {
+  /**
+   * {@code expr} with every slice subscript turned into a {@code lp4jSlice} call and every
+   * keyword argument's value parenthesised.
+   */
+  static String rewrite(String expr) {
     StringBuilder out = new StringBuilder(expr.length());
     int i = 0;
     while (i < expr.length()) {
@@ -119,23 +133,36 @@ public final class TemplateSource {
         int end = skipString(expr, i);
         out.append(expr, i, end);
         i = end;
+      } else if (c == '(') {
+        int close = matching(expr, i, ')');
+        if (close < 0) {
+          out.append(expr.substring(i));
+          return out.toString();
+        }
+        java.util.List<String> args = splitTopLevel(expr.substring(i + 1, close), ',');
+        out.append('(');
+        for (int p = 0; p < args.size(); p++) {
+          out.append(p == 0 ? "" : ",").append(rewriteArgument(args.get(p)));
+        }
+        out.append(')');
+        i = close + 1;
       } else if (c == '[') {
-        int close = matching(expr, i);
+        int close = matching(expr, i, ']');
         if (close < 0) {
           out.append(expr.substring(i));
           return out.toString();
         }
         String body = expr.substring(i + 1, close);
-        java.util.List<String> parts = splitTopLevelColons(body);
+        java.util.List<String> parts = splitTopLevel(body, ':');
         if (parts.size() == 2 || parts.size() == 3) {
           out.append('.').append(PythonMethodResolver.SLICE_METHOD).append('(');
           for (int p = 0; p < 3; p++) {
             String part = p < parts.size() ? parts.get(p).strip() : "";
-            out.append(p == 0 ? "" : ", ").append(part.isEmpty() ? "none" : rewriteSlices(part));
+            out.append(p == 0 ? "" : ", ").append(part.isEmpty() ? "none" : rewrite(part));
           }
           out.append(')');
         } else {
-          out.append('[').append(rewriteSlices(body)).append(']');
+          out.append('[').append(rewrite(body)).append(']');
         }
         i = close + 1;
       } else {
@@ -146,8 +173,24 @@ public final class TemplateSource {
     return out.toString();
   }
 
-  /** Index of the bracket closing the one at {@code open}, or -1. */
-  private static int matching(String expr, int open) {
+  private static final java.util.regex.Pattern KEYWORD_ARGUMENT =
+      java.util.regex.Pattern.compile("(\\s*[A-Za-z_][A-Za-z0-9_]*\\s*=)(?!=)(.*)", java.util.regex.Pattern.DOTALL);
+
+  /**
+   * One call argument; for {@code name=value} the value is parenthesised, since Jinjava binds
+   * {@code name=} tighter than operators: {@code namespace(i=messages|length - 1)} would
+   * otherwise subtract 1 from the named parameter (Qwen 3's template does exactly this).
+   */
+  private static String rewriteArgument(String argument) {
+    java.util.regex.Matcher m = KEYWORD_ARGUMENT.matcher(argument);
+    if (m.matches() && !m.group(2).isBlank()) {
+      return m.group(1) + "(" + rewrite(m.group(2)) + ")";
+    }
+    return rewrite(argument);
+  }
+
+  /** Index of the {@code closing} bracket matching the one at {@code open}, or -1. */
+  private static int matching(String expr, int open, char closing) {
     int depth = 0;
     int i = open;
     while (i < expr.length()) {
@@ -161,7 +204,7 @@ public final class TemplateSource {
       } else if (c == ']' || c == ')' || c == '}') {
         depth--;
         if (depth == 0) {
-          return c == ']' ? i : -1;
+          return c == closing ? i : -1;
         }
       }
       i++;
@@ -169,7 +212,7 @@ public final class TemplateSource {
     return -1;
   }
 
-  private static java.util.List<String> splitTopLevelColons(String body) {
+  private static java.util.List<String> splitTopLevel(String body, char separator) {
     java.util.List<String> parts = new java.util.ArrayList<>();
     int depth = 0;
     int start = 0;
@@ -184,7 +227,7 @@ public final class TemplateSource {
         depth++;
       } else if (c == ']' || c == ')' || c == '}') {
         depth--;
-      } else if (c == ':' && depth == 0) {
+      } else if (c == separator && depth == 0) {
         parts.add(body.substring(start, i));
         start = i + 1;
       }
