@@ -48,12 +48,7 @@ public final class JinjaChatRenderer {
     this.bosToken = bosToken;
     this.eosToken = eosToken;
     JinjavaInterpreter interpreter = newInterpreter(Map.of());
-    JinjavaInterpreter.pushCurrent(interpreter);
-    try {
-      this.root = interpreter.parse(TemplateSource.bridge(source));
-    } finally {
-      JinjavaInterpreter.popCurrent();
-    }
+    this.root = interpreter.parse(TemplateSource.bridge(source));
     failOnFatalErrors(interpreter.getErrorsCopy(), "parse");
   }
 

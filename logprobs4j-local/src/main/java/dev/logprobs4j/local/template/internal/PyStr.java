@@ -67,7 +67,7 @@ public final class PyStr {
           return parts;
         }
         if (maxsplit >= 0 && parts.size() == maxsplit) {
-          parts.add(rstrip(s.substring(i), null));
+          parts.add(s.substring(i)); // Python keeps the remainder's trailing whitespace
           return parts;
         }
         int j = i;
@@ -108,7 +108,7 @@ public final class PyStr {
           break;
         }
         if (reversed.size() == maxsplit) {
-          reversed.add(lstrip(s.substring(0, j), null));
+          reversed.add(s.substring(0, j)); // Python keeps the remainder's leading whitespace
           break;
         }
         int i = j;
