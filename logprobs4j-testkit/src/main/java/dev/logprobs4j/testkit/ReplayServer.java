@@ -38,6 +38,9 @@ import java.util.concurrent.Executors;
  */
 public final class ReplayServer implements AutoCloseable {
 
+    /** How long the server waits after the last bytes of a cut reply before dropping the connection. */
+    static final long CUT_PAUSE_MILLIS = 150;
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final Map<String, Deque<Reply>> routes = new ConcurrentHashMap<>();
@@ -167,6 +170,13 @@ public final class ReplayServer implements AutoCloseable {
             out.flush();
         }
         if (reply.cutAfter() >= 0) {
+            // The JDK client drops data it has buffered but not yet handed out when the connection
+            // fails; a pause lets it hand out what was sent, so tests of partial results are stable.
+            try {
+                Thread.sleep(CUT_PAUSE_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             // Throwing makes the JDK server drop the connection without ending the body (no final
             // chunk, or fewer bytes than Content-Length): what a client sees when a server dies.
             throw new IOException("replay server cut the connection after " + end + " bytes, as scripted");
