@@ -96,6 +96,22 @@ public final class GeminiChatModel extends AbstractChatModel {
         return config.capabilities;
     }
 
+    /** The base URL requests go to. */
+    public String baseUrl() {
+        return config.baseUrl;
+    }
+
+    @Override
+    public GeminiChatModel bind(ChatOptions options) {
+        return (GeminiChatModel) super.bind(options);
+    }
+
+    @Override
+    public String toString() {
+        return "GeminiChatModel[model=" + config.model + ", baseUrl=" + config.baseUrl + ", auth=" + (config.project != null ? "vertex " + config.project + "/" + config.location : config.apiKey == null ? "none" : "(set)")
+                + ", boundOptions=" + boundOptions() + "]";
+    }
+
     @Override
     protected ChatModel withBoundOptions(ChatOptions options) {
         return new GeminiChatModel(config, options, transport);
@@ -256,6 +272,9 @@ public final class GeminiChatModel extends AbstractChatModel {
 
         /** Retries after connection refused, 429 and 5xx, honouring {@code Retry-After}. Default: 2. */
         public Builder maxRetries(int maxRetries) {
+            if (maxRetries < 0) {
+                throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
+            }
             this.maxRetries = maxRetries;
             return this;
         }

@@ -102,6 +102,22 @@ public final class OllamaChatModel extends AbstractChatModel {
         return config.capabilities;
     }
 
+    /** The base URL requests go to. */
+    public String baseUrl() {
+        return config.baseUrl;
+    }
+
+    @Override
+    public OllamaChatModel bind(ChatOptions options) {
+        return (OllamaChatModel) super.bind(options);
+    }
+
+    @Override
+    public String toString() {
+        return "OllamaChatModel[model=" + config.model + ", baseUrl=" + config.baseUrl + ", auth=" + config.apiKey == null ? "none" : "(set)"
+                + ", boundOptions=" + boundOptions() + "]";
+    }
+
     @Override
     protected ChatModel withBoundOptions(ChatOptions options) {
         return new OllamaChatModel(config, options, transport);
@@ -223,6 +239,9 @@ public final class OllamaChatModel extends AbstractChatModel {
 
         /** Retries after connection refused, 429 and 5xx. Default: 2. */
         public Builder maxRetries(int maxRetries) {
+            if (maxRetries < 0) {
+                throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
+            }
             this.maxRetries = maxRetries;
             return this;
         }

@@ -14,10 +14,12 @@ import java.time.Duration;
 import java.util.function.BiFunction;
 
 /**
- * Sends requests with retries: connection refused, {@code 429} and {@code 5xx} (but not {@code 501})
- * are retried up to {@code maxRetries} times, waiting {@code Retry-After} seconds when the server
- * gives them (at most 60) and {@code 0.5 s × 2^attempt} (at most 8 s) otherwise. Other statuses go
- * to the error mapper with the body as text. Immutable and thread-safe.
+ * Sends requests with retries, with the same policy as the OpenAI module (OpenAI's SDKs): connection
+ * refused, {@code 408}, {@code 409}, {@code 429} and {@code 5xx} are retried up to
+ * {@code maxRetries} times, waiting what {@code retry-after-ms} or {@code Retry-After} (seconds or an
+ * HTTP date) ask when that is within [0, 60] s, else {@code 0.5 s × 2^attempt} (at most 8 s) less up
+ * to 25 % jitter. Other statuses go to the error mapper with the body as text. Immutable and
+ * thread-safe.
  */
 public final class HttpTransport {
 
@@ -66,7 +68,8 @@ public final class HttpTransport {
             }
             String body = readError(response);
             if (retryable(status) && attempt < maxRetries) {
-                sleep(response.headers().firstValue("retry-after").map(HttpTransport::retryAfter).orElse(backoff(attempt)));
+                Duration asked = retryAfter(response.headers());
+                sleep(asked != null ? asked : backoff(attempt));
                 continue;
             }
             throw errors.apply(status, body);
@@ -74,21 +77,41 @@ public final class HttpTransport {
     }
 
     private static boolean retryable(int status) {
-        return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
+        return status == 408 || status == 409 || status == 429 || status >= 500;
     }
 
     private static Duration backoff(int attempt) {
-        return Duration.ofMillis(Math.min(8000, 500L << Math.min(attempt, 4)));
+        long millis = Math.min(8000, 500L << Math.min(attempt, 4));
+        double jitter = 1 - 0.25 * java.util.concurrent.ThreadLocalRandom.current().nextDouble();
+        return Duration.ofMillis((long) (millis * jitter));
     }
 
-    /** {@code Retry-After} in seconds (dates are not used by these providers); capped at a minute. */
-    static Duration retryAfter(String value) {
-        try {
-            long seconds = Long.parseLong(value.trim());
-            return Duration.ofSeconds(Math.max(0, Math.min(60, seconds)));
-        } catch (NumberFormatException e) {
-            return Duration.ofSeconds(1);
+    /** The wait the server asked for ({@code retry-after-ms}, then {@code Retry-After}), or null when none within [0, 60] s. */
+    static Duration retryAfter(java.net.http.HttpHeaders headers) {
+        double seconds = -1;
+        java.util.Optional<String> ms = headers.firstValue("retry-after-ms");
+        if (ms.isPresent()) {
+            try {
+                seconds = Double.parseDouble(ms.get().trim()) / 1000.0;
+            } catch (NumberFormatException e) {
+                seconds = -1;
+            }
         }
+        java.util.Optional<String> after = headers.firstValue("retry-after");
+        if (seconds < 0 && after.isPresent()) {
+            String value = after.get().trim();
+            try {
+                seconds = Double.parseDouble(value);
+            } catch (NumberFormatException e) {
+                try {
+                    java.time.ZonedDateTime when = java.time.ZonedDateTime.parse(value, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
+                    seconds = Duration.between(java.time.Instant.now(), when.toInstant()).toMillis() / 1000.0;
+                } catch (java.time.format.DateTimeParseException notADate) {
+                    seconds = -1;
+                }
+            }
+        }
+        return seconds >= 0 && seconds <= 60 ? Duration.ofMillis((long) (seconds * 1000)) : null;
     }
 
     private static void sleep(Duration d) {
