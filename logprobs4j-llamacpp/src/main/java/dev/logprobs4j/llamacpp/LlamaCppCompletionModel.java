@@ -61,7 +61,7 @@ import java.util.stream.Collectors;
 public final class LlamaCppCompletionModel extends AbstractChatModel {
 
     /** n_probs has no limit in llama.cpp; this is the most {@link ChatOptions} lets anyone ask for. */
-    private static final Capabilities CAPABILITIES = new Capabilities(true, ChatOptions.MAX_TOP_LOGPROBS, true, false);
+    public static final Capabilities CAPABILITIES = new Capabilities(true, ChatOptions.MAX_TOP_LOGPROBS, true, false);
 
     private final Builder config;
     private final LlamaCppClient client;
@@ -90,10 +90,10 @@ public final class LlamaCppCompletionModel extends AbstractChatModel {
         return config.modelName;
     }
 
-    /** Logprobs with up to 20 alternatives, streamed too; no prompt logprobs. */
+    /** {@link #CAPABILITIES} (logprobs with up to 20 alternatives, streamed too; no prompt logprobs) unless the builder said otherwise. */
     @Override
     public Capabilities capabilities() {
-        return CAPABILITIES;
+        return config.capabilities;
     }
 
     @Override
@@ -130,6 +130,7 @@ public final class LlamaCppCompletionModel extends AbstractChatModel {
         private Function<List<Message>, String> renderer = LlamaCppCompletionModel::plainPrompt;
         private boolean postSamplingProbs;
         private ChatOptions options = ChatOptions.NONE;
+        private Capabilities capabilities = CAPABILITIES;
         private final Map<String, String> headers = new LinkedHashMap<>();
 
         private Builder() {
@@ -145,6 +146,7 @@ public final class LlamaCppCompletionModel extends AbstractChatModel {
             b.renderer = renderer;
             b.postSamplingProbs = postSamplingProbs;
             b.options = options;
+            b.capabilities = capabilities;
             b.headers.putAll(headers);
             return b;
         }
@@ -201,6 +203,16 @@ public final class LlamaCppCompletionModel extends AbstractChatModel {
         /** Ask for probabilities after the sampler chain ({@code post_sampling_probs}). Default: false (raw softmax). */
         public Builder postSamplingProbs(boolean postSamplingProbs) {
             this.postSamplingProbs = postSamplingProbs;
+            return this;
+        }
+
+        /**
+         * What the server can return, when it is less than llama.cpp's (a proxy that strips
+         * {@code completion_probabilities}, say); calls asking for more fail before any request.
+         * Default: {@link LlamaCppCompletionModel#CAPABILITIES}.
+         */
+        public Builder capabilities(Capabilities capabilities) {
+            this.capabilities = Objects.requireNonNull(capabilities, "capabilities");
             return this;
         }
 

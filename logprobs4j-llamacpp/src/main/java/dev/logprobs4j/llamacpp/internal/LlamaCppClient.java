@@ -46,7 +46,10 @@ public final class LlamaCppClient {
         this.postSamplingProbs = postSamplingProbs;
     }
 
-    /** llama.cpp's error body {@code {"error": {"code", "message", "type"}}} as a {@link ProviderException}. */
+    /**
+     * llama.cpp's error body {@code {"error": {"code", "message", "type"}}} (or, in a stream's
+     * {@code error:} line, the inner object alone) as a {@link ProviderException}.
+     */
     public static ProviderException error(int status, String body) {
         String type = null;
         String code = null;
@@ -69,6 +72,12 @@ public final class LlamaCppClient {
                         }
                     } else if (field.equals("error") && t == JsonToken.VALUE_STRING) {
                         message = p.getText();
+                    } else if (t.isScalarValue() && field.equals("message")) {
+                        message = p.getText(); // an error: line of a stream holds the error object itself
+                    } else if (t.isScalarValue() && field.equals("type")) {
+                        type = p.getText();
+                    } else if (t.isScalarValue() && field.equals("code")) {
+                        code = p.getText();
                     } else {
                         p.skipChildren();
                     }
