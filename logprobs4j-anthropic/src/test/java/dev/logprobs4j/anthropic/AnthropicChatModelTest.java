@@ -182,8 +182,14 @@ class AnthropicChatModelTest {
         server.route("POST", "/v1/messages",
                 Reply.streamed("text/event-stream", fixture("message-stream.sse")).cutAfterLines(12));
 
+        // The JDK client may report the cut before handing over the last bytes it received, so what
+        // arrived is "Hello" or less; it must never be more, nor a different exception.
         assertThatThrownBy(() -> model().stream("Hello").aggregate())
-                .isInstanceOfSatisfying(IncompleteStreamException.class, e -> assertThat(e.partial().content()).isEqualTo("Hello"));
+                .isInstanceOfSatisfying(IncompleteStreamException.class, e -> {
+                    assertThat(e.partial().content()).isIn("", "Hello");
+                    assertThat(e.partial().finishReason()).isNull();
+                    assertThat(e.partial().usage()).isNull();
+                });
     }
 
     @Test

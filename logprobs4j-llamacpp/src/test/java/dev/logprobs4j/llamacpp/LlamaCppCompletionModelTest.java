@@ -245,8 +245,12 @@ class LlamaCppCompletionModelTest {
 
         assertThatThrownBy(() -> plain(logprobs(2)).stream("how are you today").aggregate())
                 .isInstanceOfSatisfying(IncompleteStreamException.class, e -> {
-                    assertThat(e.partial().content()).isEqualTo("I'm");
-                    assertThat(e.partial().logprobs().size()).isEqualTo(2);
+                    // the JDK client may report the cut before handing over the last bytes it
+                    // received: "I'm" or less arrived, never more, and text and logprobs agree
+                    assertThat(e.partial().content()).isIn("", "I", "I'm");
+                    assertThat(String.join("", e.partial().logprobs().content().stream().map(TokenLogprob::token).toList()))
+                            .isEqualTo(e.partial().content());
+                    assertThat(e.partial().finishReason()).isNull();
                 });
     }
 

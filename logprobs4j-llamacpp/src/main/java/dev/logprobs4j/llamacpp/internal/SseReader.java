@@ -9,7 +9,7 @@ import java.util.Arrays;
 
 /**
  * Reads Server-Sent Events from a byte stream: {@code event:}, {@code data:} and {@code error:}
- * fields (llama.cpp sends stream errors as {@code error:} lines), dispatched at a blank line.
+ * fields (llama.cpp sends stream errors as {@code error:} lines; other servers never do), dispatched at a blank line.
  * Lines are matched as bytes; only field values are decoded. Not thread-safe.
  */
 public final class SseReader implements AutoCloseable {
