@@ -1,6 +1,7 @@
 package dev.logprobs4j.engine.tensor;
 
 import dev.logprobs4j.gguf.GgmlType;
+import dev.logprobs4j.gguf.GgufTensorInfo;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
@@ -8,6 +9,42 @@ import java.util.Objects;
 public final class WeightMatrices {
 
     private WeightMatrices() {}
+
+    /**
+     * A matrix view of a GGUF tensor. GGUF shapes list the contiguous dimension first, so shape
+     * {@code [cols, rows]} is a {@code rows x cols} matrix; a 1-D tensor is one row, and
+     * dimensions beyond the second are folded into the rows.
+     *
+     * @param data either exactly the tensor's bytes (as {@code GgufFile.data(info)} returns) or the
+     *     file's whole data section, which {@code info.offset()} is relative to
+     * @throws IllegalArgumentException naming the tensor if its type has no kernel, its shape does
+     *     not fit {@code int} rows and columns, or {@code data} cannot hold it
+     */
+    public static WeightMatrix of(GgufTensorInfo info, MemorySegment data) {
+        Objects.requireNonNull(info, "info");
+        Objects.requireNonNull(data, "data");
+        long cols = info.dim(0);
+        long rows = 1;
+        for (int i = 1; i < info.rank(); i++) {
+            rows = Math.multiplyExact(rows, info.dim(i));
+        }
+        if (cols > Integer.MAX_VALUE || rows > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("tensor '" + info.name() + "' with shape "
+                    + java.util.Arrays.toString(info.shape()) + " has more than " + Integer.MAX_VALUE
+                    + " rows or columns");
+        }
+        MemorySegment bytes;
+        if (data.byteSize() == info.byteSize()) {
+            bytes = data;
+        } else if (info.offset() <= data.byteSize() - info.byteSize()) {
+            bytes = data.asSlice(info.offset(), info.byteSize());
+        } else {
+            throw new IllegalArgumentException("tensor '" + info.name() + "' needs bytes [" + info.offset() + ", "
+                    + (info.offset() + info.byteSize()) + ") of the data section, but the given segment holds "
+                    + data.byteSize() + " bytes; pass the tensor's own bytes or the whole data section");
+        }
+        return of(info.name(), info.type(), (int) rows, (int) cols, bytes);
+    }
 
     /**
      * A matrix view of {@code rows * cols} weights of type {@code type} stored row-major in
