@@ -40,7 +40,7 @@ final class BF16Matrix extends SegmentMatrix {
                     .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
             acc = w.fma(FloatVector.fromArray(F, x, xOffset + j), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = Kernels.sumLanes(acc);
         for (; j < cols; j++) {
             sum += Kernels.bf16(data, rowOffset + 2L * j) * x[xOffset + j];
         }

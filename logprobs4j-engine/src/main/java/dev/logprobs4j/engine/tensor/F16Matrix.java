@@ -38,7 +38,7 @@ final class F16Matrix extends SegmentMatrix {
             FloatVector w = Kernels.halfToFloat(Kernels.shortsToInts(data, rowOffset + 2L * j));
             acc = w.fma(FloatVector.fromArray(F, x, xOffset + j), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = Kernels.sumLanes(acc);
         for (; j < cols; j++) {
             sum += Kernels.f16(data, rowOffset + 2L * j) * x[xOffset + j];
         }

@@ -47,7 +47,7 @@ final class F32Matrix extends SegmentMatrix {
             FloatVector w = FloatVector.fromMemorySegment(F, data, rowOffset + 4L * j, LE);
             acc0 = w.fma(FloatVector.fromArray(F, x, xOffset + j), acc0);
         }
-        float sum = acc0.add(acc1).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        float sum = Kernels.sumLanes(acc0.add(acc1));
         for (; j < cols; j++) {
             sum += data.get(LE_FLOAT, rowOffset + 4L * j) * x[xOffset + j];
         }

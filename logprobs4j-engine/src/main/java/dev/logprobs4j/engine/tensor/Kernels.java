@@ -65,6 +65,19 @@ final class Kernels {
         return Float.intBitsToFloat((segment.get(LE_SHORT, offset) & 0xFFFF) << 16);
     }
 
+    /**
+     * The lanes of {@code v} summed in lane order. {@code reduceLanes(ADD)} leaves the order open
+     * and the JIT-compiled and interpreted forms really differ, which would make a dot product
+     * change its last bits once the kernel is compiled; a fixed order keeps results reproducible.
+     */
+    static float sumLanes(FloatVector v) {
+        float sum = 0f;
+        for (int i = 0; i < v.length(); i++) {
+            sum += v.lane(i);
+        }
+        return sum;
+    }
+
     /** Signed byte at {@code offset}. */
     static int i8(MemorySegment segment, long offset) {
         return segment.get(ValueLayout.JAVA_BYTE, offset);
@@ -101,10 +114,10 @@ final class Kernels {
     static FloatVector halfToFloat(IntVector half) {
         IntVector magnitude = half.and(0x7FFF).lanewise(VectorOperators.LSHL, 13);
         IntVector sign = half.and(0x8000).lanewise(VectorOperators.LSHL, 16);
-        FloatVector scaled = ((FloatVector) magnitude.reinterpretAsFloats()).mul(TWO_POW_112);
+        FloatVector scaled = magnitude.reinterpretAsFloats().mul(TWO_POW_112);
         IntVector bits = scaled.reinterpretAsInts();
         VectorMask<Integer> infOrNaN = magnitude.compare(VectorOperators.GE, 0x1F << 23);
         bits = bits.blend(magnitude.or(0x7F800000), infOrNaN);
-        return (FloatVector) bits.or(sign).reinterpretAsFloats();
+        return bits.or(sign).reinterpretAsFloats();
     }
 }

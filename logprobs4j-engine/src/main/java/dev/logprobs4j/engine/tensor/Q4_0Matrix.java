@@ -64,7 +64,7 @@ final class Q4_0Matrix extends SegmentMatrix {
             long block = rowOffset + (long) b * BLOCK_BYTES;
             acc0 = blockDot(block, x, xOffset + b * BLOCK, lanes).fma(FloatVector.broadcast(F, Kernels.f16(data, block)), acc0);
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return Kernels.sumLanes(acc0.add(acc1));
     }
 
     /** Lane-wise partial sums of (nibble - 8) * x over one block. */

@@ -103,7 +103,7 @@ final class Q4_KMatrix extends SegmentMatrix {
                 }
             }
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return Kernels.sumLanes(acc0.add(acc1));
     }
 
     @Override

@@ -100,7 +100,7 @@ final class Q6_KMatrix extends SegmentMatrix {
                 }
             }
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return Kernels.sumLanes(acc0.add(acc1));
     }
 
     @Override

@@ -181,7 +181,8 @@ final class RowPool {
 
         @Override
         public void run() {
-            int seen = generation;
+            // Not the current generation: the first job may be published before this thread starts.
+            int seen = 0;
             while (true) {
                 int current = awaitJob(seen);
                 seen = current;
