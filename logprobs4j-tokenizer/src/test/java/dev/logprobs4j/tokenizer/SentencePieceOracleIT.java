@@ -36,6 +36,35 @@ class SentencePieceOracleIT {
         assertThat(mismatches).as("texts tokenized differently from llama.cpp").isEmpty();
     }
 
+    @org.junit.jupiter.api.Test
+    void encodeWithoutSpacePrefixMatchesLlamaCpp() throws Exception {
+        Vocabulary original;
+        try (GgufFile file = GgufFile.open(TestFiles.model("stories260K.gguf"))) {
+            original = Vocabulary.fromGguf(file);
+        }
+        Vocabulary noPrefix = new Vocabulary(original.model(), original.preTokenizer(), original.tokens(),
+                original.scores(), original.tokenTypes(), original.merges(), original.bosId(), original.eosId(),
+                original.eotId(), original.eomId(), original.unkId(), original.addBos(), false);
+        Path dir = java.nio.file.Files.createDirectories(Path.of("target", "oracle"));
+        Path model = dir.resolve("stories260K-no-space-prefix.gguf");
+        TinyLlamaGguf.write(noPrefix, null, model);
+        Tokenizer tokenizer;
+        try (GgufFile file = GgufFile.open(model)) {
+            tokenizer = Tokenizer.fromGguf(file);
+        }
+        List<String> texts = TestStrings.all(13, 100, 100);
+        List<int[]> expected = LlamaCppOracle.tokenize(model, texts, dir);
+        int compared = 0;
+        for (int i = 0; i < texts.size(); i++) {
+            assertThat(tokenizer.encode(texts.get(i), false, true)).as(show(texts.get(i)))
+                    .containsExactly(expected.get(i));
+            assertThat(tokenizer.decode(tokenizer.encode(texts.get(i)))).isEqualTo(texts.get(i));
+            compared++;
+        }
+        System.out.println("stories260K without add_space_prefix: compared " + compared + " texts with llama.cpp");
+        assertThat(tokenizer.encode("Once")).doesNotContain(403);
+    }
+
     static String show(String s) {
         StringBuilder sb = new StringBuilder("\"");
         s.codePoints().forEach(cp -> {

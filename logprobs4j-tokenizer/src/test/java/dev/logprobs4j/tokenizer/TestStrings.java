@@ -28,7 +28,7 @@ final class TestStrings {
             "https://example.com/path?q=1&r=%20", "user@example.org", "$$$ ### @@@", "...", "!!!???", "--- ***",
             "a\u00A0b", "a\u3000b", "a\u2028b", "a\u0085b", "\u200Bzero\u200Bwidth", "ſ K Å", "\u0000nul", "tab\tsep\tvalues",
             "<|begin_of_text|>", "<|eot_id|>hello", "<|im_start|>user\nhi<|im_end|>\n", "<think>\nhmm\n</think>\n\nyes",
-            "<s>", "</s>", "<unk>", "[INST] hi [/INST]", "<tool_call>{}</tool_call>", "<|endoftext|><|endoftext|>");
+            "<s>", "</s>", "<unk>", "<s>hi", "a</s>b", "x<s> y</s>", "[INST] hi [/INST]", "<tool_call>{}</tool_call>", "<|endoftext|><|endoftext|>");
 
     private static final String[] WORDS = {"the", "The", "quick", "brown", "fox", "jumps", "over", "lazy", "dog",
         "tokenizer", "probability", "logprobs", "Ünïcödé", "naïve", "café", "日本", "中文", "한국어", "Привет",

@@ -40,6 +40,10 @@ final class TinyLlamaGguf {
             w.putStringArray("tokenizer.ggml.merges", v.merges());
         } else {
             w.putFloat32Array("tokenizer.ggml.scores", v.scores());
+            w.putBool("tokenizer.ggml.add_space_prefix", v.addSpacePrefix());
+            if (v.unkId() >= 0) {
+                w.putUint32("tokenizer.ggml.unknown_token_id", v.unkId());
+            }
         }
         if (v.bosId() >= 0) {
             w.putUint32("tokenizer.ggml.bos_token_id", v.bosId());
