@@ -181,6 +181,11 @@ public final class LogprobsServer implements AutoCloseable {
             return this;
         }
 
+        /** The in-process engine to serve ({@link ServedModel#of(dev.logprobs4j.local.LocalChatModel)}). */
+        public Builder model(dev.logprobs4j.local.LocalChatModel local) {
+            return model(ServedModel.of(Objects.requireNonNull(local, "model")));
+        }
+
         /** Another name clients may put in {@code model} (e.g. {@code gpt-4o-mini} for a client with a fixed name). Default: none. */
         public Builder alias(String name) {
             if (name == null || name.isBlank()) {

@@ -37,4 +37,12 @@ public interface ServedModel {
      * {@code topLogprobs} (0..20) alternatives.
      */
     PromptLogprobs score(String text, int topLogprobs);
+
+    /**
+     * The in-process engine as a served model: chat through its chat template, raw completions,
+     * prompt scoring. The server does not close {@code local}; its owner does.
+     */
+    static ServedModel of(dev.logprobs4j.local.LocalChatModel local) {
+        return new dev.logprobs4j.server.internal.LocalServedModel(local);
+    }
 }

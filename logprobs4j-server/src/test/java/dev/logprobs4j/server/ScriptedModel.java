@@ -105,7 +105,7 @@ final class ScriptedModel implements ServedModel {
     public PromptLogprobs score(String text, int topLogprobs) {
         List<Integer> ids = tokenize(text);
         if (ids.isEmpty()) {
-            return new PromptLogprobs(List.of(), Logprobs.EMPTY);
+            return new PromptLogprobs(List.of(), Logprobs.EMPTY, false);
         }
         List<TokenLogprob> scored = new ArrayList<>();
         long h = hash(text);
@@ -113,7 +113,7 @@ final class ScriptedModel implements ServedModel {
             double[] lp = logprobs(h, i - 1);
             scored.add(tokenLogprob(ids.get(i), lp, topLogprobs));
         }
-        return new PromptLogprobs(List.of(VOCAB[ids.get(0)]), Logprobs.of(scored));
+        return new PromptLogprobs(List.of(VOCAB[ids.get(0)]), Logprobs.of(scored), false);
     }
 
     /** Greedy words of a text: the longest vocabulary word at each position; unknown characters are skipped. */

@@ -351,7 +351,10 @@ public final class ApiHandler extends Handler.Abstract {
             return new LegacyLogprobs(prompt.length());
         }
         LegacyLogprobs lp = new LegacyLogprobs(0);
-        promptScore.unscored().forEach(lp::addUnscored);
+        List<String> unscored = promptScore.unscored();
+        for (int i = 0; i < unscored.size(); i++) {
+            lp.addUnscored(unscored.get(i), i == 0 && promptScore.bosFirst());
+        }
         promptScore.scored().content().forEach(lp::add);
         return lp;
     }

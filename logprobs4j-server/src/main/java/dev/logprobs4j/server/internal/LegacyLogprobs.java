@@ -28,8 +28,8 @@ final class LegacyLogprobs {
     }
 
     /** A token nothing predicts: logprob and alternatives null. */
-    void addUnscored(String token) {
-        add(token, Double.NaN, null, token.getBytes(StandardCharsets.UTF_8));
+    void addUnscored(String token, boolean takesNoText) {
+        add(token, Double.NaN, null, takesNoText ? new byte[0] : token.getBytes(StandardCharsets.UTF_8));
     }
 
     void add(TokenLogprob t) {
