@@ -8,6 +8,9 @@ import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -26,7 +29,9 @@ import org.eclipse.jetty.util.thread.VirtualThreadPool;
  * }
  * }
  *
- * <p>Built on Jetty 12 (core Handler API, no servlets) with one virtual thread per request.
+ * <p>Built on Jetty 12 (core Handler API, no servlets) with one virtual thread per request; each
+ * admitted generation runs on one of {@code maxConcurrent} platform worker threads, so CPU-bound
+ * decoding never pins the carriers that Jetty's I/O runs on.
  * Generations are admitted by a fixed number of slots and a bounded queue: a request that finds both
  * full gets 429, one that waits longer than the request timeout 503, both with {@code retry-after}.
  * A streaming client that disconnects stops its generation at the next token.
@@ -41,6 +46,7 @@ public final class LogprobsServer implements AutoCloseable {
     private final Server jetty;
     private final ServerConnector connector;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final ExecutorService workers;
     private volatile boolean started;
 
     private LogprobsServer(Builder b) {
@@ -58,11 +64,17 @@ public final class LogprobsServer implements AutoCloseable {
         // A non-streaming answer sends nothing until it is done: the connection must outlive the generation.
         connector.setIdleTimeout(b.requestTimeout.toMillis() + 30_000);
         jetty.addConnector(connector);
+        AtomicInteger workerIds = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(b.maxConcurrent, r -> {
+            Thread t = new Thread(r, "logprobs4j-generation-" + workerIds.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         Set<String> names = new LinkedHashSet<>();
         names.add(b.model.modelName());
         names.addAll(b.aliases);
         jetty.setHandler(new ApiHandler(b.model, names, b.apiKey, b.maxBodyBytes, admission,
-                b.requestTimeout.toNanos(), counters));
+                b.requestTimeout.toNanos(), counters, workers));
         jetty.setStopTimeout(5_000);
     }
 
@@ -156,6 +168,7 @@ public final class LogprobsServer implements AutoCloseable {
         } catch (Exception e) {
             java.util.logging.Logger.getLogger("dev.logprobs4j.server").log(java.util.logging.Level.WARNING, "stopping the HTTP server", e);
         } finally {
+            workers.shutdownNow();
             stopped.countDown();
         }
     }

@@ -14,17 +14,19 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The official OpenAI and LangChain JavaScript clients (pinned in tools/npm), unchanged, against
- * the server: what they read equals what the model gives logprobs4j's Java API for the same request.
+ * the server on stories260K: what they read equals what LocalChatModel gives logprobs4j's Java API
+ * for the same request.
  */
 class NodeClientsIT {
 
     static final String KEY = "sk-node-it";
-    static final String PROMPT = "how are you today";
-    static ScriptedModel model = new ScriptedModel(12);
+    static final String PROMPT = "Once upon a time";
+    static ServedModel model;
     static LogprobsServer server;
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
+        model = ServedModel.of(Stories.model()); // the real engine on stories260K
         server = LogprobsServer.builder().model(model).port(0).apiKey(KEY).build().start();
     }
 
@@ -44,7 +46,7 @@ class NodeClientsIT {
 
     @Test
     void langchainChatOpenAiGetsTheLogprobsInvokedAndStreamed() throws Exception {
-        JsonNode out = NodeRunner.run("langchain-logprobs.mjs", server.baseUrl(), ScriptedModel.NAME, KEY, PROMPT);
+        JsonNode out = NodeRunner.run("langchain-logprobs.mjs", server.baseUrl(), model.modelName(), KEY, PROMPT);
         AIMessageChunk want = expected(ChatOptions.builder().logprobs(true).topLogprobs(3).temperature(0).build());
         assertThat(out.at("/invoke/content").asText()).isEqualTo(want.content());
         assertSameLogprobs(out.at("/invoke/logprobs"), want.logprobs().content());
@@ -62,7 +64,7 @@ class NodeClientsIT {
 
     @Test
     void openAiClientCreatesWithAndWithoutStream() throws Exception {
-        JsonNode out = NodeRunner.run("openai-logprobs.mjs", server.baseUrl(), ScriptedModel.NAME, KEY, PROMPT);
+        JsonNode out = NodeRunner.run("openai-logprobs.mjs", server.baseUrl(), model.modelName(), KEY, PROMPT);
         AIMessageChunk want = expected(ChatOptions.builder().logprobs(true).topLogprobs(3).temperature(0).seed(7).build());
         assertThat(out.at("/create/object").asText()).isEqualTo("chat.completion");
         assertThat(out.at("/create/content").asText()).isEqualTo(want.content());
