@@ -1,0 +1,302 @@
+package dev.logprobs4j.local;
+
+import dev.logprobs4j.AIMessage;
+import dev.logprobs4j.AbstractChatModel;
+import dev.logprobs4j.Capabilities;
+import dev.logprobs4j.ChatModel;
+import dev.logprobs4j.ChatOptions;
+import dev.logprobs4j.ChatRequest;
+import dev.logprobs4j.ChatStream;
+import dev.logprobs4j.ChunkSource;
+import dev.logprobs4j.Logprobs;
+import dev.logprobs4j.Message;
+import dev.logprobs4j.ResponseInfo;
+import dev.logprobs4j.TokenLogprob;
+import dev.logprobs4j.TopLogprob;
+import dev.logprobs4j.engine.LoadOptions;
+import dev.logprobs4j.engine.Model;
+import dev.logprobs4j.engine.Session;
+import dev.logprobs4j.local.internal.LocalEngine;
+import dev.logprobs4j.local.internal.LocalGeneration;
+import dev.logprobs4j.local.internal.SequentialChoices;
+import dev.logprobs4j.local.template.ChatTemplate;
+import dev.logprobs4j.tokenizer.Tokenizer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A chat model that runs a GGUF file in this JVM, on the CPU, and returns exact logprobs: every
+ * token, the full vocabulary's top alternatives, prompt tokens too. No server, no API key.
+ *
+ * {@snippet :
+ * try (LocalChatModel local = LocalChatModel.load(Path.of("../shared/models/stories260K.gguf"))) {
+ *     ChatModel llm = local.bind(ChatOptions.builder().logprobs(true).topLogprobs(3).build());
+ *     AIMessage msg = llm.invoke(Message.human("Once upon a time"));
+ *     double first = msg.logprobs().content().get(0).logprob();
+ * }
+ * }
+ *
+ * <p>{@code logprob} is the log-softmax of the model's raw logits, before temperature and
+ * truncation (what OpenAI and vLLM report); {@code top_logprobs} are the most likely tokens of that
+ * same distribution, most likely first. A token's {@code bytes} are its raw bytes; its
+ * {@code token} text writes bytes that are not whole UTF-8 characters as {@code \xNN} escapes (an
+ * emoji split over two tokens shows {@code \xf0\x9f} then {@code \x98\x80}).
+ *
+ * <p>Conversations are rendered with the chat template stored in the GGUF (Jinja); models without
+ * one get plain text (one user message is used as it is). Options: logprobs, topLogprobs (up to
+ * 20), temperature (default 1, 0 is greedy), topP, seed, maxTokens (default: until the model ends
+ * or the context is full), stop, n, and the extras {@code top_k} and {@code min_p}.
+ *
+ * <p>Immutable and thread-safe; {@link #bind} variants share the loaded file, and each concurrent
+ * call uses its own session (KV cache). {@link #close()} unmaps the file for all of them.
+ */
+public final class LocalChatModel extends AbstractChatModel implements AutoCloseable {
+
+    private static final Set<String> EXTRA_OPTIONS = Set.of("top_k", "min_p");
+    private static final Capabilities CAPABILITIES = new Capabilities(true, 20, true, true);
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final LocalEngine engine;
+    private final Path path;
+
+    private LocalChatModel(LocalEngine engine, Path path, ChatOptions bound) {
+        super(bound);
+        this.engine = engine;
+        this.path = path;
+    }
+
+    /** Loads {@code gguf} with the defaults. */
+    public static LocalChatModel load(Path gguf) {
+        return builder().modelPath(gguf).build();
+    }
+
+    /** A builder with no model path set. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String modelName() {
+        return engine.name();
+    }
+
+    /** The GGUF file this model runs. */
+    public Path modelPath() {
+        return path;
+    }
+
+    /** Logprobs with up to 20 alternatives, while streaming too, and prompt logprobs ({@link #score}). */
+    @Override
+    public Capabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public LocalChatModel bind(ChatOptions options) {
+        return (LocalChatModel) super.bind(options);
+    }
+
+    @Override
+    protected ChatModel withBoundOptions(ChatOptions options) {
+        return new LocalChatModel(engine, path, options);
+    }
+
+    @Override
+    protected AIMessage doInvoke(ChatRequest request) {
+        return ChatStream.of(doStream(request)).aggregate().toMessage();
+    }
+
+    @Override
+    protected ChunkSource doStream(ChatRequest request) {
+        return generate(engine.promptTokens(request.messages()), request.options());
+    }
+
+    /** Completes raw text (no chat template), with the bound options and {@code options} over them. */
+    public AIMessage complete(String prompt, ChatOptions options) {
+        return completeStream(prompt, options).aggregate().toMessage();
+    }
+
+    /** {@link #complete} streamed. */
+    public ChatStream completeStream(String prompt, ChatOptions options) {
+        ChatOptions effective = boundOptions().merge(options).validateCombination();
+        return ChatStream.of(generate(engine.encodeWithBos(prompt, false), effective));
+    }
+
+    private ChunkSource generate(int[] prompt, ChatOptions options) {
+        checkExtras(options);
+        int n = options.n() == null ? 1 : options.n();
+        ResponseInfo info = new ResponseInfo("chatcmpl-local-" + IDS.incrementAndGet(), engine.name(), null, null, Map.of());
+        if (n == 1) {
+            return new LocalGeneration(engine, prompt, options, 0, info);
+        }
+        List<ChunkSource> choices = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            choices.add(new LocalGeneration(engine, prompt, options, i, i == 0 ? info : null));
+        }
+        return new SequentialChoices(choices);
+    }
+
+    private static void checkExtras(ChatOptions options) {
+        for (String key : options.extra().keySet()) {
+            if (!EXTRA_OPTIONS.contains(key)) {
+                throw new IllegalArgumentException("unknown option '" + key + "' for the local engine: it takes the extras "
+                        + EXTRA_OPTIONS + " besides the typed options of ChatOptions");
+            }
+        }
+    }
+
+    /**
+     * The prompt logprobs of {@code text}: each token's logprob given the ones before it, with
+     * {@code topLogprobs} alternatives (0..20). The text is tokenised as it is (no chat template,
+     * special-token text not parsed), with BOS first when the model uses one.
+     */
+    public PromptScore score(String text, int topLogprobs) {
+        if (topLogprobs < 0 || topLogprobs > 20) {
+            throw new IllegalArgumentException("topLogprobs must be within [0, 20], was " + topLogprobs);
+        }
+        int[] tokens = engine.encodeWithBos(text, false);
+        boolean hasBos = tokens.length > 0 && tokens[0] == engine.tokenizer().bosId();
+        // Token 0 is BOS (context only) or the unscored start of the text; the rest are scored.
+        List<String> unscored = hasBos || tokens.length == 0 ? List.of() : List.of(engine.tokenizer().tokenDisplay(tokens[0]));
+        if (tokens.length < 2) {
+            return new PromptScore(unscored, Logprobs.EMPTY);
+        }
+        if (tokens.length > engine.contextLength()) {
+            throw new IllegalArgumentException("the text has " + tokens.length + " tokens but the context holds "
+                    + engine.contextLength() + ": score a shorter text or load the model with a larger contextLength(...)");
+        }
+        List<TokenLogprob> scored = new ArrayList<>(tokens.length - 1);
+        Session session = engine.model().newSession(Math.max(tokens.length, 1));
+        int vocab = engine.vocabularySize();
+        session.prefill(tokens, (index, logits, offset) -> {
+            if (index + 1 >= tokens.length) {
+                return;
+            }
+            int next = tokens[index + 1];
+            double lse = dev.logprobs4j.engine.Logprobs.logSumExp(logits, offset, vocab);
+            List<TopLogprob> alts = new ArrayList<>(topLogprobs);
+            if (topLogprobs > 0) {
+                for (dev.logprobs4j.engine.TokenLogprob t : dev.logprobs4j.engine.Logprobs.top(logits, offset, vocab, topLogprobs, lse)) {
+                    alts.add(new TopLogprob(engine.tokenizer().tokenDisplay(t.tokenId()), engine.tokenizer().tokenBytes(t.tokenId()),
+                            Math.min(0, t.logprob())));
+                }
+            }
+            scored.add(new TokenLogprob(engine.tokenizer().tokenDisplay(next), engine.tokenizer().tokenBytes(next),
+                    Math.min(0, logits[offset + next] - lse), alts));
+        });
+        return new PromptScore(unscored, Logprobs.of(scored));
+    }
+
+    /** The tokens of {@code text} as the model sees it (BOS first when it uses one; special-token text not parsed). */
+    public int[] tokenize(String text) {
+        return engine.encodeWithBos(text, false);
+    }
+
+    /** How many prompt tokens a conversation takes after templating. */
+    public int countTokens(List<Message> messages) {
+        return engine.promptTokens(messages).length;
+    }
+
+    /** Unmaps the model file; this model and every {@link #bind} variant of it stop working. */
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    @Override
+    public String toString() {
+        return "LocalChatModel[" + path + ", bound=" + boundOptions() + "]";
+    }
+
+    /** Builds a {@link LocalChatModel}; not thread-safe. */
+    public static final class Builder {
+        private Path modelPath;
+        private int threads = Runtime.getRuntime().availableProcessors();
+        private int contextLength;
+        private LoadOptions.ProgressListener progress;
+        private ChatOptions options = ChatOptions.NONE;
+
+        private Builder() {
+        }
+
+        /** The GGUF file to run. Required. */
+        public Builder modelPath(Path modelPath) {
+            this.modelPath = Objects.requireNonNull(modelPath, "modelPath");
+            return this;
+        }
+
+        /** Threads for the forward pass. Default: the available processors. */
+        public Builder threads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be >= 1, was " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /** Tokens per conversation (prompt and answer), the KV cache size. Default: the model's, at most 4096. */
+        public Builder contextLength(int contextLength) {
+            if (contextLength < 1) {
+                throw new IllegalArgumentException("contextLength must be >= 1, was " + contextLength);
+            }
+            this.contextLength = contextLength;
+            return this;
+        }
+
+        /** Called as the weights load, e.g. for a progress bar. Default: none. */
+        public Builder progress(LoadOptions.ProgressListener progress) {
+            this.progress = progress;
+            return this;
+        }
+
+        /** Options bound from the start. Default: none. */
+        public Builder options(ChatOptions options) {
+            this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /**
+         * Maps the file and prepares the model.
+         *
+         * @throws IllegalArgumentException when the file does not exist
+         * @throws dev.logprobs4j.gguf.GgufFormatException naming the file, offset and problem when it is not a usable GGUF
+         */
+        public LocalChatModel build() {
+            if (modelPath == null) {
+                throw new IllegalStateException("modelPath(...) is required: the GGUF file to run");
+            }
+            if (!Files.isRegularFile(modelPath)) {
+                throw new IllegalArgumentException("no model file at " + modelPath.toAbsolutePath()
+                        + ": pass the path of a .gguf file");
+            }
+            LoadOptions.Builder load = LoadOptions.builder().threads(threads);
+            if (progress != null) {
+                load.progress(progress);
+            }
+            Model model = Model.load(modelPath, load.build());
+            try {
+                Tokenizer tokenizer = Tokenizer.fromGguf(model.gguf());
+                ChatTemplate template = model.chatTemplate()
+                        .map(src -> ChatTemplate.of(src, text(tokenizer, tokenizer.bosId()), text(tokenizer, tokenizer.eosId())))
+                        .orElse(ChatTemplate.plain());
+                int context = contextLength > 0 ? contextLength : Math.min(model.config().contextLength(), 4096);
+                String name = model.gguf().metadata().findString("general.name")
+                        .orElse(modelPath.getFileName().toString().replaceFirst("\\.gguf$", ""));
+                return new LocalChatModel(new LocalEngine(model, tokenizer, template, name, context), modelPath, options);
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
+            }
+        }
+
+        private static String text(Tokenizer tokenizer, int id) {
+            return id < 0 ? "" : tokenizer.tokenText(id);
+        }
+    }
+}

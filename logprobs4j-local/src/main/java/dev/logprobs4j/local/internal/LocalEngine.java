@@ -1,0 +1,148 @@
+package dev.logprobs4j.local.internal;
+
+import dev.logprobs4j.engine.Model;
+import dev.logprobs4j.engine.Session;
+import dev.logprobs4j.local.template.ChatTemplate;
+import dev.logprobs4j.local.template.TemplateMessage;
+import dev.logprobs4j.Message;
+import dev.logprobs4j.TopLogprob;
+import dev.logprobs4j.tokenizer.Tokenizer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What every {@code LocalChatModel} bound from one file shares: the mapped model, its tokenizer
+ * and chat template, and a pool of sessions (each holds a KV cache, which is too big to allocate
+ * per call). Thread-safe.
+ */
+public final class LocalEngine implements AutoCloseable {
+
+    private final Model model;
+    private final Tokenizer tokenizer;
+    private final ChatTemplate template;
+    private final String name;
+    private final int contextLength;
+    private final ArrayDeque<Session> idle = new ArrayDeque<>(); // guarded by itself
+    private final String[] displayCache; // token text per id, filled lazily
+    private final byte[][] bytesCache;
+    private final boolean[] endOfGeneration;
+
+    public LocalEngine(Model model, Tokenizer tokenizer, ChatTemplate template, String name, int contextLength) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.template = template;
+        this.name = name;
+        this.contextLength = contextLength;
+        int vocab = model.config().vocabularySize();
+        this.displayCache = new String[vocab];
+        this.bytesCache = new byte[vocab][];
+        this.endOfGeneration = new boolean[vocab];
+        for (int id : tokenizer.endOfGenerationIds()) {
+            if (id >= 0 && id < vocab) {
+                endOfGeneration[id] = true;
+            }
+        }
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int contextLength() {
+        return contextLength;
+    }
+
+    public int vocabularySize() {
+        return model.config().vocabularySize();
+    }
+
+    boolean isEndOfGeneration(int id) {
+        return endOfGeneration[id];
+    }
+
+    /** The prompt tokens of a conversation: rendered with the chat template, special tokens parsed. */
+    public int[] promptTokens(List<Message> messages) {
+        List<TemplateMessage> rendered = new ArrayList<>(messages.size());
+        for (Message m : messages) {
+            rendered.add(new TemplateMessage(m.role().wireName(), m.content()));
+        }
+        String text = template.render(rendered, true);
+        return encodeWithBos(text, !template.isPlain());
+    }
+
+    /** Tokens of raw text, with BOS when the model wants one and the text does not already start with it. */
+    public int[] encodeWithBos(String text, boolean parseSpecial) {
+        boolean addBos = tokenizer.addBosByDefault() && !startsWithBos(text);
+        return tokenizer.encode(text, addBos, parseSpecial);
+    }
+
+    private boolean startsWithBos(String text) {
+        int bos = tokenizer.bosId();
+        if (bos < 0) {
+            return false;
+        }
+        String bosText = tokenizer.tokenText(bos);
+        return !bosText.isEmpty() && text.startsWith(bosText);
+    }
+
+    /** The bytes a token adds to the output (a copy is not made: callers must not modify it). */
+    byte[] tokenBytes(int id) {
+        byte[] b = bytesCache[id];
+        if (b == null) {
+            b = tokenizer.tokenBytes(id);
+            bytesCache[id] = b;
+        }
+        return b;
+    }
+
+    /** The token's display text: its text, with bytes that are not whole UTF-8 characters as {@code \xNN}. */
+    String tokenDisplay(int id) {
+        String s = displayCache[id];
+        if (s == null) {
+            s = tokenizer.tokenDisplay(id);
+            displayCache[id] = s;
+        }
+        return s;
+    }
+
+    /** An alternative's entry in OpenAI's shape. */
+    TopLogprob topLogprob(int id, double logprob) {
+        return new TopLogprob(tokenDisplay(id), tokenBytes(id), logprob);
+    }
+
+    /** A session with an empty KV cache, from the pool or new. */
+    Session acquire() {
+        synchronized (idle) {
+            Session s = idle.poll();
+            if (s != null) {
+                return s;
+            }
+        }
+        return model.newSession(contextLength);
+    }
+
+    /** Returns a session to the pool, emptied. */
+    void release(Session session) {
+        session.rewind(0);
+        synchronized (idle) {
+            idle.push(session);
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (idle) {
+            idle.clear();
+        }
+        model.close();
+    }
+}
