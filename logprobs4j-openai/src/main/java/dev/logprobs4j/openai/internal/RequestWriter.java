@@ -1,0 +1,134 @@
+package dev.logprobs4j.openai.internal;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.logprobs4j.ChatOptions;
+import dev.logprobs4j.ChatRequest;
+import dev.logprobs4j.Message;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+
+/**
+ * Writes a Chat Completions request body with Jackson's streaming generator. Only options that are
+ * set are sent, so servers apply their own defaults. Stateless and thread-safe.
+ */
+public final class RequestWriter {
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private RequestWriter() {
+    }
+
+    /**
+     * The JSON body for {@code request}.
+     *
+     * @param stream              whether to ask for an SSE stream
+     * @param streamUsage         whether to ask for the usage-only last chunk ({@code stream_options.include_usage})
+     * @param maxCompletionTokens write the token limit as {@code max_completion_tokens} instead of {@code max_tokens}
+     */
+    public static byte[] write(String model, ChatRequest request, boolean stream, boolean streamUsage, boolean maxCompletionTokens) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        ChatOptions o = request.options();
+        try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            g.writeStringField("model", model);
+            g.writeArrayFieldStart("messages");
+            for (Message m : request.messages()) {
+                g.writeStartObject();
+                g.writeStringField("role", m.role().wireName());
+                g.writeStringField("content", m.content());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            if (stream) {
+                g.writeBooleanField("stream", true);
+                if (streamUsage) {
+                    g.writeObjectFieldStart("stream_options");
+                    g.writeBooleanField("include_usage", true);
+                    g.writeEndObject();
+                }
+            }
+            if (o.logprobs() != null) {
+                g.writeBooleanField("logprobs", o.logprobs());
+            }
+            if (o.topLogprobs() != null) {
+                g.writeNumberField("top_logprobs", o.topLogprobs());
+            }
+            if (o.temperature() != null) {
+                g.writeNumberField("temperature", o.temperature());
+            }
+            if (o.topP() != null) {
+                g.writeNumberField("top_p", o.topP());
+            }
+            if (o.seed() != null) {
+                g.writeNumberField("seed", o.seed());
+            }
+            if (o.maxTokens() != null) {
+                g.writeNumberField(maxCompletionTokens ? "max_completion_tokens" : "max_tokens", o.maxTokens());
+            }
+            if (o.stop() != null && !o.stop().isEmpty()) {
+                g.writeArrayFieldStart("stop");
+                for (String s : o.stop()) {
+                    g.writeString(s);
+                }
+                g.writeEndArray();
+            }
+            if (o.n() != null) {
+                g.writeNumberField("n", o.n());
+            }
+            for (Map.Entry<String, Object> e : o.extra().entrySet()) {
+                if (isOurs(e.getKey())) {
+                    throw new IllegalArgumentException("extra option '" + e.getKey() + "' is set by the client itself; remove it"
+                            + " (streaming is chosen by calling stream(...) or invoke(...))");
+                }
+                g.writeFieldName(e.getKey());
+                writeValue(g, e.getValue(), e.getKey());
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // writing to memory does not fail
+        }
+        return out.toByteArray();
+    }
+
+    private static boolean isOurs(String key) {
+        return key.equals("model") || key.equals("messages") || key.equals("stream") || key.equals("stream_options");
+    }
+
+    private static void writeValue(JsonGenerator g, Object v, String key) throws IOException {
+        if (v == null) {
+            g.writeNull();
+        } else if (v instanceof String s) {
+            g.writeString(s);
+        } else if (v instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+            g.writeNumber(((Number) v).longValue());
+        } else if (v instanceof Double || v instanceof Float) {
+            g.writeNumber(((Number) v).doubleValue());
+        } else if (v instanceof java.math.BigDecimal d) {
+            g.writeNumber(d);
+        } else if (v instanceof java.math.BigInteger i) {
+            g.writeNumber(i);
+        } else if (v instanceof Map<?, ?> m) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                g.writeFieldName(String.valueOf(e.getKey()));
+                writeValue(g, e.getValue(), key);
+            }
+            g.writeEndObject();
+        } else if (v instanceof Iterable<?> list) {
+            g.writeStartArray();
+            for (Object o : list) {
+                writeValue(g, o, key);
+            }
+            g.writeEndArray();
+        } else {
+            throw new IllegalArgumentException("extra option '" + key + "' holds a " + v.getClass().getName()
+                    + ", which cannot be sent as JSON: use maps, lists, strings, numbers, booleans or null");
+        }
+    }
+}

@@ -1,0 +1,8 @@
+/** logprobs4j for OpenAI Chat Completions and OpenAI-compatible servers. */
+module dev.logprobs4j.openai {
+    requires transitive dev.logprobs4j.core;
+    requires com.fasterxml.jackson.core;
+    requires java.net.http;
+
+    exports dev.logprobs4j.openai;
+}
