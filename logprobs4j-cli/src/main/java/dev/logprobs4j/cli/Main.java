@@ -55,7 +55,7 @@ public final class Main implements Runnable {
                 false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         Map<String, String> env = System.getenv();
-        int code = run(args, new Io(System.in, out, err, env, Terminal.detect(env), new Backends()));
+        int code = run(args, new Io(System.in, out, err, env, Terminal.detect(env), new Backends(env)));
         out.flush();
         System.exit(code);
     }
@@ -70,6 +70,13 @@ public final class Main implements Runnable {
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(colorHelp ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
         cl.setOut(new PrintWriter(io.out(), true));
         cl.setErr(new PrintWriter(io.err(), true));
+        cl.setParameterExceptionHandler((e, params) -> {
+            CommandLine cmd = e.getCommandLine();
+            io.err().println("logprobs4j: " + e.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, io.err());
+            io.err().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options and examples.");
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        });
         cl.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             boolean verbose = cmd.getParseResult() != null && cmd.getParseResult().hasMatchedOption("--verbose");
             io.out().flush();

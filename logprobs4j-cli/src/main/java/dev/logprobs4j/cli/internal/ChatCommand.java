@@ -26,12 +26,13 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {
                 "  logprobs4j chat \"Once upon a time\"",
-                "  logprobs4j chat \"Once upon a time\" --max-tokens 32 --temperature 0 --top-logprobs 5",
+                "  logprobs4j chat \"Once upon a time\" -n 32 --temperature 0 --top-logprobs 5",
                 "  logprobs4j chat \"Once upon a time\" --stream --html story.html",
-                "  logprobs4j chat \"Once upon a time\" --max-tokens 16 --json | jq '.choices[0].logprobs.content[].logprob'",
+                "  logprobs4j chat \"Once upon a time\" -n 16 --json | jq '.usage'",
                 "  logprobs4j chat --model my-model.gguf \"The capital of France is\" --stop .",
-                "  OPENAI_API_KEY=sk-... logprobs4j chat --provider openai --model gpt-4o-mini \"how are you today\"",
-                "  logprobs4j chat --provider openai --base-url http://localhost:8080/v1 --model local \"hi\"",
+                "  export OPENAI_API_KEY=sk-...",
+                "  logprobs4j chat --provider openai --model gpt-4o-mini \"how are you today\"",
+                "  logprobs4j chat --provider openai --base-url http://localhost:8080/v1 \"hi\"",
                 "",
                 "Exit codes: 0 ok, 1 model or provider error, 2 usage error."})
 public final class ChatCommand implements Callable<Integer> {
@@ -51,7 +52,7 @@ public final class ChatCommand implements Callable<Integer> {
     Provider provider;
 
     @Option(names = {"-m", "--model"}, paramLabel = "FILE|NAME",
-            description = {"local: a GGUF file. Default: " + ModelPaths.DEFAULT_MODEL + " beside the repository root.",
+            description = {"local: a GGUF file. Default: stories260K.gguf in shared/models beside the repository.",
                     "openai: the model name. Default: gpt-4o-mini."})
     String model;
 

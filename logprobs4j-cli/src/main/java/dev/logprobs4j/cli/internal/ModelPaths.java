@@ -41,13 +41,21 @@ public final class ModelPaths {
 
     /**
      * The GGUF file to load: {@code model} when given (relative to the working directory), else
-     * {@link #DEFAULT_MODEL} under {@code repoRoot}.
+     * {@link #DEFAULT_MODEL} under {@code repoRoot}, else {@code shared/models/stories260K.gguf}
+     * in the nearest ancestor of {@code repoRoot} that has it.
      *
      * @throws CliException naming the path looked at and how to pass another one, when there is no such file
      */
     public static Path localModel(String model, Path repoRoot) {
         if (model == null) {
             Path p = repoRoot.resolve(DEFAULT_MODEL).normalize();
+            // A git worktree sits deeper than a clone: then shared/ is beside one of its ancestors.
+            for (Path dir = repoRoot.getParent(); !Files.isRegularFile(p) && dir != null; dir = dir.getParent()) {
+                Path candidate = dir.resolve("shared/models/stories260K.gguf");
+                if (Files.isRegularFile(candidate)) {
+                    return candidate;
+                }
+            }
             if (!Files.isRegularFile(p)) {
                 throw new CliException("the default model " + DEFAULT_MODEL + " is missing (looked for " + p
                         + "): put stories260K.gguf there, or pass a GGUF file with --model FILE");

@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
                 "  logprobs4j score --text \"Once upon a time, there was a little girl.\"",
                 "  logprobs4j score story.txt --top-logprobs 5 --html story.html",
                 "  echo \"The cat sat on the mat.\" | logprobs4j score - --json | jq .perplexity",
-                "  logprobs4j score --model my-model.gguf ../shared/corpus/war-and-peace.txt --no-color | tail -1",
+                "  logprobs4j score --model my-model.gguf notes.txt --no-color | tail -1",
                 "",
                 "Exit codes: 0 ok, 1 model or input error, 2 usage error."})
 public final class ScoreCommand implements Callable<Integer> {
@@ -38,7 +38,7 @@ public final class ScoreCommand implements Callable<Integer> {
     String text;
 
     @Option(names = {"-m", "--model"}, paramLabel = "FILE",
-            description = "A GGUF file. Default: " + ModelPaths.DEFAULT_MODEL + " beside the repository root.")
+            description = "A GGUF file. Default: stories260K.gguf in shared/models beside the repository.")
     String model;
 
     @Mixin
