@@ -34,7 +34,7 @@ import picocli.CommandLine.Command;
                 "  logprobs4j score --text \"Once upon a time, there was a little girl.\"",
                 "  logprobs4j chat --help",
                 "",
-                "Colours are off when stdout is not a terminal, NO_COLOR is set, or with --no-color.",
+                "Colours are off when stdout is not a terminal, NO_COLOR is set, or --no-color.",
                 "Exit codes: 0 ok, 1 model or provider error, 2 usage error."})
 public final class Main implements Runnable {
 

@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code logprobs4j chat}: one user message, the answer with its token logprobs. */
-@Command(name = "chat", sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "chat", sortOptions = false, mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = {"Send one user message and show the answer with the logprob of every token:",
                 "the answer, a token table (token, logprob, probability, top alternatives) and a summary."},
         footerHeading = "%nExamples:%n",

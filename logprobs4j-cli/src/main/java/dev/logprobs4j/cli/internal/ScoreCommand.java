@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code logprobs4j score}: the logprob of every token of a given text, each given the ones before it. */
-@Command(name = "score", sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "score", sortOptions = false, mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = {"Score a given text with the local model: the logprob of every token given the ones",
                 "before it (prompt logprobs), with a token table, the total logprob and the perplexity."},
         footerHeading = "%nExamples:%n",
