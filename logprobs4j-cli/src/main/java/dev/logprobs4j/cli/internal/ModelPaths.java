@@ -29,7 +29,7 @@ public final class ModelPaths {
         for (Path dir = cwd; dir != null; dir = dir.getParent()) {
             Path pom = dir.resolve("pom.xml");
             try {
-                if (Files.isRegularFile(pom) && Files.readString(pom, StandardCharsets.UTF_8).contains("<artifactId>logprobs4j-parent</artifactId>")) {
+                if (Files.isRegularFile(pom) && isParentPom(Files.readString(pom, StandardCharsets.UTF_8))) {
                     return dir;
                 }
             } catch (IOException | RuntimeException e) {
@@ -37,6 +37,11 @@ public final class ModelPaths {
             }
         }
         return cwd;
+    }
+
+    /** Whether {@code pom} is logprobs4j's parent POM (module POMs name it too, but have no modules). */
+    public static boolean isParentPom(String pom) {
+        return pom.contains("<artifactId>logprobs4j-parent</artifactId>") && pom.contains("<modules>");
     }
 
     /**

@@ -50,4 +50,13 @@ class ModelPathsTest {
     void homeVariableIsTheRepositoryRoot() {
         assertThat(ModelPaths.repoRoot(Map.of("LOGPROBS4J_HOME", tmp.toString()))).isEqualTo(tmp);
     }
+
+    @Test
+    void theRootIsTheParentPomNotAModulePomThatNamesIt() throws Exception {
+        Files.writeString(tmp.resolve("pom.xml"), "<project><artifactId>logprobs4j-parent</artifactId><modules></modules></project>");
+        Path module = Files.createDirectories(tmp.resolve("logprobs4j-cli"));
+        Files.writeString(module.resolve("pom.xml"), "<project><parent><artifactId>logprobs4j-parent</artifactId></parent></project>");
+        assertThat(ModelPaths.isParentPom(Files.readString(module.resolve("pom.xml")))).isFalse();
+        assertThat(ModelPaths.isParentPom(Files.readString(tmp.resolve("pom.xml")))).isTrue();
+    }
 }
