@@ -4,6 +4,7 @@ import dev.logprobs4j.AIMessage;
 import dev.logprobs4j.AIMessageChunk;
 import dev.logprobs4j.ChatOptions;
 import dev.logprobs4j.ChatStream;
+import dev.logprobs4j.Choice;
 import dev.logprobs4j.Logprobs;
 import dev.logprobs4j.Message;
 import java.io.IOException;
@@ -110,7 +111,8 @@ public final class ChatCommand implements Callable<Integer> {
                         }
                     }
                 }
-                answer = new AIMessage(full.choices().isEmpty() ? List.of(new dev.logprobs4j.Choice(0, "", null, Logprobs.EMPTY, null))
+                // A stream that ended before any choice arrived still answers: with nothing.
+                answer = new AIMessage(full.choices().isEmpty() ? List.of(new Choice(0, "", null, Logprobs.EMPTY, null))
                         : full.choices(), full.info(), null);
             } else {
                 answer = backend.chatModel().invoke(List.of(Message.human(text)), options);
@@ -119,6 +121,7 @@ public final class ChatCommand implements Callable<Integer> {
                 }
             }
             if (common.json) {
+                // A provider's own response body is the most faithful OpenAI JSON there is; else build it.
                 out.println(answer.raw() != null && !stream ? answer.raw().strip()
                         : OpenAiJson.write(OpenAiJson.chatCompletion(answer, backend.modelName(), System.currentTimeMillis() / 1000)));
             } else {
