@@ -2,7 +2,7 @@
 module dev.logprobs4j.openai {
     requires transitive dev.logprobs4j.core;
     requires com.fasterxml.jackson.core;
-    requires java.net.http;
+    requires transitive java.net.http; // the builder takes an HttpClient
 
     exports dev.logprobs4j.openai;
 }

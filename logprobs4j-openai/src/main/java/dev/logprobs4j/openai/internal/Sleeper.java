@@ -7,7 +7,7 @@ import java.time.Duration;
 public interface Sleeper {
 
     /** The real one: {@link Thread#sleep}. */
-    Sleeper THREAD = d -> Thread.sleep(d.toMillis(), (int) (d.toNanosPart() % 1_000_000));
+    Sleeper THREAD = d -> Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000);
 
     void sleep(Duration duration) throws InterruptedException;
 }

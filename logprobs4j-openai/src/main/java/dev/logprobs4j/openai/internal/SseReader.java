@@ -151,13 +151,6 @@ public final class SseReader {
             if (pos == limit && !fill()) {
                 return false;
             }
-            if (first) {
-                first = false;
-                if (limit - pos >= 3 && (buf[pos] & 0xFF) == 0xEF && (buf[pos + 1] & 0xFF) == 0xBB && (buf[pos + 2] & 0xFF) == 0xBF) {
-                    pos += 3; // a UTF-8 byte order mark is not part of the stream
-                    lineOffset = offset();
-                }
-            }
             if (lastWasCr) {
                 lastWasCr = false;
                 if (buf[pos] == '\n') {
@@ -174,8 +167,21 @@ public final class SseReader {
             if (pos < limit) {
                 lastWasCr = buf[pos] == '\r';
                 pos++;
+                if (first) {
+                    first = false;
+                    stripByteOrderMark();
+                }
                 return true;
             }
+        }
+    }
+
+    /** A UTF-8 byte order mark before the first line is not part of the stream. */
+    private void stripByteOrderMark() {
+        if (lineLength >= 3 && (line[0] & 0xFF) == 0xEF && (line[1] & 0xFF) == 0xBB && (line[2] & 0xFF) == 0xBF) {
+            System.arraycopy(line, 3, line, 0, lineLength - 3);
+            lineLength -= 3;
+            lineOffset += 3;
         }
     }
 

@@ -1,0 +1,326 @@
+package dev.logprobs4j.gemini;
+
+import dev.logprobs4j.AIMessage;
+import dev.logprobs4j.AbstractChatModel;
+import dev.logprobs4j.Capabilities;
+import dev.logprobs4j.ChatModel;
+import dev.logprobs4j.ChatOptions;
+import dev.logprobs4j.ChatRequest;
+import dev.logprobs4j.ChunkSource;
+import dev.logprobs4j.TransportException;
+import dev.logprobs4j.UnsupportedCapabilityException;
+import dev.logprobs4j.gemini.internal.GeminiMapper;
+import dev.logprobs4j.gemini.internal.GeminiWire;
+import dev.logprobs4j.gemini.internal.HttpTransport;
+import dev.logprobs4j.gemini.internal.SseChunkSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * A Gemini model through Google AI ({@code generativelanguage.googleapis.com/v1beta}) or Vertex AI
+ * ({@code {location}-aiplatform.googleapis.com/v1/projects/.../publishers/google/models/...}), with
+ * token logprobs: immutable and thread-safe.
+ *
+ * {@snippet :
+ * ChatModel llm = GeminiChatModel.builder()
+ *         .apiKey(System.getenv("GEMINI_API_KEY"))
+ *         .model("gemini-2.0-flash")
+ *         .build()
+ *         .bind(ChatOptions.builder().logprobs(true).topLogprobs(3).build());
+ * AIMessage msg = llm.invoke("how are you today");
+ * msg.logprobs().content().get(0).logprob();
+ * }
+ *
+ * <p>{@code logprobs(true)} sends {@code generationConfig.responseLogprobs = true} and
+ * {@code topLogprobs(k)} sends {@code generationConfig.logprobs = k} (Gemini allows 1..20).
+ * {@code candidates[].logprobsResult.chosenCandidates[]} become the content tokens and
+ * {@code topCandidates[i].candidates[]} their alternatives. Gemini gives no token bytes: {@code bytes}
+ * are the UTF-8 encoding of each token's text. {@code avgLogprobs} (of the first candidate) is kept
+ * in {@code ResponseInfo.extra()} as {@code avg_logprobs}, Gemini's own finish reason as
+ * {@code gemini_finish_reason} ({@code STOP} → {@code stop}, {@code MAX_TOKENS} → {@code length},
+ * safety reasons → {@code content_filter}), thought parts as {@code thinking}; {@code usageMetadata}
+ * becomes {@link dev.logprobs4j.Usage}, {@code modelVersion} the model, {@code responseId} the id.
+ *
+ * <p>Which models return logprobs changes over time (several answer HTTP 400 "Logprobs is not
+ * enabled for models/..."): that refusal becomes an {@link UnsupportedCapabilityException} carrying
+ * Google's message. Options: {@code temperature}, {@code topP}, {@code seed},
+ * {@code maxTokens} ({@code maxOutputTokens}), {@code stop} ({@code stopSequences}), {@code n}
+ * ({@code candidateCount}); {@link ChatOptions#extra()} keys starting with
+ * {@code generationConfig.} go inside {@code generationConfig} (e.g.
+ * {@code generationConfig.responseMimeType}), others at the top level (e.g. {@code safetySettings}).
+ *
+ * <p>Streaming uses {@code streamGenerateContent?alt=sse}: the first chunk carries no text and
+ * {@code []} logprobs (added; Gemini's stream has no such event), then one chunk per token (an
+ * event whose tokens spell its text is split), the last carrying the finish reason and usage.
+ */
+public final class GeminiChatModel extends AbstractChatModel {
+
+    /** What Gemini models with logprobs return: up to 20 alternatives, streamed too; no prompt logprobs. */
+    public static final Capabilities CAPABILITIES = new Capabilities(true, 20, true, false);
+
+    private final Builder config;
+    private final HttpTransport transport;
+
+    private GeminiChatModel(Builder config, ChatOptions bound, HttpTransport transport) {
+        super(bound);
+        this.config = config;
+        this.transport = transport;
+    }
+
+    /** A builder for Google AI (set {@link Builder#vertexAi} for Vertex AI). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this model's settings (its bound options included). */
+    public Builder toBuilder() {
+        return config.copy().options(boundOptions());
+    }
+
+    @Override
+    public String modelName() {
+        return config.model;
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return config.capabilities;
+    }
+
+    /** The base URL requests go to. */
+    public String baseUrl() {
+        return config.baseUrl;
+    }
+
+    @Override
+    public GeminiChatModel bind(ChatOptions options) {
+        return (GeminiChatModel) super.bind(options);
+    }
+
+    @Override
+    public String toString() {
+        return "GeminiChatModel[model=" + config.model + ", baseUrl=" + config.baseUrl + ", auth=" + (config.project != null ? "vertex " + config.project + "/" + config.location : config.apiKey == null ? "none" : "(set)")
+                + ", boundOptions=" + boundOptions() + "]";
+    }
+
+    @Override
+    protected ChatModel withBoundOptions(ChatOptions options) {
+        return new GeminiChatModel(config, options, transport);
+    }
+
+    private HttpRequest request(ChatRequest call, boolean stream) {
+        String method = stream ? ":streamGenerateContent" : ":generateContent";
+        String query = stream ? "?alt=sse" : "";
+        String url;
+        if (config.project != null) {
+            url = config.baseUrl + "/v1/projects/" + enc(config.project) + "/locations/" + enc(config.location)
+                    + "/publishers/google/models/" + enc(config.model) + method + query;
+        } else {
+            url = config.baseUrl + "/v1beta/models/" + enc(config.model) + method + query;
+            if (config.apiKeyInQuery) {
+                url += (query.isEmpty() ? "?" : "&") + "key=" + URLEncoder.encode(config.apiKey, StandardCharsets.UTF_8);
+            }
+        }
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                .timeout(config.timeout)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(GeminiWire.body(call.messages(), call.options())));
+        if (config.project != null) {
+            String token = config.tokenSupplier.get();
+            if (token == null || token.isBlank()) {
+                throw new IllegalStateException("the Vertex AI token supplier returned no token");
+            }
+            b.header("Authorization", "Bearer " + token);
+        } else if (!config.apiKeyInQuery) {
+            b.header("x-goog-api-key", config.apiKey);
+        }
+        return b.build();
+    }
+
+    private static String enc(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    @Override
+    protected AIMessage doInvoke(ChatRequest call) {
+        HttpResponse<InputStream> response = transport.send(request(call, false),
+                (status, body) -> GeminiMapper.error(status, body, config.model));
+        byte[] body;
+        try (InputStream in = response.body()) {
+            body = in.readAllBytes();
+        } catch (IOException e) {
+            throw new TransportException("reading Gemini's answer failed: " + e, false, e);
+        }
+        return GeminiMapper.message(GeminiWire.parse(body), config.model, call.options().wantsLogprobs(),
+                new String(body, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    protected ChunkSource doStream(ChatRequest call) {
+        if (call.options().n() != null && call.options().n() > 1) {
+            throw new UnsupportedCapabilityException("n", config.model,
+                    "streaming several candidates is not supported; use invoke(...) with n(" + call.options().n() + ")");
+        }
+        HttpResponse<InputStream> response = transport.send(request(call, true),
+                (status, body) -> GeminiMapper.error(status, body, config.model));
+        return new SseChunkSource(response.body(), config.model, call.options().wantsLogprobs());
+    }
+
+    /** Builds a {@link GeminiChatModel}; not thread-safe. */
+    public static final class Builder {
+        private String baseUrl;
+        private String model;
+        private String apiKey;
+        private boolean apiKeyInQuery;
+        private String project;
+        private String location;
+        private Supplier<String> tokenSupplier;
+        private HttpClient httpClient;
+        private Duration timeout = Duration.ofMinutes(2);
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private int maxRetries = 2;
+        private ChatOptions options = ChatOptions.NONE;
+        private Capabilities capabilities = CAPABILITIES;
+
+        private Builder() {
+        }
+
+        private Builder copy() {
+            Builder b = new Builder();
+            b.baseUrl = baseUrl;
+            b.model = model;
+            b.apiKey = apiKey;
+            b.apiKeyInQuery = apiKeyInQuery;
+            b.project = project;
+            b.location = location;
+            b.tokenSupplier = tokenSupplier;
+            b.httpClient = httpClient;
+            b.timeout = timeout;
+            b.connectTimeout = connectTimeout;
+            b.maxRetries = maxRetries;
+            b.options = options;
+            b.capabilities = capabilities;
+            return b;
+        }
+
+        /**
+         * The server. Default: {@code https://generativelanguage.googleapis.com} for Google AI;
+         * {@code https://{location}-aiplatform.googleapis.com} for Vertex AI
+         * ({@code https://aiplatform.googleapis.com} for location {@code global}).
+         */
+        public Builder baseUrl(String baseUrl) {
+            this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+            return this;
+        }
+
+        /** The model, e.g. {@code gemini-2.0-flash}. Required. */
+        public Builder model(String model) {
+            this.model = Objects.requireNonNull(model, "model");
+            return this;
+        }
+
+        /** The Google AI API key, sent as {@code x-goog-api-key}. Required for Google AI. */
+        public Builder apiKey(String apiKey) {
+            this.apiKey = apiKey;
+            return this;
+        }
+
+        /** Send the API key as {@code ?key=} instead of the header (it then shows in URL logs). Default: false. */
+        public Builder apiKeyInQuery(boolean apiKeyInQuery) {
+            this.apiKeyInQuery = apiKeyInQuery;
+            return this;
+        }
+
+        /**
+         * Use Vertex AI: this project and location ({@code us-central1}, {@code global}), with an
+         * OAuth access token from {@code tokenSupplier} (called once per request, e.g. from
+         * {@code GoogleCredentials.refreshIfExpired()}). Default: Google AI.
+         */
+        public Builder vertexAi(String project, String location, Supplier<String> tokenSupplier) {
+            this.project = Objects.requireNonNull(project, "project");
+            this.location = Objects.requireNonNull(location, "location");
+            this.tokenSupplier = Objects.requireNonNull(tokenSupplier, "tokenSupplier");
+            return this;
+        }
+
+        /** The HTTP client. Default: a new client with {@link #connectTimeout(Duration)}. */
+        public Builder httpClient(HttpClient httpClient) {
+            this.httpClient = httpClient;
+            return this;
+        }
+
+        /** How long to wait for the answer to start. Default: 2 minutes. */
+        public Builder timeout(Duration timeout) {
+            this.timeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** How long to wait for a connection. Default: 10 seconds. */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+            return this;
+        }
+
+        /** Retries after connection refused, 429 and 5xx, honouring {@code Retry-After}. Default: 2. */
+        public Builder maxRetries(int maxRetries) {
+            if (maxRetries < 0) {
+                throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
+            }
+            this.maxRetries = maxRetries;
+            return this;
+        }
+
+        /** Options bound to the model. Default: {@link ChatOptions#NONE}. */
+        public Builder options(ChatOptions options) {
+            this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /**
+         * What the model can return. Default: {@link #CAPABILITIES}; set {@link Capabilities#NONE}
+         * for a model known to refuse logprobs so such calls fail before any request.
+         */
+        public Builder capabilities(Capabilities capabilities) {
+            this.capabilities = Objects.requireNonNull(capabilities, "capabilities");
+            return this;
+        }
+
+        /**
+         * The model.
+         *
+         * @throws IllegalStateException naming what is missing (model, API key or Vertex settings)
+         */
+        public GeminiChatModel build() {
+            if (model == null || model.isBlank()) {
+                throw new IllegalStateException("model is required: GeminiChatModel.builder().model(\"gemini-2.0-flash\")");
+            }
+            if (project == null && (apiKey == null || apiKey.isBlank())) {
+                throw new IllegalStateException("Google AI needs an API key: .apiKey(System.getenv(\"GEMINI_API_KEY\")),"
+                        + " or use .vertexAi(project, location, tokenSupplier)");
+            }
+            if (maxRetries < 0) {
+                throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
+            }
+            Builder frozen = copy();
+            String base = baseUrl;
+            if (base == null) {
+                base = project == null ? "https://generativelanguage.googleapis.com"
+                        : location.equals("global") ? "https://aiplatform.googleapis.com"
+                        : "https://" + location + "-aiplatform.googleapis.com";
+            }
+            frozen.baseUrl = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+            HttpClient client = httpClient != null ? httpClient
+                    : HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+            return new GeminiChatModel(frozen, options, new HttpTransport(client, maxRetries));
+        }
+    }
+}

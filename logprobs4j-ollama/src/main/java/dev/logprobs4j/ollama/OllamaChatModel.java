@@ -1,0 +1,288 @@
+package dev.logprobs4j.ollama;
+
+import dev.logprobs4j.AIMessage;
+import dev.logprobs4j.AbstractChatModel;
+import dev.logprobs4j.Capabilities;
+import dev.logprobs4j.ChatModel;
+import dev.logprobs4j.ChatOptions;
+import dev.logprobs4j.ChatRequest;
+import dev.logprobs4j.ChunkSource;
+import dev.logprobs4j.MalformedResponseException;
+import dev.logprobs4j.TransportException;
+import dev.logprobs4j.UnsupportedCapabilityException;
+import dev.logprobs4j.ollama.internal.HttpTransport;
+import dev.logprobs4j.ollama.internal.NdjsonChunkSource;
+import dev.logprobs4j.ollama.internal.OllamaMapper;
+import dev.logprobs4j.ollama.internal.OllamaWire;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A model served by Ollama's native API ({@code /api/chat}, or {@code /api/generate} with
+ * {@link Api#GENERATE}), with token logprobs: immutable and thread-safe.
+ *
+ * {@snippet :
+ * ChatModel llm = OllamaChatModel.builder()
+ *         .baseUrl("http://localhost:11434")
+ *         .model("llama3.2")
+ *         .build()
+ *         .bind(ChatOptions.builder().logprobs(true).topLogprobs(3).build());
+ * AIMessage msg = llm.invoke("how are you today");
+ * msg.logprobs().content().get(0).logprob();
+ * }
+ *
+ * <p>Logprobs need Ollama 0.12.11 or newer: the request's top-level {@code logprobs} and
+ * {@code top_logprobs} (at most 20) fields. An older server ignores them and answers without logprobs;
+ * that answer fails with {@link UnsupportedCapabilityException} ("this Ollama server did not return
+ * logprobs; they need Ollama 0.12.11 or newer") rather than giving an empty list. Ollama sends
+ * {@code bytes} since 0.12.11's follow-up (PR #13068); when a server sends none, {@code bytes} are
+ * the UTF-8 encoding of the token's text.
+ *
+ * <p>Options go where Ollama reads them: {@code temperature}, {@code seed}, {@code top_p},
+ * {@code stop} and {@code maxTokens} (as {@code num_predict}) in {@code options}; {@code n > 1} is not
+ * supported. {@link ChatOptions#extra()} fields are sent at the top level of the body (e.g.
+ * {@code keep_alive}, {@code format}, {@code think}).
+ *
+ * <p>Streaming reads NDJSON: the first chunk carries no text and {@code []} logprobs (Ollama's
+ * stream has no such line; it is added so every provider streams the same shape), then one chunk
+ * per token (a line holding several tokens is split when its tokens spell its text), the last one
+ * carrying the finish reason ({@code done_reason}) and usage ({@code prompt_eval_count},
+ * {@code eval_count}). {@code done_reason}, {@code created_at}, the durations (ns) and the model's
+ * {@code thinking} text are in {@code ResponseInfo.extra()}.
+ */
+public final class OllamaChatModel extends AbstractChatModel {
+
+    /** Which of Ollama's endpoints to call. */
+    public enum Api {
+        /** {@code POST /api/chat}: a conversation of messages. */
+        CHAT,
+        /**
+         * {@code POST /api/generate}: system messages become {@code system}, the single user message
+         * becomes {@code prompt}; conversations with assistant turns are refused.
+         */
+        GENERATE
+    }
+
+    /** What Ollama 0.12.11+ returns: logprobs with up to 20 alternatives, streamed too; no prompt logprobs. */
+    public static final Capabilities CAPABILITIES = new Capabilities(true, 20, true, false);
+
+    private final Builder config;
+    private final HttpTransport transport;
+
+    private OllamaChatModel(Builder config, ChatOptions bound, HttpTransport transport) {
+        super(bound);
+        this.config = config;
+        this.transport = transport;
+    }
+
+    /** A builder with Ollama's defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this model's settings (its bound options included). */
+    public Builder toBuilder() {
+        return config.copy().options(boundOptions());
+    }
+
+    @Override
+    public String modelName() {
+        return config.model;
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return config.capabilities;
+    }
+
+    /** The base URL requests go to. */
+    public String baseUrl() {
+        return config.baseUrl;
+    }
+
+    @Override
+    public OllamaChatModel bind(ChatOptions options) {
+        return (OllamaChatModel) super.bind(options);
+    }
+
+    @Override
+    public String toString() {
+        return "OllamaChatModel[model=" + config.model + ", baseUrl=" + config.baseUrl + ", auth=" + config.apiKey == null ? "none" : "(set)"
+                + ", boundOptions=" + boundOptions() + "]";
+    }
+
+    @Override
+    protected ChatModel withBoundOptions(ChatOptions options) {
+        return new OllamaChatModel(config, options, transport);
+    }
+
+    private HttpRequest request(ChatRequest call, boolean stream) {
+        if (call.options().n() != null && call.options().n() > 1) {
+            throw new UnsupportedCapabilityException("n", config.model, "Ollama generates one answer per call;"
+                    + " remove n(" + call.options().n() + ") or make several calls");
+        }
+        byte[] body = config.api == Api.CHAT
+                ? OllamaWire.chatBody(config.model, call.messages(), call.options(), stream)
+                : OllamaWire.generateBody(config.model, call.messages(), call.options(), stream);
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(config.baseUrl + (config.api == Api.CHAT ? "/api/chat" : "/api/generate")))
+                .timeout(config.timeout)
+                .header("Content-Type", "application/json")
+                .header("Accept", stream ? "application/x-ndjson" : "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (config.apiKey != null) {
+            b.header("Authorization", "Bearer " + config.apiKey);
+        }
+        return b.build();
+    }
+
+    @Override
+    protected AIMessage doInvoke(ChatRequest call) {
+        HttpResponse<InputStream> response = transport.send(request(call, false), OllamaMapper::error);
+        byte[] body;
+        try (InputStream in = response.body()) {
+            body = in.readAllBytes();
+        } catch (IOException e) {
+            throw new TransportException("reading Ollama's answer failed: " + e, false, e);
+        }
+        if (body.length == 0) {
+            throw new MalformedResponseException("Ollama answered HTTP " + response.statusCode() + " with an empty body", "$", null);
+        }
+        OllamaWire.Response r = OllamaWire.parse(body);
+        return OllamaMapper.message(r, config.model, call.options().wantsLogprobs(), new String(body, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    protected ChunkSource doStream(ChatRequest call) {
+        HttpResponse<InputStream> response = transport.send(request(call, true), OllamaMapper::error);
+        return new NdjsonChunkSource(response.body(), config.model, call.options().wantsLogprobs());
+    }
+
+    /** Builds an {@link OllamaChatModel}; not thread-safe. Only {@link #model(String)} is required. */
+    public static final class Builder {
+        private String baseUrl = "http://localhost:11434";
+        private String model;
+        private Api api = Api.CHAT;
+        private String apiKey;
+        private HttpClient httpClient;
+        private Duration timeout = Duration.ofMinutes(10);
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private int maxRetries = 2;
+        private ChatOptions options = ChatOptions.NONE;
+        private Capabilities capabilities = CAPABILITIES;
+
+        private Builder() {
+        }
+
+        private Builder copy() {
+            Builder b = new Builder();
+            b.baseUrl = baseUrl;
+            b.model = model;
+            b.api = api;
+            b.apiKey = apiKey;
+            b.httpClient = httpClient;
+            b.timeout = timeout;
+            b.connectTimeout = connectTimeout;
+            b.maxRetries = maxRetries;
+            b.options = options;
+            b.capabilities = capabilities;
+            return b;
+        }
+
+        /** The server. Default: {@code http://localhost:11434}. A trailing slash is ignored. */
+        public Builder baseUrl(String baseUrl) {
+            this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+            return this;
+        }
+
+        /** The model name as Ollama knows it ({@code llama3.2}, {@code gemma3:4b}). Required. */
+        public Builder model(String model) {
+            this.model = Objects.requireNonNull(model, "model");
+            return this;
+        }
+
+        /** Which endpoint to call. Default: {@link Api#CHAT}. */
+        public Builder api(Api api) {
+            this.api = Objects.requireNonNull(api, "api");
+            return this;
+        }
+
+        /** A bearer token for servers behind an authenticating proxy or ollama.com. Default: none. */
+        public Builder apiKey(String apiKey) {
+            this.apiKey = apiKey;
+            return this;
+        }
+
+        /** The HTTP client. Default: a new HTTP/1.1 client with {@link #connectTimeout(Duration)}. */
+        public Builder httpClient(HttpClient httpClient) {
+            this.httpClient = httpClient;
+            return this;
+        }
+
+        /** How long to wait for the answer to start (local models can be slow to load). Default: 10 minutes. */
+        public Builder timeout(Duration timeout) {
+            this.timeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** How long to wait for a connection. Default: 10 seconds. */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+            return this;
+        }
+
+        /** Retries after connection refused, 429 and 5xx. Default: 2. */
+        public Builder maxRetries(int maxRetries) {
+            if (maxRetries < 0) {
+                throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
+            }
+            this.maxRetries = maxRetries;
+            return this;
+        }
+
+        /** Options bound to the model. Default: {@link ChatOptions#NONE}. */
+        public Builder options(ChatOptions options) {
+            this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /**
+         * What the model can return. Default: {@link #CAPABILITIES}; set {@link Capabilities#NONE}
+         * for a server older than 0.12.11 so logprob requests fail before any call.
+         */
+        public Builder capabilities(Capabilities capabilities) {
+            this.capabilities = Objects.requireNonNull(capabilities, "capabilities");
+            return this;
+        }
+
+        /**
+         * The model.
+         *
+         * @throws IllegalStateException when no model name was given
+         * @throws IllegalArgumentException when a setting is out of range
+         */
+        public OllamaChatModel build() {
+            if (model == null || model.isBlank()) {
+                throw new IllegalStateException("model is required: OllamaChatModel.builder().model(\"llama3.2\")");
+            }
+            if (maxRetries < 0) {
+                throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
+            }
+            URI uri = URI.create(baseUrl);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                throw new IllegalArgumentException("baseUrl must be an absolute http(s) URL such as http://localhost:11434, was " + baseUrl);
+            }
+            Builder frozen = copy();
+            frozen.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+            HttpClient client = httpClient != null ? httpClient
+                    : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
+            return new OllamaChatModel(frozen, options, new HttpTransport(client, maxRetries));
+        }
+    }
+}
