@@ -26,7 +26,7 @@ final class LocalBackend implements Backend {
         }
         LoadProgressBar bar = spec.progressTo() == null ? null : new LoadProgressBar(spec.progressTo(), file.getFileName().toString());
         if (bar != null) {
-            builder.progress(bar::update);
+            builder.progress((done, total, tensor) -> bar.update(done, total));
         }
         try {
             return new LocalBackend(builder.build());
