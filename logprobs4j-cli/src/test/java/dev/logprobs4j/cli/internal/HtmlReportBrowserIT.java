@@ -60,12 +60,17 @@ class HtmlReportBrowserIT {
     private static final String PROBE = """
             <script>
             (() => {
+              // A headless window under load may not hold the system focus; then focus() moves
+              // document.activeElement but fires no focus events, so send the one a user's Tab would.
+              const nativeFocus = document.hasFocus();
+              const focus = el => { el.focus(); if (!document.hasFocus()) el.dispatchEvent(new FocusEvent('focusin', { bubbles: true })); };
               const spans = document.querySelectorAll('#text .t');
               const target = spans[5];
-              target.focus();
+              focus(target);
               const tip = document.getElementById('tip');
               const focusedTip = { hidden: tip.hidden, text: tip.textContent, describedBy: target.getAttribute('aria-describedby') };
               target.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+              if (!document.hasFocus()) document.activeElement.dispatchEvent(new FocusEvent('focusin', { bubbles: true }));
               const afterArrow = { active: document.activeElement.dataset.i, text: tip.textContent };
               target.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
               const escaped = tip.hidden;
@@ -76,7 +81,7 @@ class HtmlReportBrowserIT {
                 scripts: document.scripts.length,
                 scriptTokenText: target.textContent,
                 background: getComputedStyle(spans[0]).backgroundColor,
-                focusedTip, afterArrow, escaped,
+                focusedTip, afterArrow, escaped, nativeFocus,
                 highlighted: document.querySelectorAll('#text .hl').length,
                 activeAfterSpanClick: document.activeElement.dataset.i,
                 perplexity: document.getElementById('stat-perplexity').textContent,
