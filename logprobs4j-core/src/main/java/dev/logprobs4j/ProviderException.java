@@ -14,9 +14,18 @@ public class ProviderException extends LogprobsException {
     private final String param;
     private final String providerMessage;
     private final String body;
+    private final transient AIMessageChunk partial;
+    private final int chunksReceived;
 
     public ProviderException(int status, String type, String code, String param, String providerMessage, String body) {
+        this(status, type, code, param, providerMessage, body, null, 0);
+    }
+
+    private ProviderException(int status, String type, String code, String param, String providerMessage, String body,
+                              AIMessageChunk partial, int chunksReceived) {
         super(describe(status, type, code, param, providerMessage));
+        this.partial = partial == null ? AIMessageChunk.empty() : partial;
+        this.chunksReceived = chunksReceived;
         this.status = status;
         this.type = type;
         this.code = code;
@@ -41,6 +50,24 @@ public class ProviderException extends LogprobsException {
         }
         s.append(": ").append(message == null || message.isBlank() ? "no message" : message);
         return s.toString();
+    }
+
+    /** The same error, carrying what a stream had received before it (an error event mid-stream). */
+    public ProviderException withPartial(AIMessageChunk partial, int chunksReceived) {
+        ProviderException copy = new ProviderException(status, type, code, param, providerMessage, body, partial, chunksReceived);
+        copy.initCause(getCause());
+        copy.setStackTrace(getStackTrace());
+        return copy;
+    }
+
+    /** The chunks a stream received before the error, added up ({@link AIMessageChunk#empty()} outside streams). */
+    public AIMessageChunk partial() {
+        return partial;
+    }
+
+    /** How many chunks a stream received before the error. */
+    public int chunksReceived() {
+        return chunksReceived;
     }
 
     /** The HTTP status (0 when the error came inside a stream). */

@@ -100,6 +100,16 @@ class AIMessageChunkTest {
     }
 
     @Test
+    void usageBreakdownsSitInsideTokenUsageLikeLangChain() {
+        AIMessage msg = AIMessage.of("x", null, "stop", new ResponseInfo(null, null, null, new Usage(1, 2, 3),
+                Map.of("prompt_tokens_details", Map.of("cached_tokens", 0), "service_tier", "default")));
+        assertThat(msg.responseMetadata()).doesNotContainKey("prompt_tokens_details").containsEntry("service_tier", "default");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> usage = (Map<String, Object>) msg.responseMetadata().get("token_usage");
+        assertThat(usage).containsEntry("prompt_tokens_details", Map.of("cached_tokens", 0)).containsEntry("total_tokens", 3L);
+    }
+
+    @Test
     void extraMetadataMergesLikeLangChain() {
         AIMessageChunk a = AIMessageChunk.of(List.of(), new ResponseInfo(null, null, null, null,
                 Map.of("service_tier", "def", "count", 2)), null);

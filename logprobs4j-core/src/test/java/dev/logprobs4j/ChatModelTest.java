@@ -114,6 +114,18 @@ class ChatModelTest {
     }
 
     @Test
+    void anErrorEventMidStreamCarriesWhatHadArrived() {
+        ScriptedModel m = new ScriptedModel(FULL, () -> List.of(threeTokens().get(0), threeTokens().get(1),
+                new ProviderException(0, "server_error", null, null, "overloaded", "{}")));
+        assertThatThrownBy(() -> m.stream("hi").aggregate())
+                .isInstanceOfSatisfying(ProviderException.class, e -> {
+                    assertThat(e).hasMessage("provider answered HTTP 0 (server_error): overloaded");
+                    assertThat(e.partial().content()).isEqualTo("a");
+                    assertThat(e.chunksReceived()).isEqualTo(2);
+                });
+    }
+
+    @Test
     void closingAnUnreadStreamReleasesItAndAStreamIsSingleUse() {
         ScriptedModel m = new ScriptedModel(FULL, ChatModelTest::threeTokens);
         ChatStream s = m.stream("hi");

@@ -6,6 +6,7 @@ import dev.logprobs4j.cli.internal.ChatCommand;
 import dev.logprobs4j.cli.internal.CliException;
 import dev.logprobs4j.cli.internal.Io;
 import dev.logprobs4j.cli.internal.ScoreCommand;
+import dev.logprobs4j.cli.internal.ServeCommand;
 import dev.logprobs4j.cli.internal.Terminal;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
@@ -19,7 +20,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code logprobs4j} command line: {@code chat} and {@code score}. Exit codes: 0 ok, 1 a model,
+ * The {@code logprobs4j} command line: {@code chat}, {@code score} and {@code serve}. Exit codes: 0 ok, 1 a model,
  * provider or input error (one line on stderr; the stack trace with {@code --verbose}), 2 a usage
  * error.
  */
@@ -32,6 +33,7 @@ import picocli.CommandLine.Command;
                 "  logprobs4j chat \"Once upon a time\" --max-tokens 32 --temperature 0",
                 "  logprobs4j chat \"Once upon a time\" --stream --html story.html",
                 "  logprobs4j score --text \"Once upon a time, there was a little girl.\"",
+                "  logprobs4j serve --port 8080",
                 "  logprobs4j chat --help",
                 "",
                 "Colours are off when stdout is not a terminal, NO_COLOR is set, or --no-color.",
@@ -46,7 +48,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: chat or score (see --help)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: chat, score or serve (see --help)");
     }
 
     /** Runs the command line and exits with its exit code. */
@@ -65,6 +67,7 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.addSubcommand("chat", new ChatCommand(io));
         cl.addSubcommand("score", new ScoreCommand(io));
+        cl.addSubcommand("serve", new ServeCommand(io));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         boolean colorHelp = io.terminal().stdout() && io.env().getOrDefault("NO_COLOR", "").isEmpty();
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(colorHelp ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));

@@ -5,6 +5,7 @@ import dev.logprobs4j.ChatStream;
 import dev.logprobs4j.ChunkSource;
 import dev.logprobs4j.IncompleteStreamException;
 import dev.logprobs4j.MalformedResponseException;
+import dev.logprobs4j.ProviderException;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 
@@ -65,6 +66,9 @@ public final class DefaultChatStream implements ChatStream {
         } catch (IncompleteStreamException e) {
             close();
             throw e.withPartial(received, count);
+        } catch (ProviderException e) {
+            close();
+            throw count == 0 ? e : e.withPartial(received, count);
         } catch (RuntimeException e) {
             close();
             throw e;

@@ -14,6 +14,9 @@ import java.util.Map;
 /** Builds LangChain's {@code response_metadata} view from the typed fields. */
 public final class Metadata {
 
+    /** OpenAI's usage breakdowns: LangChain keeps them inside {@code token_usage}. */
+    private static final List<String> USAGE_DETAILS = List.of("prompt_tokens_details", "completion_tokens_details");
+
     private Metadata() {
     }
 
@@ -30,6 +33,11 @@ public final class Metadata {
             usage.put("completion_tokens", info.usage().completionTokens());
             usage.put("prompt_tokens", info.usage().promptTokens());
             usage.put("total_tokens", info.usage().totalTokens());
+            for (String detail : USAGE_DETAILS) {
+                if (info.extra().get(detail) != null) {
+                    usage.put(detail, info.extra().get(detail));
+                }
+            }
             m.put("token_usage", Collections.unmodifiableMap(usage));
         }
         if (info.model() != null) {
@@ -45,7 +53,11 @@ public final class Metadata {
             m.put("finish_reason", choice.finishReason());
         }
         m.put("logprobs", choice == null ? null : logprobs(choice.logprobs()));
-        info.extra().forEach(m::putIfAbsent);
+        info.extra().forEach((k, v) -> {
+            if (!USAGE_DETAILS.contains(k)) {
+                m.putIfAbsent(k, v);
+            }
+        });
         if (raw != null) {
             m.put("raw", raw);
         }

@@ -198,6 +198,17 @@ public final class LocalChatModel extends AbstractChatModel implements AutoClose
         return engine.encodeWithBos(text, false);
     }
 
+    /** The text of the BOS token that starts every text this model reads, or empty when it uses none. */
+    public java.util.Optional<String> bosText() {
+        Tokenizer t = engine.tokenizer();
+        return t.addBosByDefault() && t.bosId() >= 0 ? java.util.Optional.of(t.tokenDisplay(t.bosId())) : java.util.Optional.empty();
+    }
+
+    /** A token's display text (bytes that are not whole UTF-8 characters as {@code \xNN}; control tokens by name). */
+    public String tokenText(int id) {
+        return engine.tokenizer().tokenDisplay(id);
+    }
+
     /** How many prompt tokens a conversation takes after templating. */
     public int countTokens(List<Message> messages) {
         return engine.promptTokens(messages).length;

@@ -4,12 +4,10 @@ import dev.logprobs4j.Capabilities;
 import dev.logprobs4j.ChatOptions;
 import dev.logprobs4j.ChatStream;
 import dev.logprobs4j.Message;
-import dev.logprobs4j.gguf.GgufFile;
 import dev.logprobs4j.local.LocalChatModel;
 import dev.logprobs4j.local.PromptScore;
 import dev.logprobs4j.server.PromptLogprobs;
 import dev.logprobs4j.server.ServedModel;
-import dev.logprobs4j.tokenizer.Tokenizer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,10 +23,7 @@ public final class LocalServedModel implements ServedModel {
     public LocalServedModel(LocalChatModel local) {
         this.local = local;
         // PromptScore leaves out the BOS it scores from; echo lists it (as vLLM does), so read its text once.
-        try (GgufFile gguf = GgufFile.open(local.modelPath())) {
-            Tokenizer tokenizer = Tokenizer.fromGguf(gguf);
-            this.bosText = tokenizer.addBosByDefault() && tokenizer.bosId() >= 0 ? tokenizer.tokenDisplay(tokenizer.bosId()) : null;
-        }
+        this.bosText = local.bosText().orElse(null);
     }
 
     @Override

@@ -1,0 +1,106 @@
+package dev.logprobs4j.cli.internal;
+
+import dev.logprobs4j.local.LocalChatModel;
+import dev.logprobs4j.server.LogprobsServer;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code logprobs4j serve}: an OpenAI-compatible HTTP server over the in-process engine. */
+@Command(name = "serve", sortOptions = false, mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        description = {"Serve a GGUF model with OpenAI-compatible logprobs: POST /v1/chat/completions,",
+                "POST /v1/completions (with echo for prompt logprobs), GET /v1/models, GET /health.",
+                "Any OpenAI client works unchanged; point its base URL at http://HOST:PORT/v1."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  logprobs4j serve",
+                "  logprobs4j serve --model my-model.gguf --port 9000 --api-key secret",
+                "  curl -s localhost:8080/v1/chat/completions -H 'content-type: application/json' \\",
+                "       -d '{\"model\":\"llama\",\"messages\":[{\"role\":\"user\",\"content\":\"Once upon a time\"}],",
+                "            \"logprobs\":true,\"top_logprobs\":3,\"max_tokens\":8}'",
+                "",
+                "It binds to loopback unless --host says otherwise. Stop it with Ctrl-C.",
+                "Exit codes: 0 stopped, 1 model or start-up error, 2 usage error."})
+public final class ServeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-m", "--model"}, paramLabel = "FILE",
+            description = "A GGUF file. Default: stories260K.gguf in shared/models beside the repository.")
+    String model;
+
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "The address to listen on. Default: ${DEFAULT-VALUE} (this machine only).")
+    String host;
+
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "8080",
+            description = "The port; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
+    int port;
+
+    @Option(names = "--api-key", paramLabel = "KEY",
+            description = "Require 'Authorization: Bearer KEY' on /v1 requests. Default: none (or LOGPROBS4J_API_KEY).")
+    String apiKey;
+
+    @Option(names = "--alias", paramLabel = "NAME", description = "Another name clients may give as 'model'.")
+    String alias;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads for the forward pass. Default: all cores.")
+    Integer threads;
+
+    @Option(names = "--max-concurrent", paramLabel = "N",
+            description = "Generations run at once; more wait in a bounded queue. Default: the number of cores.")
+    Integer maxConcurrent;
+
+    private final Io io;
+
+    public ServeCommand(Io io) {
+        this.io = io;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (port < 0 || port > 65535) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--port must be within [0, 65535], was " + port);
+        }
+        Path file = ModelPaths.localModel(model, ModelPaths.repoRoot(io.env()));
+        LocalChatModel.Builder builder = LocalChatModel.builder().modelPath(file);
+        if (threads != null) {
+            builder.threads(threads);
+        }
+        LoadProgressBar bar = io.terminal().stderr() ? new LoadProgressBar(io.err(), file.getFileName().toString()) : null;
+        if (bar != null) {
+            builder.progress((done, total, tensor) -> bar.update(done, total));
+        }
+        LocalChatModel local;
+        try {
+            local = builder.build();
+        } finally {
+            if (bar != null) {
+                bar.finish();
+            }
+        }
+        try (local) {
+            LogprobsServer.Builder server = LogprobsServer.builder().model(local).host(host).port(port);
+            String key = apiKey != null ? apiKey : io.env().get("LOGPROBS4J_API_KEY");
+            if (key != null && !key.isEmpty()) {
+                server.apiKey(key);
+            }
+            if (alias != null) {
+                server.alias(alias);
+            }
+            if (maxConcurrent != null) {
+                server.maxConcurrent(maxConcurrent);
+            }
+            LogprobsServer running = server.build().start();
+            io.err().println("logprobs4j: serving " + local.modelName() + " (" + file.getFileName() + ") at "
+                    + running.baseUrl() + (key != null && !key.isEmpty() ? " (API key required)" : ""));
+            io.err().flush();
+            running.blockUntilShutdown();
+        }
+        return 0;
+    }
+}
