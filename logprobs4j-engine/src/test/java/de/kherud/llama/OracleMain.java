@@ -32,7 +32,9 @@ public final class OracleMain {
                 // Penalties off explicitly: only the raw distribution may shape the probabilities.
                 ip.setRepeatPenalty(1f).setFrequencyPenalty(0f).setPresencePenalty(0f).setPenalizeNl(false);
                 if (mode.equals("probs")) {
-                    ip.setTemperature(1f).setTopK(0).setTopP(1f).setMinP(0f).setNProbs(nProbs);
+                    // ignore_eos: a sampled EOS would end the reply without probabilities. It sets the EOS
+                    // logit to -inf, so the caller compares against its distribution without EOS.
+                    ip.setTemperature(1f).setTopK(0).setTopP(1f).setMinP(0f).setNProbs(nProbs).setIgnoreEos(true);
                 } else {
                     ip.setTemperature(0f).setTopK(1).setIgnoreEos(false);
                 }

@@ -100,7 +100,9 @@ final class LlamaCppOracle {
             String text;
             if (types[i] == 6 && tokens[i].startsWith("<0x")) {
                 int b = Integer.parseInt(tokens[i].substring(3, 5), 16);
-                text = b < 0x80 ? String.valueOf((char) b) : null;
+                // llama.cpp's server prints a lone non-ASCII byte as "byte: \\xNN".
+                // Control bytes are left out: how llama.cpp prints them is not pinned down here.
+                text = b < 0x20 || b == 0x7F ? null : b < 0x80 ? String.valueOf((char) b) : String.format("byte: \\x%02x", b);
             } else if (types[i] == 1) {
                 text = tokens[i].replace('\u2581', ' ');
             } else {
