@@ -32,7 +32,9 @@ final class LlamaCppOracle {
             cmd.add(java.util.Arrays.stream(p).mapToObj(String::valueOf).collect(Collectors.joining(",")));
         }
         try {
-            Process proc = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            // Run in target/: llama.cpp writes llama.log and a crash at exit leaves hs_err files in the working directory.
+            Process proc = new ProcessBuilder(cmd).directory(TestModels.targetDir("oracle").toFile())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             List<String> lines = new ArrayList<>();
             Thread reader = Thread.ofVirtual().start(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8))) {
