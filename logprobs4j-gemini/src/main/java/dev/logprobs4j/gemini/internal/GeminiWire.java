@@ -1,5 +1,9 @@
 package dev.logprobs4j.gemini.internal;
 
+import static dev.logprobs4j.http.internal.JsonSupport.string;
+import static dev.logprobs4j.http.internal.JsonSupport.utf8;
+import static dev.logprobs4j.http.internal.JsonSupport.wrongType;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
@@ -11,10 +15,11 @@ import dev.logprobs4j.Message;
 import dev.logprobs4j.Role;
 import dev.logprobs4j.TokenLogprob;
 import dev.logprobs4j.TopLogprob;
+import dev.logprobs4j.http.internal.JsonPath;
+import dev.logprobs4j.http.internal.JsonSupport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -151,13 +156,13 @@ public final class GeminiWire {
                 }
                 for (Map.Entry<String, Object> e : configExtra.entrySet()) {
                     g.writeFieldName(e.getKey());
-                    JsonValues.write(g, e.getValue());
+                    JsonSupport.write(g, e.getValue());
                 }
                 g.writeEndObject();
             }
             for (Map.Entry<String, Object> e : topExtra.entrySet()) {
                 g.writeFieldName(e.getKey());
-                JsonValues.write(g, e.getValue());
+                JsonSupport.write(g, e.getValue());
             }
             g.writeEndObject();
         } catch (IOException e) {
@@ -172,7 +177,7 @@ public final class GeminiWire {
      * @throws MalformedResponseException naming the JSON path (or byte offset) when it is not valid
      */
     public static Response parse(byte[] json) {
-        Path path = new Path();
+        JsonPath path = new JsonPath();
         try (JsonParser p = JSON.createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new MalformedResponseException("expected a JSON object from Gemini, got " + p.currentToken(), "$", null);
@@ -191,7 +196,7 @@ public final class GeminiWire {
         }
     }
 
-    private static Response response(JsonParser p, Path path) throws IOException {
+    private static Response response(JsonParser p, JsonPath path) throws IOException {
         List<Candidate> candidates = new ArrayList<>();
         long[] usage = null;
         String modelVersion = null;
@@ -241,7 +246,7 @@ public final class GeminiWire {
         return new Response(List.copyOf(candidates), usage, modelVersion, responseId, error);
     }
 
-    private static Error error(JsonParser p, Path path) throws IOException {
+    private static Error error(JsonParser p, JsonPath path) throws IOException {
         expect(p, path, JsonToken.START_OBJECT, "an object");
         int code = 0;
         String message = null;
@@ -259,7 +264,7 @@ public final class GeminiWire {
         return new Error(code, message, status);
     }
 
-    private static Candidate candidate(JsonParser p, Path path, int position) throws IOException {
+    private static Candidate candidate(JsonParser p, JsonPath path, int position) throws IOException {
         expect(p, path, JsonToken.START_OBJECT, "an object");
         int index = position;
         StringBuilder text = new StringBuilder();
@@ -370,15 +375,10 @@ public final class GeminiWire {
         return new Candidate(index, text.toString(), thought == null ? null : thought.toString(), finishReason, avg, logprobs);
     }
 
-    /** Gemini gives token text only; its bytes are the text's UTF-8 encoding. */
-    private static byte[] utf8(String token) {
-        return token.getBytes(StandardCharsets.UTF_8);
-    }
-
     private record LogprobCandidate(String token, double logProbability) {
     }
 
-    private static List<LogprobCandidate> candidates(JsonParser p, Path path) throws IOException {
+    private static List<LogprobCandidate> candidates(JsonParser p, JsonPath path) throws IOException {
         expect(p, path, JsonToken.START_ARRAY, "an array");
         List<LogprobCandidate> out = new ArrayList<>();
         int i = 0;
@@ -419,7 +419,7 @@ public final class GeminiWire {
     }
 
     /** [text, "thought" when it is a thought part]. */
-    private static String[] part(JsonParser p, Path path) throws IOException {
+    private static String[] part(JsonParser p, JsonPath path) throws IOException {
         if (p.currentToken() != JsonToken.START_OBJECT) {
             throw wrongType(path, "an object", p.currentToken());
         }
@@ -439,46 +439,9 @@ public final class GeminiWire {
         return new String[] {text, thought ? "thought" : null};
     }
 
-    private static void expect(JsonParser p, Path path, JsonToken token, String what) {
+    private static void expect(JsonParser p, JsonPath path, JsonToken token, String what) {
         if (p.currentToken() != token) {
             throw wrongType(path, what, p.currentToken());
-        }
-    }
-
-    private static String string(JsonParser p, Path path) throws IOException {
-        JsonToken t = p.currentToken();
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        if (t != JsonToken.VALUE_STRING) {
-            throw wrongType(path, "a string", t);
-        }
-        return p.getText();
-    }
-
-    private static MalformedResponseException wrongType(Path path, String expected, JsonToken actual) {
-        return new MalformedResponseException("expected " + expected + ", got " + actual, path.toString(), null);
-    }
-
-    /** A JSON path such as {@code $.candidates[0].logprobsResult.chosenCandidates[3]}, kept while parsing. */
-    static final class Path {
-        private final List<String> parts = new ArrayList<>();
-
-        void push(String field) {
-            parts.add("." + field);
-        }
-
-        void index(int i) {
-            parts.add("[" + i + "]");
-        }
-
-        void pop() {
-            parts.remove(parts.size() - 1);
-        }
-
-        @Override
-        public String toString() {
-            return "$" + String.join("", parts);
         }
     }
 }

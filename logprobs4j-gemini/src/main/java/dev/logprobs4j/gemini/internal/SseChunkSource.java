@@ -3,7 +3,7 @@ package dev.logprobs4j.gemini.internal;
 import dev.logprobs4j.AIMessageChunk;
 import dev.logprobs4j.ChunkSource;
 import dev.logprobs4j.IncompleteStreamException;
-import java.io.ByteArrayOutputStream;
+import dev.logprobs4j.http.internal.SseReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,25 +14,24 @@ import java.util.ArrayDeque;
  * {@code []} logprobs (Gemini's stream has no such event; every provider starts the same way), then
  * the chunks of each {@code data:} event. Gemini sends no end marker, so the stream is complete when
  * it ends after an event with a finish reason; ending before one is an
- * {@link IncompleteStreamException}. Not thread-safe; one reader.
+ * {@link IncompleteStreamException}. Events are read by the shared {@link SseReader} (WHATWG rules,
+ * strict UTF-8, refusing lines that are no SSE field). Not thread-safe; one reader.
  */
 public final class SseChunkSource implements ChunkSource {
 
-    private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
-
     private final InputStream body;
-    private final LineReader lines;
+    private final SseReader events;
     private final String model;
     private final boolean wantsLogprobs;
     private final ArrayDeque<AIMessageChunk> pending = new ArrayDeque<>();
     private boolean started;
     private boolean finishSeen;
     private boolean closed;
-    private int events;
+    private int eventCount;
 
     public SseChunkSource(InputStream body, String model, boolean wantsLogprobs) {
         this.body = body;
-        this.lines = new LineReader(body);
+        this.events = new SseReader(body);
         this.model = model;
         this.wantsLogprobs = wantsLogprobs;
     }
@@ -51,12 +50,12 @@ public final class SseChunkSource implements ChunkSource {
             if (data == null) {
                 close();
                 if (!finishSeen) {
-                    throw new IncompleteStreamException("the Gemini stream ended after " + events
+                    throw new IncompleteStreamException("the Gemini stream ended after " + eventCount
                             + " events without a finishReason; the server stopped mid-answer", null, 0, null);
                 }
                 return null;
             }
-            events++;
+            eventCount++;
             try {
                 GeminiWire.Response r = GeminiWire.parse(data);
                 finishSeen |= r.candidates().stream().anyMatch(c -> c.finishReason() != null);
@@ -69,50 +68,25 @@ public final class SseChunkSource implements ChunkSource {
         return pending.poll();
     }
 
-    /** The data of the next event (its {@code data:} lines joined by newlines), or null at the end. */
+    /** The data of the next event that has any, or null at the end. */
     private byte[] nextEvent() {
-        ByteArrayOutputStream data = null;
         while (true) {
-            byte[] line;
+            SseReader.Event event;
             try {
-                line = lines.readLine();
+                event = events.next();
             } catch (IOException e) {
                 close();
-                throw new IncompleteStreamException("the Gemini stream broke after " + events + " events ("
-                        + lines.offset() + " bytes): " + e, null, 0, e);
+                throw new IncompleteStreamException("the Gemini stream broke after " + eventCount + " events ("
+                        + events.offset() + " bytes): " + e, null, 0, e);
             }
-            if (line == null || line.length == 0) {
-                if (data != null) {
-                    return data.toByteArray();
-                }
-                if (line == null) {
-                    return null;
-                }
-                continue;
+            if (event == null) {
+                return null;
             }
-            if (startsWith(line, DATA)) {
-                int from = DATA.length + (line.length > DATA.length && line[DATA.length] == ' ' ? 1 : 0);
-                if (data == null) {
-                    data = new ByteArrayOutputStream(line.length);
-                } else {
-                    data.write('\n');
-                }
-                data.write(line, from, line.length - from);
+            if (event.data() != null) {
+                return event.data().getBytes(StandardCharsets.UTF_8);
             }
-            // other fields (event:, id:, retry:) and comments are not used by Gemini
+            // Gemini sends only data: fields; an event without one carries nothing for us
         }
-    }
-
-    private static boolean startsWith(byte[] line, byte[] prefix) {
-        if (line.length < prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (line[i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override

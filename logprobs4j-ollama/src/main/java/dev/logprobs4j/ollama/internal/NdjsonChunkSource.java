@@ -3,6 +3,7 @@ package dev.logprobs4j.ollama.internal;
 import dev.logprobs4j.AIMessageChunk;
 import dev.logprobs4j.ChunkSource;
 import dev.logprobs4j.IncompleteStreamException;
+import dev.logprobs4j.http.internal.LineReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
