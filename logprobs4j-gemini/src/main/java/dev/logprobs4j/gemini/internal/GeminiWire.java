@@ -4,9 +4,7 @@ import static dev.logprobs4j.http.internal.JsonSupport.string;
 import static dev.logprobs4j.http.internal.JsonSupport.utf8;
 import static dev.logprobs4j.http.internal.JsonSupport.wrongType;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.logprobs4j.ChatOptions;
@@ -38,8 +36,6 @@ import java.util.Map;
  * {@code modelVersion}, {@code responseId}; errors {@code {"error": {code, message, status}}}.
  */
 public final class GeminiWire {
-
-    private static final JsonFactory JSON = new JsonFactory();
 
     /** Prefix of {@code ChatOptions.extra()} keys that go inside {@code generationConfig}. */
     public static final String GENERATION_CONFIG_PREFIX = "generationConfig.";
@@ -81,7 +77,7 @@ public final class GeminiWire {
     /** The request body. */
     public static byte[] body(List<Message> messages, ChatOptions options) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator g = JSON.createGenerator(out)) {
+        try (JsonGenerator g = JsonSupport.FACTORY.createGenerator(out)) {
             g.writeStartObject();
             StringBuilder system = null;
             g.writeArrayFieldStart("contents");
@@ -177,23 +173,7 @@ public final class GeminiWire {
      * @throws MalformedResponseException naming the JSON path (or byte offset) when it is not valid
      */
     public static Response parse(byte[] json) {
-        JsonPath path = new JsonPath();
-        try (JsonParser p = JSON.createParser(json)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new MalformedResponseException("expected a JSON object from Gemini, got " + p.currentToken(), "$", null);
-            }
-            Response r = response(p, path);
-            if (p.nextToken() != null) {
-                throw new MalformedResponseException("unexpected data after the JSON object", "byte offset "
-                        + p.currentLocation().getByteOffset(), null);
-            }
-            return r;
-        } catch (JsonParseException e) {
-            throw new MalformedResponseException("invalid JSON from Gemini: " + e.getOriginalMessage(),
-                    path + " (byte offset " + e.getLocation().getByteOffset() + ")", e);
-        } catch (IOException e) {
-            throw new MalformedResponseException("could not read Gemini's JSON: " + e.getMessage(), path.toString(), e);
-        }
+        return JsonSupport.parseObject(json, "Gemini", GeminiWire::response);
     }
 
     private static Response response(JsonParser p, JsonPath path) throws IOException {

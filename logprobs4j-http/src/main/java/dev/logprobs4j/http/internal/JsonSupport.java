@@ -40,6 +40,38 @@ public final class JsonSupport {
         }
     }
 
+    /** Reads one JSON object's fields with the parser on its {@code START_OBJECT}, keeping {@code path}. */
+    @FunctionalInterface
+    public interface ObjectReader<T> {
+        T read(JsonParser p, JsonPath path) throws IOException;
+    }
+
+    /**
+     * Parses {@code json}, which must be one JSON object and nothing after it, with {@code reader}.
+     *
+     * @param provider the provider's name for messages ("invalid JSON from Ollama")
+     * @throws MalformedResponseException naming the JSON path (or byte offset) when it is not valid
+     */
+    public static <T> T parseObject(byte[] json, String provider, ObjectReader<T> reader) {
+        JsonPath path = new JsonPath();
+        try (JsonParser p = FACTORY.createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new MalformedResponseException("expected a JSON object from " + provider + ", got " + p.currentToken(), "$", null);
+            }
+            T value = reader.read(p, path);
+            if (p.nextToken() != null) {
+                throw new MalformedResponseException("unexpected data after the JSON object", "byte offset "
+                        + p.currentLocation().getByteOffset(), null);
+            }
+            return value;
+        } catch (com.fasterxml.jackson.core.JsonParseException e) {
+            throw new MalformedResponseException("invalid JSON from " + provider + ": " + e.getOriginalMessage(),
+                    path + " (byte offset " + e.getLocation().getByteOffset() + ")", e);
+        } catch (IOException e) {
+            throw new MalformedResponseException("could not read " + provider + "'s JSON: " + e.getMessage(), path.toString(), e);
+        }
+    }
+
     /** The parser's position as a JSONPath such as {@code $.completion_probabilities[3].logprob}. */
     public static String path(JsonParser p) {
         java.util.ArrayDeque<String> steps = new java.util.ArrayDeque<>();

@@ -4,9 +4,7 @@ import static dev.logprobs4j.http.internal.JsonSupport.string;
 import static dev.logprobs4j.http.internal.JsonSupport.utf8;
 import static dev.logprobs4j.http.internal.JsonSupport.wrongType;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.logprobs4j.ChatOptions;
@@ -37,8 +35,6 @@ import java.util.Map;
  * {@code eval_count} and the durations.
  */
 public final class OllamaWire {
-
-    private static final JsonFactory JSON = new JsonFactory();
 
     private OllamaWire() {
     }
@@ -80,7 +76,7 @@ public final class OllamaWire {
 
     private static byte[] body(String model, List<Message> messages, ChatOptions options, boolean stream, boolean generate) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator g = JSON.createGenerator(out)) {
+        try (JsonGenerator g = JsonSupport.FACTORY.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("model", model);
             if (generate) {
@@ -166,23 +162,7 @@ public final class OllamaWire {
      * @throws MalformedResponseException naming the JSON path (or byte offset) when it is not valid
      */
     public static Response parse(byte[] json) {
-        JsonPath path = new JsonPath();
-        try (JsonParser p = JSON.createParser(json)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new MalformedResponseException("expected a JSON object from Ollama, got " + p.currentToken(), "$", null);
-            }
-            Response r = object(p, path);
-            if (p.nextToken() != null) {
-                throw new MalformedResponseException("unexpected data after the JSON object", "byte offset "
-                        + p.currentLocation().getByteOffset(), null);
-            }
-            return r;
-        } catch (JsonParseException e) {
-            throw new MalformedResponseException("invalid JSON from Ollama: " + e.getOriginalMessage(),
-                    path + " (byte offset " + e.getLocation().getByteOffset() + ")", e);
-        } catch (IOException e) {
-            throw new MalformedResponseException("could not read Ollama's JSON: " + e.getMessage(), path.toString(), e);
-        }
+        return JsonSupport.parseObject(json, "Ollama", OllamaWire::object);
     }
 
     private static Response object(JsonParser p, JsonPath path) throws IOException {
