@@ -1,13 +1,13 @@
 package dev.logprobs4j.gemini.internal;
 
 import dev.logprobs4j.AIMessageChunk;
-import dev.logprobs4j.ChunkSource;
 import dev.logprobs4j.IncompleteStreamException;
+import dev.logprobs4j.http.internal.QueuedChunkSource;
 import dev.logprobs4j.http.internal.SseReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
+import java.util.Deque;
 
 /**
  * Gemini's {@code streamGenerateContent?alt=sse} stream as chunks: first a chunk with no text and
@@ -17,87 +17,45 @@ import java.util.ArrayDeque;
  * {@link IncompleteStreamException}. Events are read by the shared {@link SseReader} (WHATWG rules,
  * strict UTF-8, refusing lines that are no SSE field). Not thread-safe; one reader.
  */
-public final class SseChunkSource implements ChunkSource {
+public final class SseChunkSource extends QueuedChunkSource {
 
-    private final InputStream body;
     private final SseReader events;
     private final String model;
     private final boolean wantsLogprobs;
-    private final ArrayDeque<AIMessageChunk> pending = new ArrayDeque<>();
-    private boolean started;
     private boolean finishSeen;
-    private boolean closed;
     private int eventCount;
 
     public SseChunkSource(InputStream body, String model, boolean wantsLogprobs) {
-        this.body = body;
+        super(body, GeminiMapper.firstChunk(wantsLogprobs));
         this.events = new SseReader(body);
         this.model = model;
         this.wantsLogprobs = wantsLogprobs;
     }
 
     @Override
-    public AIMessageChunk next() {
-        if (closed) {
-            return null;
+    protected boolean readMore(Deque<AIMessageChunk> out) {
+        SseReader.Event event;
+        try {
+            event = events.next();
+        } catch (IOException e) {
+            throw new IncompleteStreamException("the Gemini stream broke after " + eventCount + " events ("
+                    + events.offset() + " bytes): " + e, null, 0, e);
         }
-        if (!started) {
-            started = true;
-            return GeminiMapper.firstChunk(wantsLogprobs);
+        if (event == null) {
+            if (!finishSeen) {
+                throw new IncompleteStreamException("the Gemini stream ended after " + eventCount
+                        + " events without a finishReason; the server stopped mid-answer", null, 0, null);
+            }
+            return false;
         }
-        while (pending.isEmpty()) {
-            byte[] data = nextEvent();
-            if (data == null) {
-                close();
-                if (!finishSeen) {
-                    throw new IncompleteStreamException("the Gemini stream ended after " + eventCount
-                            + " events without a finishReason; the server stopped mid-answer", null, 0, null);
-                }
-                return null;
-            }
-            eventCount++;
-            try {
-                GeminiWire.Response r = GeminiWire.parse(data);
-                finishSeen |= r.candidates().stream().anyMatch(c -> c.finishReason() != null);
-                pending.addAll(GeminiMapper.chunks(r, model, wantsLogprobs, new String(data, StandardCharsets.UTF_8)));
-            } catch (RuntimeException e) {
-                close();
-                throw e;
-            }
+        if (event.data() == null) {
+            return true; // Gemini sends only data: fields; an event without one carries nothing for us
         }
-        return pending.poll();
-    }
-
-    /** The data of the next event that has any, or null at the end. */
-    private byte[] nextEvent() {
-        while (true) {
-            SseReader.Event event;
-            try {
-                event = events.next();
-            } catch (IOException e) {
-                close();
-                throw new IncompleteStreamException("the Gemini stream broke after " + eventCount + " events ("
-                        + events.offset() + " bytes): " + e, null, 0, e);
-            }
-            if (event == null) {
-                return null;
-            }
-            if (event.data() != null) {
-                return event.data().getBytes(StandardCharsets.UTF_8);
-            }
-            // Gemini sends only data: fields; an event without one carries nothing for us
-        }
-    }
-
-    @Override
-    public void close() {
-        if (!closed) {
-            closed = true;
-            try {
-                body.close(); // releases (or cancels) the HTTP exchange
-            } catch (IOException ignored) {
-                // nothing more to release
-            }
-        }
+        eventCount++;
+        byte[] data = event.data().getBytes(StandardCharsets.UTF_8);
+        GeminiWire.Response r = GeminiWire.parse(data);
+        finishSeen |= r.candidates().stream().anyMatch(c -> c.finishReason() != null);
+        out.addAll(GeminiMapper.chunks(r, model, wantsLogprobs, event.data()));
+        return true;
     }
 }

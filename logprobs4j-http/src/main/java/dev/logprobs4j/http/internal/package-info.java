@@ -9,6 +9,8 @@
  *       ({@link dev.logprobs4j.http.internal.IdleTimeoutInputStream}) and the API key scrubbed from
  *       whatever a server echoes; error answers go through the provider's
  *       {@link dev.logprobs4j.http.internal.Transport.ErrorMapper}.</li>
+ *   <li>{@link dev.logprobs4j.http.internal.QueuedChunkSource}: a stream's chunks, one line or event at a
+ *       time, releasing the connection at the end or on failure.</li>
  *   <li>{@link dev.logprobs4j.http.internal.SseReader}: server-sent events by the WHATWG rules, with
  *       byte offsets in errors. {@link dev.logprobs4j.http.internal.LineReader}: newline-delimited
  *       JSON lines as raw bytes.</li>
