@@ -9,12 +9,11 @@ import dev.logprobs4j.ChatRequest;
 import dev.logprobs4j.ChunkSource;
 import dev.logprobs4j.UnsupportedCapabilityException;
 import dev.logprobs4j.anthropic.internal.AnthropicClient;
-import dev.logprobs4j.anthropic.internal.HttpTransport;
+import dev.logprobs4j.http.internal.JsonSupport;
+import dev.logprobs4j.http.internal.Transport;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -56,11 +55,11 @@ public final class AnthropicChatModel extends AbstractChatModel {
         this.config = config.copy();
         HttpClient http = config.httpClient != null ? config.httpClient
                 : HttpClient.newBuilder().connectTimeout(config.timeout).build();
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("x-api-key", config.apiKey);
-        headers.put("anthropic-version", config.version);
-        this.client = new AnthropicClient(config.baseUrl, new HttpTransport(http, config.timeout, AnthropicClient::error),
-                headers, config.model, config.defaultMaxTokens);
+        // No retries: the builder has no setting for them, and before the shared transport there were none.
+        Transport transport = Transport.builder(http, (status, body, retries) -> JsonSupport.providerError(status, body))
+                .timeout(config.timeout).secret(config.apiKey)
+                .header("x-api-key", config.apiKey).header("anthropic-version", config.version).build();
+        this.client = new AnthropicClient(config.baseUrl, transport, config.model, config.defaultMaxTokens);
     }
 
     /** A builder; {@link Builder#apiKey(String)} and {@link Builder#model(String)} are required. */

@@ -7,19 +7,15 @@ import dev.logprobs4j.ChatModel;
 import dev.logprobs4j.ChatOptions;
 import dev.logprobs4j.ChatRequest;
 import dev.logprobs4j.ChunkSource;
-import dev.logprobs4j.TransportException;
 import dev.logprobs4j.UnsupportedCapabilityException;
 import dev.logprobs4j.gemini.internal.GeminiMapper;
 import dev.logprobs4j.gemini.internal.GeminiWire;
-import dev.logprobs4j.gemini.internal.HttpTransport;
 import dev.logprobs4j.gemini.internal.SseChunkSource;
-import java.io.IOException;
-import java.io.InputStream;
+import dev.logprobs4j.http.internal.Transport;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
@@ -68,9 +64,9 @@ public final class GeminiChatModel extends AbstractChatModel {
     public static final Capabilities CAPABILITIES = new Capabilities(true, 20, true, false);
 
     private final Builder config;
-    private final HttpTransport transport;
+    private final Transport transport;
 
-    private GeminiChatModel(Builder config, ChatOptions bound, HttpTransport transport) {
+    private GeminiChatModel(Builder config, ChatOptions bound, Transport transport) {
         super(bound);
         this.config = config;
         this.transport = transport;
@@ -152,14 +148,7 @@ public final class GeminiChatModel extends AbstractChatModel {
 
     @Override
     protected AIMessage doInvoke(ChatRequest call) {
-        HttpResponse<InputStream> response = transport.send(request(call, false),
-                (status, body) -> GeminiMapper.error(status, body, config.model));
-        byte[] body;
-        try (InputStream in = response.body()) {
-            body = in.readAllBytes();
-        } catch (IOException e) {
-            throw new TransportException("reading Gemini's answer failed: " + e, false, e);
-        }
+        byte[] body = transport.readAllBytes(transport.send(request(call, false)));
         return GeminiMapper.message(GeminiWire.parse(body), config.model, call.options().wantsLogprobs(),
                 new String(body, StandardCharsets.UTF_8));
     }
@@ -170,9 +159,7 @@ public final class GeminiChatModel extends AbstractChatModel {
             throw new UnsupportedCapabilityException("n", config.model,
                     "streaming several candidates is not supported; use invoke(...) with n(" + call.options().n() + ")");
         }
-        HttpResponse<InputStream> response = transport.send(request(call, true),
-                (status, body) -> GeminiMapper.error(status, body, config.model));
-        return new SseChunkSource(response.body(), config.model, call.options().wantsLogprobs());
+        return new SseChunkSource(transport.send(request(call, true)).body(), config.model, call.options().wantsLogprobs());
     }
 
     /** Builds a {@link GeminiChatModel}; not thread-safe. */
@@ -270,7 +257,7 @@ public final class GeminiChatModel extends AbstractChatModel {
             return this;
         }
 
-        /** Retries after connection refused, 429 and 5xx, honouring {@code Retry-After}. Default: 2. */
+        /** Retries after connection failures and timeouts, 408, 409, 429 and 5xx, as OpenAI's SDKs do (honouring {@code retry-after-ms}, {@code Retry-After} and {@code x-should-retry}). Default: 2. */
         public Builder maxRetries(int maxRetries) {
             if (maxRetries < 0) {
                 throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
@@ -320,7 +307,10 @@ public final class GeminiChatModel extends AbstractChatModel {
             frozen.baseUrl = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
             HttpClient client = httpClient != null ? httpClient
                     : HttpClient.newBuilder().connectTimeout(connectTimeout).build();
-            return new GeminiChatModel(frozen, options, new HttpTransport(client, maxRetries));
+            String model = frozen.model;
+            Transport transport = Transport.builder(client, (status, body, retries) -> GeminiMapper.error(status, body, model))
+                    .maxRetries(maxRetries).secret(apiKey).build();
+            return new GeminiChatModel(frozen, options, transport);
         }
     }
 }

@@ -9,7 +9,8 @@ import dev.logprobs4j.ChatRequest;
 import dev.logprobs4j.ChunkSource;
 import dev.logprobs4j.Message;
 import dev.logprobs4j.UnsupportedCapabilityException;
-import dev.logprobs4j.llamacpp.internal.HttpTransport;
+import dev.logprobs4j.http.internal.JsonSupport;
+import dev.logprobs4j.http.internal.Transport;
 import dev.logprobs4j.llamacpp.internal.LlamaCppClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -71,8 +72,10 @@ public final class LlamaCppCompletionModel extends AbstractChatModel {
         this.config = config.copy();
         HttpClient http = config.httpClient != null ? config.httpClient
                 : HttpClient.newBuilder().connectTimeout(config.timeout).build();
-        this.client = new LlamaCppClient(config.baseUrl, new HttpTransport(http, config.timeout, LlamaCppClient::error),
-                config.headers, config.serverTemplate, config.renderer, config.postSamplingProbs);
+        // No retries: the builder has no setting for them, and a local server that fails usually fails again.
+        Transport transport = Transport.builder(http, (status, body, retries) -> JsonSupport.providerError(status, body))
+                .timeout(config.timeout).headers(config.headers).build();
+        this.client = new LlamaCppClient(config.baseUrl, transport, config.serverTemplate, config.renderer, config.postSamplingProbs);
     }
 
     /** A builder with the defaults below. */

@@ -8,18 +8,15 @@ import dev.logprobs4j.ChatOptions;
 import dev.logprobs4j.ChatRequest;
 import dev.logprobs4j.ChunkSource;
 import dev.logprobs4j.MalformedResponseException;
-import dev.logprobs4j.TransportException;
 import dev.logprobs4j.UnsupportedCapabilityException;
-import dev.logprobs4j.ollama.internal.HttpTransport;
+import dev.logprobs4j.http.internal.JsonSupport;
+import dev.logprobs4j.http.internal.Transport;
 import dev.logprobs4j.ollama.internal.NdjsonChunkSource;
 import dev.logprobs4j.ollama.internal.OllamaMapper;
 import dev.logprobs4j.ollama.internal.OllamaWire;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
@@ -74,9 +71,9 @@ public final class OllamaChatModel extends AbstractChatModel {
     public static final Capabilities CAPABILITIES = new Capabilities(true, 20, true, false);
 
     private final Builder config;
-    private final HttpTransport transport;
+    private final Transport transport;
 
-    private OllamaChatModel(Builder config, ChatOptions bound, HttpTransport transport) {
+    private OllamaChatModel(Builder config, ChatOptions bound, Transport transport) {
         super(bound);
         this.config = config;
         this.transport = transport;
@@ -144,15 +141,10 @@ public final class OllamaChatModel extends AbstractChatModel {
 
     @Override
     protected AIMessage doInvoke(ChatRequest call) {
-        HttpResponse<InputStream> response = transport.send(request(call, false), OllamaMapper::error);
-        byte[] body;
-        try (InputStream in = response.body()) {
-            body = in.readAllBytes();
-        } catch (IOException e) {
-            throw new TransportException("reading Ollama's answer failed: " + e, false, e);
-        }
+        Transport.Opened response = transport.send(request(call, false));
+        byte[] body = transport.readAllBytes(response);
         if (body.length == 0) {
-            throw new MalformedResponseException("Ollama answered HTTP " + response.statusCode() + " with an empty body", "$", null);
+            throw new MalformedResponseException("Ollama answered HTTP " + response.status() + " with an empty body", "$", null);
         }
         OllamaWire.Response r = OllamaWire.parse(body);
         return OllamaMapper.message(r, config.model, call.options().wantsLogprobs(), new String(body, StandardCharsets.UTF_8));
@@ -160,8 +152,7 @@ public final class OllamaChatModel extends AbstractChatModel {
 
     @Override
     protected ChunkSource doStream(ChatRequest call) {
-        HttpResponse<InputStream> response = transport.send(request(call, true), OllamaMapper::error);
-        return new NdjsonChunkSource(response.body(), config.model, call.options().wantsLogprobs());
+        return new NdjsonChunkSource(transport.send(request(call, true)).body(), config.model, call.options().wantsLogprobs());
     }
 
     /** Builds an {@link OllamaChatModel}; not thread-safe. Only {@link #model(String)} is required. */
@@ -237,7 +228,7 @@ public final class OllamaChatModel extends AbstractChatModel {
             return this;
         }
 
-        /** Retries after connection refused, 429 and 5xx. Default: 2. */
+        /** Retries after connection failures and timeouts, 408, 409, 429 and 5xx, as OpenAI's SDKs do (honouring {@code retry-after-ms}, {@code Retry-After} and {@code x-should-retry}). Default: 2. */
         public Builder maxRetries(int maxRetries) {
             if (maxRetries < 0) {
                 throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
@@ -282,7 +273,10 @@ public final class OllamaChatModel extends AbstractChatModel {
             frozen.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
             HttpClient client = httpClient != null ? httpClient
                     : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
-            return new OllamaChatModel(frozen, options, new HttpTransport(client, maxRetries));
+            // Ollama's error body is {"error": "..."}, the shape the shared reader knows.
+            Transport transport = Transport.builder(client, (status, body, retries) -> JsonSupport.providerError(status, body))
+                    .maxRetries(maxRetries).secret(apiKey).build();
+            return new OllamaChatModel(frozen, options, transport);
         }
     }
 }

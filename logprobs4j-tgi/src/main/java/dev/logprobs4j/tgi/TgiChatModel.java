@@ -9,7 +9,8 @@ import dev.logprobs4j.ChatRequest;
 import dev.logprobs4j.ChunkSource;
 import dev.logprobs4j.Message;
 import dev.logprobs4j.UnsupportedCapabilityException;
-import dev.logprobs4j.tgi.internal.HttpTransport;
+import dev.logprobs4j.http.internal.JsonSupport;
+import dev.logprobs4j.http.internal.Transport;
 import dev.logprobs4j.tgi.internal.TgiClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -74,8 +75,10 @@ public final class TgiChatModel extends AbstractChatModel {
         this.config = config.copy();
         HttpClient http = config.httpClient != null ? config.httpClient
                 : HttpClient.newBuilder().connectTimeout(config.timeout).build();
-        this.client = new TgiClient(config.baseUrl, new HttpTransport(http, config.timeout, TgiClient::error),
-                config.headers, config.modelName, config.promptLogprobs);
+        // No retries: the builder has no setting for them (TGI's own router queues and retries).
+        Transport transport = Transport.builder(http, (status, body, retries) -> JsonSupport.providerError(status, body))
+                .timeout(config.timeout).headers(config.headers).build();
+        this.client = new TgiClient(config.baseUrl, transport, config.modelName, config.promptLogprobs);
     }
 
     /** A builder with the defaults below. */

@@ -1,6 +1,6 @@
 package dev.logprobs4j.anthropic.internal;
 
-import static dev.logprobs4j.anthropic.internal.JsonSupport.malformed;
+import static dev.logprobs4j.http.internal.JsonSupport.malformed;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -12,13 +12,15 @@ import dev.logprobs4j.Choice;
 import dev.logprobs4j.ChunkSource;
 import dev.logprobs4j.IncompleteStreamException;
 import dev.logprobs4j.Message;
-import dev.logprobs4j.ProviderException;
 import dev.logprobs4j.ResponseInfo;
 import dev.logprobs4j.Role;
 import dev.logprobs4j.Usage;
+import dev.logprobs4j.http.internal.JsonSupport;
+import dev.logprobs4j.http.internal.SseReader;
+import dev.logprobs4j.http.internal.Transport;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,54 +30,15 @@ import java.util.Map;
 public final class AnthropicClient {
 
     private final URI baseUrl;
-    private final HttpTransport http;
-    private final Map<String, String> headers;
+    private final Transport http;
     private final String model;
     private final int defaultMaxTokens;
 
-    public AnthropicClient(URI baseUrl, HttpTransport http, Map<String, String> headers, String model, int defaultMaxTokens) {
+    public AnthropicClient(URI baseUrl, Transport http, String model, int defaultMaxTokens) {
         this.baseUrl = baseUrl;
         this.http = http;
-        this.headers = Map.copyOf(headers);
         this.model = model;
         this.defaultMaxTokens = defaultMaxTokens;
-    }
-
-    /** Anthropic's error body {@code {"type": "error", "error": {"type", "message"}}} as a {@link ProviderException}. */
-    public static ProviderException error(int status, String body) {
-        String[] typeAndMessage = errorObject(body);
-        return new ProviderException(status, typeAndMessage[0], null, null,
-                typeAndMessage[1] != null ? typeAndMessage[1] : body.strip(), body);
-    }
-
-    private static String[] errorObject(String body) {
-        String[] out = new String[2];
-        try (JsonParser p = JsonSupport.parser(body)) {
-            if (p.nextToken() == JsonToken.START_OBJECT) {
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = p.currentName();
-                    JsonToken t = p.nextToken();
-                    if (field.equals("error") && t == JsonToken.START_OBJECT) {
-                        while (p.nextToken() == JsonToken.FIELD_NAME) {
-                            String f = p.currentName();
-                            JsonToken v = p.nextToken();
-                            if (f.equals("type") && v.isScalarValue()) {
-                                out[0] = p.getText();
-                            } else if (f.equals("message") && v.isScalarValue()) {
-                                out[1] = p.getText();
-                            } else {
-                                p.skipChildren();
-                            }
-                        }
-                    } else {
-                        p.skipChildren();
-                    }
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not JSON: the body is the message
-        }
-        return out;
     }
 
     /** Anthropic's stop reasons as OpenAI's finish reasons; unknown ones pass through. */
@@ -143,7 +106,8 @@ public final class AnthropicClient {
 
     /** A blocking call. */
     public AIMessage invoke(ChatRequest request) {
-        String body = http.post(baseUrl.resolve("/v1/messages"), requestBody(request.messages(), request.options(), false), headers);
+        String body = http.readAll(http.post(baseUrl.resolve("/v1/messages"),
+                requestBody(request.messages(), request.options(), false).getBytes(StandardCharsets.UTF_8), false));
         JsonParser p = JsonSupport.parser(body);
         try (p) {
             JsonSupport.expect(p, JsonToken.START_OBJECT, "a JSON object");
@@ -225,9 +189,9 @@ public final class AnthropicClient {
 
     /** Opens a stream. */
     public ChunkSource stream(ChatRequest request) {
-        InputStream in = http.postForStream(baseUrl.resolve("/v1/messages"),
-                requestBody(request.messages(), request.options(), true), headers);
-        return new Source(new SseReader(in));
+        Transport.Opened opened = http.post(baseUrl.resolve("/v1/messages"),
+                requestBody(request.messages(), request.options(), true).getBytes(StandardCharsets.UTF_8), true);
+        return new Source(new SseReader(opened.body()));
     }
 
     /**
@@ -252,7 +216,7 @@ public final class AnthropicClient {
                 return null;
             }
             while (true) {
-                SseReader.Event event = reader.next();
+                SseReader.Event event = reader.nextOrIncomplete();
                 if (event == null) {
                     throw new IncompleteStreamException("the Anthropic stream ended at byte " + reader.offset()
                             + " before message_stop", null, 0, null);
@@ -351,10 +315,8 @@ public final class AnthropicClient {
                     case "message_stop":
                         finished = true;
                         return null;
-                    case "error": {
-                        String[] err = errorObject(data);
-                        throw new ProviderException(0, err[0], null, null, err[1], data);
-                    }
+                    case "error":
+                        throw JsonSupport.providerError(0, data);
                     default:
                         return null; // ping, content_block_start, content_block_stop
                 }

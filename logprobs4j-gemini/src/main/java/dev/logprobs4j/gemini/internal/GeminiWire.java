@@ -1,8 +1,10 @@
 package dev.logprobs4j.gemini.internal;
 
-import com.fasterxml.jackson.core.JsonFactory;
+import static dev.logprobs4j.http.internal.JsonSupport.string;
+import static dev.logprobs4j.http.internal.JsonSupport.utf8;
+import static dev.logprobs4j.http.internal.JsonSupport.wrongType;
+
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.logprobs4j.ChatOptions;
@@ -11,10 +13,11 @@ import dev.logprobs4j.Message;
 import dev.logprobs4j.Role;
 import dev.logprobs4j.TokenLogprob;
 import dev.logprobs4j.TopLogprob;
+import dev.logprobs4j.http.internal.JsonPath;
+import dev.logprobs4j.http.internal.JsonSupport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,8 +36,6 @@ import java.util.Map;
  * {@code modelVersion}, {@code responseId}; errors {@code {"error": {code, message, status}}}.
  */
 public final class GeminiWire {
-
-    private static final JsonFactory JSON = new JsonFactory();
 
     /** Prefix of {@code ChatOptions.extra()} keys that go inside {@code generationConfig}. */
     public static final String GENERATION_CONFIG_PREFIX = "generationConfig.";
@@ -76,7 +77,7 @@ public final class GeminiWire {
     /** The request body. */
     public static byte[] body(List<Message> messages, ChatOptions options) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator g = JSON.createGenerator(out)) {
+        try (JsonGenerator g = JsonSupport.FACTORY.createGenerator(out)) {
             g.writeStartObject();
             StringBuilder system = null;
             g.writeArrayFieldStart("contents");
@@ -151,13 +152,13 @@ public final class GeminiWire {
                 }
                 for (Map.Entry<String, Object> e : configExtra.entrySet()) {
                     g.writeFieldName(e.getKey());
-                    JsonValues.write(g, e.getValue());
+                    JsonSupport.write(g, e.getValue());
                 }
                 g.writeEndObject();
             }
             for (Map.Entry<String, Object> e : topExtra.entrySet()) {
                 g.writeFieldName(e.getKey());
-                JsonValues.write(g, e.getValue());
+                JsonSupport.write(g, e.getValue());
             }
             g.writeEndObject();
         } catch (IOException e) {
@@ -172,26 +173,10 @@ public final class GeminiWire {
      * @throws MalformedResponseException naming the JSON path (or byte offset) when it is not valid
      */
     public static Response parse(byte[] json) {
-        Path path = new Path();
-        try (JsonParser p = JSON.createParser(json)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new MalformedResponseException("expected a JSON object from Gemini, got " + p.currentToken(), "$", null);
-            }
-            Response r = response(p, path);
-            if (p.nextToken() != null) {
-                throw new MalformedResponseException("unexpected data after the JSON object", "byte offset "
-                        + p.currentLocation().getByteOffset(), null);
-            }
-            return r;
-        } catch (JsonParseException e) {
-            throw new MalformedResponseException("invalid JSON from Gemini: " + e.getOriginalMessage(),
-                    path + " (byte offset " + e.getLocation().getByteOffset() + ")", e);
-        } catch (IOException e) {
-            throw new MalformedResponseException("could not read Gemini's JSON: " + e.getMessage(), path.toString(), e);
-        }
+        return JsonSupport.parseObject(json, "Gemini", GeminiWire::response);
     }
 
-    private static Response response(JsonParser p, Path path) throws IOException {
+    private static Response response(JsonParser p, JsonPath path) throws IOException {
         List<Candidate> candidates = new ArrayList<>();
         long[] usage = null;
         String modelVersion = null;
@@ -241,7 +226,7 @@ public final class GeminiWire {
         return new Response(List.copyOf(candidates), usage, modelVersion, responseId, error);
     }
 
-    private static Error error(JsonParser p, Path path) throws IOException {
+    private static Error error(JsonParser p, JsonPath path) throws IOException {
         expect(p, path, JsonToken.START_OBJECT, "an object");
         int code = 0;
         String message = null;
@@ -259,7 +244,7 @@ public final class GeminiWire {
         return new Error(code, message, status);
     }
 
-    private static Candidate candidate(JsonParser p, Path path, int position) throws IOException {
+    private static Candidate candidate(JsonParser p, JsonPath path, int position) throws IOException {
         expect(p, path, JsonToken.START_OBJECT, "an object");
         int index = position;
         StringBuilder text = new StringBuilder();
@@ -370,15 +355,10 @@ public final class GeminiWire {
         return new Candidate(index, text.toString(), thought == null ? null : thought.toString(), finishReason, avg, logprobs);
     }
 
-    /** Gemini gives token text only; its bytes are the text's UTF-8 encoding. */
-    private static byte[] utf8(String token) {
-        return token.getBytes(StandardCharsets.UTF_8);
-    }
-
     private record LogprobCandidate(String token, double logProbability) {
     }
 
-    private static List<LogprobCandidate> candidates(JsonParser p, Path path) throws IOException {
+    private static List<LogprobCandidate> candidates(JsonParser p, JsonPath path) throws IOException {
         expect(p, path, JsonToken.START_ARRAY, "an array");
         List<LogprobCandidate> out = new ArrayList<>();
         int i = 0;
@@ -419,7 +399,7 @@ public final class GeminiWire {
     }
 
     /** [text, "thought" when it is a thought part]. */
-    private static String[] part(JsonParser p, Path path) throws IOException {
+    private static String[] part(JsonParser p, JsonPath path) throws IOException {
         if (p.currentToken() != JsonToken.START_OBJECT) {
             throw wrongType(path, "an object", p.currentToken());
         }
@@ -439,46 +419,9 @@ public final class GeminiWire {
         return new String[] {text, thought ? "thought" : null};
     }
 
-    private static void expect(JsonParser p, Path path, JsonToken token, String what) {
+    private static void expect(JsonParser p, JsonPath path, JsonToken token, String what) {
         if (p.currentToken() != token) {
             throw wrongType(path, what, p.currentToken());
-        }
-    }
-
-    private static String string(JsonParser p, Path path) throws IOException {
-        JsonToken t = p.currentToken();
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        if (t != JsonToken.VALUE_STRING) {
-            throw wrongType(path, "a string", t);
-        }
-        return p.getText();
-    }
-
-    private static MalformedResponseException wrongType(Path path, String expected, JsonToken actual) {
-        return new MalformedResponseException("expected " + expected + ", got " + actual, path.toString(), null);
-    }
-
-    /** A JSON path such as {@code $.candidates[0].logprobsResult.chosenCandidates[3]}, kept while parsing. */
-    static final class Path {
-        private final List<String> parts = new ArrayList<>();
-
-        void push(String field) {
-            parts.add("." + field);
-        }
-
-        void index(int i) {
-            parts.add("[" + i + "]");
-        }
-
-        void pop() {
-            parts.remove(parts.size() - 1);
-        }
-
-        @Override
-        public String toString() {
-            return "$" + String.join("", parts);
         }
     }
 }

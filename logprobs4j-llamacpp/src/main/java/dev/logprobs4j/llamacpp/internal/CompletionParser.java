@@ -1,6 +1,6 @@
 package dev.logprobs4j.llamacpp.internal;
 
-import static dev.logprobs4j.llamacpp.internal.JsonSupport.malformed;
+import static dev.logprobs4j.http.internal.JsonSupport.malformed;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -8,6 +8,7 @@ import dev.logprobs4j.MalformedResponseException;
 import dev.logprobs4j.TokenLogprob;
 import dev.logprobs4j.TopLogprob;
 import dev.logprobs4j.Usage;
+import dev.logprobs4j.http.internal.JsonSupport;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;

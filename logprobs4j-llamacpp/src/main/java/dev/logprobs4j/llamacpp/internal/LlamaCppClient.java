@@ -12,11 +12,13 @@ import dev.logprobs4j.IncompleteStreamException;
 import dev.logprobs4j.Logprobs;
 import dev.logprobs4j.MalformedResponseException;
 import dev.logprobs4j.Message;
-import dev.logprobs4j.ProviderException;
 import dev.logprobs4j.ResponseInfo;
+import dev.logprobs4j.http.internal.JsonSupport;
+import dev.logprobs4j.http.internal.SseReader;
+import dev.logprobs4j.http.internal.Transport;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,63 +32,18 @@ import java.util.function.Function;
 public final class LlamaCppClient {
 
     private final URI baseUrl;
-    private final HttpTransport http;
-    private final Map<String, String> headers;
+    private final Transport http;
     private final boolean serverTemplate;
     private final Function<List<Message>, String> renderer;
     private final boolean postSamplingProbs;
 
-    public LlamaCppClient(URI baseUrl, HttpTransport http, Map<String, String> headers, boolean serverTemplate,
+    public LlamaCppClient(URI baseUrl, Transport http, boolean serverTemplate,
                           Function<List<Message>, String> renderer, boolean postSamplingProbs) {
         this.baseUrl = baseUrl;
         this.http = http;
-        this.headers = Map.copyOf(headers);
         this.serverTemplate = serverTemplate;
         this.renderer = renderer;
         this.postSamplingProbs = postSamplingProbs;
-    }
-
-    /**
-     * llama.cpp's error body {@code {"error": {"code", "message", "type"}}} (or, in a stream's
-     * {@code error:} line, the inner object alone) as a {@link ProviderException}.
-     */
-    public static ProviderException error(int status, String body) {
-        String type = null;
-        String code = null;
-        String message = null;
-        try (JsonParser p = JsonSupport.parser(body)) {
-            if (p.nextToken() == JsonToken.START_OBJECT) {
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = p.currentName();
-                    JsonToken t = p.nextToken();
-                    if (field.equals("error") && t == JsonToken.START_OBJECT) {
-                        while (p.nextToken() == JsonToken.FIELD_NAME) {
-                            String f = p.currentName();
-                            JsonToken v = p.nextToken();
-                            switch (f) {
-                                case "message": message = v.isScalarValue() ? p.getText() : null; break;
-                                case "type": type = v.isScalarValue() ? p.getText() : null; break;
-                                case "code": code = v.isScalarValue() ? p.getText() : null; break;
-                                default: p.skipChildren();
-                            }
-                        }
-                    } else if (field.equals("error") && t == JsonToken.VALUE_STRING) {
-                        message = p.getText();
-                    } else if (t.isScalarValue() && field.equals("message")) {
-                        message = p.getText(); // an error: line of a stream holds the error object itself
-                    } else if (t.isScalarValue() && field.equals("type")) {
-                        type = p.getText();
-                    } else if (t.isScalarValue() && field.equals("code")) {
-                        code = p.getText();
-                    } else {
-                        p.skipChildren();
-                    }
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not JSON (a proxy's page, say): the body itself is the message
-        }
-        return new ProviderException(status, type, code, null, message != null ? message : body.strip(), body);
     }
 
     /** The prompt for these messages: the server's chat template ({@code POST /apply-template}) or the renderer. */
@@ -101,7 +58,8 @@ public final class LlamaCppClient {
             w.put("content", m.content());
             wire.add(w);
         }
-        String body = http.post(baseUrl.resolve("/apply-template"), JsonSupport.write(Map.of("messages", wire)), headers);
+        String body = http.readAll(http.post(baseUrl.resolve("/apply-template"),
+                JsonSupport.write(Map.of("messages", wire)).getBytes(StandardCharsets.UTF_8), false));
         JsonParser p = JsonSupport.parser(body);
         try (p) {
             JsonSupport.expect(p, JsonToken.START_OBJECT, "a JSON object");
@@ -159,7 +117,7 @@ public final class LlamaCppClient {
     public AIMessage invoke(ChatRequest request) {
         ChatOptions o = request.options();
         String json = requestBody(prompt(request.messages()), o, false);
-        String body = http.post(baseUrl.resolve("/completion"), json, headers);
+        String body = http.readAll(http.post(baseUrl.resolve("/completion"), json.getBytes(StandardCharsets.UTF_8), false));
         CompletionParser.Result r = CompletionParser.parse(body, topLogprobs(o));
         Logprobs logprobs = null;
         if (o.wantsLogprobs()) {
@@ -177,8 +135,8 @@ public final class LlamaCppClient {
     public ChunkSource stream(ChatRequest request) {
         ChatOptions o = request.options();
         String json = requestBody(prompt(request.messages()), o, true);
-        InputStream in = http.postForStream(baseUrl.resolve("/completion"), json, headers);
-        return new Source(new SseReader(in), o.wantsLogprobs(), topLogprobs(o));
+        Transport.Opened opened = http.post(baseUrl.resolve("/completion"), json.getBytes(StandardCharsets.UTF_8), true);
+        return new Source(new SseReader(opened.body()), o.wantsLogprobs(), topLogprobs(o));
     }
 
     private static int topLogprobs(ChatOptions o) {
@@ -214,14 +172,13 @@ public final class LlamaCppClient {
                 return AIMessageChunk.of(List.of(new Choice(0, "", null, logprobs ? Logprobs.EMPTY : null, null)), null, null);
             }
             while (true) {
-                SseReader.Event event = reader.next();
+                SseReader.Event event = reader.nextOrIncomplete();
                 if (event == null) {
                     throw new IncompleteStreamException("the llama.cpp stream ended at byte " + reader.offset()
                             + " before its 'stop: true' event", null, 0, null);
                 }
                 if (event.error() != null) {
-                    ProviderException e = error(0, event.error());
-                    throw e;
+                    throw JsonSupport.providerError(0, event.error());
                 }
                 if (event.data() == null || event.data().equals("[DONE]")) {
                     continue;

@@ -2,6 +2,7 @@ package dev.logprobs4j.llamacpp.internal;
 
 import com.fasterxml.jackson.core.JsonParser;
 import dev.logprobs4j.TokenLogprob;
+import dev.logprobs4j.http.internal.JsonSupport;
 import java.nio.charset.StandardCharsets;
 
 /** Turns probabilities into logprobs and older servers' token text into bytes. Stateless. */

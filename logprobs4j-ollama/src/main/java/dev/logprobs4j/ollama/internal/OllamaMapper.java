@@ -124,18 +124,4 @@ public final class OllamaMapper {
         extra.putAll(r.timings());
         return new ResponseInfo(null, r.model(), null, usage, extra);
     }
-
-    /** Ollama's error body ({@code {"error": "..."}}) as a {@link ProviderException}; other bodies are kept as text. */
-    public static ProviderException error(int status, String body) {
-        String message;
-        try {
-            message = OllamaWire.parse(body.getBytes(StandardCharsets.UTF_8)).error();
-        } catch (RuntimeException notJson) {
-            message = null;
-        }
-        if (message == null) {
-            message = body.isBlank() ? null : body.strip();
-        }
-        return new ProviderException(status, null, null, null, message, body);
-    }
 }

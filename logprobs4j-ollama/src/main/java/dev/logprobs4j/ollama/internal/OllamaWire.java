@@ -1,8 +1,10 @@
 package dev.logprobs4j.ollama.internal;
 
-import com.fasterxml.jackson.core.JsonFactory;
+import static dev.logprobs4j.http.internal.JsonSupport.string;
+import static dev.logprobs4j.http.internal.JsonSupport.utf8;
+import static dev.logprobs4j.http.internal.JsonSupport.wrongType;
+
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.logprobs4j.ChatOptions;
@@ -11,10 +13,11 @@ import dev.logprobs4j.Message;
 import dev.logprobs4j.Role;
 import dev.logprobs4j.TokenLogprob;
 import dev.logprobs4j.TopLogprob;
+import dev.logprobs4j.http.internal.JsonPath;
+import dev.logprobs4j.http.internal.JsonSupport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,8 +35,6 @@ import java.util.Map;
  * {@code eval_count} and the durations.
  */
 public final class OllamaWire {
-
-    private static final JsonFactory JSON = new JsonFactory();
 
     private OllamaWire() {
     }
@@ -75,7 +76,7 @@ public final class OllamaWire {
 
     private static byte[] body(String model, List<Message> messages, ChatOptions options, boolean stream, boolean generate) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator g = JSON.createGenerator(out)) {
+        try (JsonGenerator g = JsonSupport.FACTORY.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("model", model);
             if (generate) {
@@ -123,7 +124,7 @@ public final class OllamaWire {
             }
             for (Map.Entry<String, Object> e : options.extra().entrySet()) {
                 g.writeFieldName(e.getKey());
-                JsonValues.write(g, e.getValue());
+                JsonSupport.write(g, e.getValue());
             }
             g.writeEndObject();
         } catch (IOException e) {
@@ -161,26 +162,10 @@ public final class OllamaWire {
      * @throws MalformedResponseException naming the JSON path (or byte offset) when it is not valid
      */
     public static Response parse(byte[] json) {
-        Path path = new Path();
-        try (JsonParser p = JSON.createParser(json)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new MalformedResponseException("expected a JSON object from Ollama, got " + p.currentToken(), "$", null);
-            }
-            Response r = object(p, path);
-            if (p.nextToken() != null) {
-                throw new MalformedResponseException("unexpected data after the JSON object", "byte offset "
-                        + p.currentLocation().getByteOffset(), null);
-            }
-            return r;
-        } catch (JsonParseException e) {
-            throw new MalformedResponseException("invalid JSON from Ollama: " + e.getOriginalMessage(),
-                    path + " (byte offset " + e.getLocation().getByteOffset() + ")", e);
-        } catch (IOException e) {
-            throw new MalformedResponseException("could not read Ollama's JSON: " + e.getMessage(), path.toString(), e);
-        }
+        return JsonSupport.parseObject(json, "Ollama", OllamaWire::object);
     }
 
-    private static Response object(JsonParser p, Path path) throws IOException {
+    private static Response object(JsonParser p, JsonPath path) throws IOException {
         String model = null;
         String createdAt = null;
         String content = "";
@@ -254,7 +239,7 @@ public final class OllamaWire {
         return message;
     }
 
-    private static List<TokenLogprob> logprobs(JsonParser p, Path path) throws IOException {
+    private static List<TokenLogprob> logprobs(JsonParser p, JsonPath path) throws IOException {
         if (p.currentToken() != JsonToken.START_ARRAY) {
             throw wrongType(path, "an array", p.currentToken());
         }
@@ -276,7 +261,7 @@ public final class OllamaWire {
     private record Entry(String token, byte[] bytes, double logprob, List<TopLogprob> top) {
     }
 
-    private static Entry entry(JsonParser p, Path path, boolean withTop) throws IOException {
+    private static Entry entry(JsonParser p, JsonPath path, boolean withTop) throws IOException {
         if (p.currentToken() != JsonToken.START_OBJECT) {
             throw wrongType(path, "an object", p.currentToken());
         }
@@ -329,12 +314,12 @@ public final class OllamaWire {
             throw new MalformedResponseException("a logprob entry without 'logprob'", path.toString(), null);
         }
         if (bytes == null) {
-            bytes = token.getBytes(StandardCharsets.UTF_8);
+            bytes = utf8(token);
         }
         return new Entry(token, bytes, logprob, top);
     }
 
-    private static byte[] bytes(JsonParser p, Path path) throws IOException {
+    private static byte[] bytes(JsonParser p, JsonPath path) throws IOException {
         if (p.currentToken() != JsonToken.START_ARRAY) {
             throw wrongType(path, "an array of byte values", p.currentToken());
         }
@@ -356,18 +341,7 @@ public final class OllamaWire {
         return java.util.Arrays.copyOf(out, n);
     }
 
-    private static String string(JsonParser p, Path path) throws IOException {
-        JsonToken t = p.currentToken();
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        if (t != JsonToken.VALUE_STRING) {
-            throw wrongType(path, "a string", t);
-        }
-        return p.getText();
-    }
-
-    private static long count(JsonParser p, Path path) throws IOException {
+    private static long count(JsonParser p, JsonPath path) throws IOException {
         JsonToken t = p.currentToken();
         if (t != JsonToken.VALUE_NUMBER_INT) {
             throw wrongType(path, "an integer", t);
@@ -381,31 +355,5 @@ public final class OllamaWire {
 
     private static String nonNull(String s) {
         return s == null ? "" : s;
-    }
-
-    private static MalformedResponseException wrongType(Path path, String expected, JsonToken actual) {
-        return new MalformedResponseException("expected " + expected + ", got " + actual, path.toString(), null);
-    }
-
-    /** A JSON path such as {@code $.logprobs[3].top_logprobs[0].logprob}, kept while parsing. */
-    static final class Path {
-        private final List<String> parts = new ArrayList<>();
-
-        void push(String field) {
-            parts.add("." + field);
-        }
-
-        void index(int i) {
-            parts.add("[" + i + "]");
-        }
-
-        void pop() {
-            parts.remove(parts.size() - 1);
-        }
-
-        @Override
-        public String toString() {
-            return "$" + String.join("", parts);
-        }
     }
 }

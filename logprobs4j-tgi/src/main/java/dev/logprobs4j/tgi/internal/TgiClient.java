@@ -1,7 +1,5 @@
 package dev.logprobs4j.tgi.internal;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.logprobs4j.AIMessage;
 import dev.logprobs4j.AIMessageChunk;
 import dev.logprobs4j.ChatOptions;
@@ -13,9 +11,11 @@ import dev.logprobs4j.Logprobs;
 import dev.logprobs4j.ProviderException;
 import dev.logprobs4j.ResponseInfo;
 import dev.logprobs4j.Usage;
-import java.io.IOException;
-import java.io.InputStream;
+import dev.logprobs4j.http.internal.JsonSupport;
+import dev.logprobs4j.http.internal.SseReader;
+import dev.logprobs4j.http.internal.Transport;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,41 +24,15 @@ import java.util.Map;
 public final class TgiClient {
 
     private final URI baseUrl;
-    private final HttpTransport http;
-    private final Map<String, String> headers;
+    private final Transport http;
     private final String model;
     private final boolean promptLogprobs;
 
-    public TgiClient(URI baseUrl, HttpTransport http, Map<String, String> headers, String model, boolean promptLogprobs) {
+    public TgiClient(URI baseUrl, Transport http, String model, boolean promptLogprobs) {
         this.baseUrl = baseUrl;
         this.http = http;
-        this.headers = Map.copyOf(headers);
         this.model = model;
         this.promptLogprobs = promptLogprobs;
-    }
-
-    /** TGI's error body {@code {"error": "...", "error_type": "validation"}} as a {@link ProviderException}. */
-    public static ProviderException error(int status, String body) {
-        String message = null;
-        String type = null;
-        try (JsonParser p = JsonSupport.parser(body)) {
-            if (p.nextToken() == JsonToken.START_OBJECT) {
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = p.currentName();
-                    JsonToken t = p.nextToken();
-                    if (field.equals("error") && t.isScalarValue()) {
-                        message = p.getText();
-                    } else if (field.equals("error_type") && t.isScalarValue()) {
-                        type = p.getText();
-                    } else {
-                        p.skipChildren();
-                    }
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not JSON: the body is the message
-        }
-        return new ProviderException(status, type, null, null, message != null ? message : body.strip(), body);
     }
 
     /** The {@code /generate} or {@code /generate_stream} body. */
@@ -103,7 +77,7 @@ public final class TgiClient {
     /** A blocking call. */
     public AIMessage invoke(ChatRequest request, String inputs) {
         ChatOptions o = request.options();
-        String body = http.post(baseUrl.resolve("/generate"), requestBody(inputs, o, false), headers);
+        String body = http.readAll(http.post(baseUrl.resolve("/generate"), requestBody(inputs, o, false).getBytes(StandardCharsets.UTF_8), false));
         TgiParser.Result r = TgiParser.parseGenerate(body, top(o));
         Map<String, Object> extra = new LinkedHashMap<>();
         if (r.prefill() != null) {
@@ -120,8 +94,8 @@ public final class TgiClient {
     /** Opens a stream. */
     public ChunkSource stream(ChatRequest request, String inputs) {
         ChatOptions o = request.options();
-        InputStream in = http.postForStream(baseUrl.resolve("/generate_stream"), requestBody(inputs, o, true), headers);
-        return new Source(new SseReader(in), o.wantsLogprobs(), top(o), model);
+        Transport.Opened opened = http.post(baseUrl.resolve("/generate_stream"), requestBody(inputs, o, true).getBytes(StandardCharsets.UTF_8), true);
+        return new Source(new SseReader(opened.body()), o.wantsLogprobs(), top(o), model);
     }
 
     /**
@@ -168,7 +142,7 @@ public final class TgiClient {
                 return AIMessageChunk.of(List.of(new Choice(0, "", null, logprobs ? Logprobs.EMPTY : null, null)), info, null);
             }
             while (true) {
-                SseReader.Event event = reader.next();
+                SseReader.Event event = reader.nextOrIncomplete();
                 if (event == null) {
                     throw new IncompleteStreamException("the TGI stream ended at byte " + reader.offset()
                             + " before its last event (the one with 'details')", null, 0, null);

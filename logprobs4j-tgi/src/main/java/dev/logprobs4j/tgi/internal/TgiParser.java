@@ -1,12 +1,13 @@
 package dev.logprobs4j.tgi.internal;
 
-import static dev.logprobs4j.tgi.internal.JsonSupport.malformed;
+import static dev.logprobs4j.http.internal.JsonSupport.malformed;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.logprobs4j.ProviderException;
 import dev.logprobs4j.TokenLogprob;
 import dev.logprobs4j.TopLogprob;
+import dev.logprobs4j.http.internal.JsonSupport;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;

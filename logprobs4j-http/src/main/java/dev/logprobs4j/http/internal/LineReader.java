@@ -1,4 +1,4 @@
-package dev.logprobs4j.ollama.internal;
+package dev.logprobs4j.http.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,7 +53,7 @@ public final class LineReader {
             if (length == line.length) {
                 if (length >= MAX_LINE) {
                     throw new IOException("a line longer than " + MAX_LINE + " bytes at byte offset " + offset
-                            + "; the server is not sending NDJSON/SSE");
+                            + "; the server is not sending newline-delimited JSON");
                 }
                 line = Arrays.copyOf(line, Math.min(MAX_LINE, length * 2));
             }

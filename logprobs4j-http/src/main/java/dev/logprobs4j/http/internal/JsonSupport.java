@@ -1,4 +1,4 @@
-package dev.logprobs4j.tgi.internal;
+package dev.logprobs4j.http.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.logprobs4j.MalformedResponseException;
+import dev.logprobs4j.ProviderException;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -17,7 +18,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Jackson streaming helpers: JSON paths for errors, typed reads, and writing request values. Stateless. */
+/**
+ * Jackson streaming helpers shared by the providers' wire code: typed reads that fail with a
+ * {@link MalformedResponseException} naming the JSON path, provider error bodies as
+ * {@link ProviderException}s, token bytes from token text, and request values written with a
+ * streaming generator. Stateless and thread-safe.
+ */
 public final class JsonSupport {
 
     public static final JsonFactory FACTORY = JsonFactory.builder().build();
@@ -31,6 +37,38 @@ public final class JsonSupport {
             return FACTORY.createParser(json);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads one JSON object's fields with the parser on its {@code START_OBJECT}, keeping {@code path}. */
+    @FunctionalInterface
+    public interface ObjectReader<T> {
+        T read(JsonParser p, JsonPath path) throws IOException;
+    }
+
+    /**
+     * Parses {@code json}, which must be one JSON object and nothing after it, with {@code reader}.
+     *
+     * @param provider the provider's name for messages ("invalid JSON from Ollama")
+     * @throws MalformedResponseException naming the JSON path (or byte offset) when it is not valid
+     */
+    public static <T> T parseObject(byte[] json, String provider, ObjectReader<T> reader) {
+        JsonPath path = new JsonPath();
+        try (JsonParser p = FACTORY.createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new MalformedResponseException("expected a JSON object from " + provider + ", got " + p.currentToken(), "$", null);
+            }
+            T value = reader.read(p, path);
+            if (p.nextToken() != null) {
+                throw new MalformedResponseException("unexpected data after the JSON object", "byte offset "
+                        + p.currentLocation().getByteOffset(), null);
+            }
+            return value;
+        } catch (com.fasterxml.jackson.core.JsonParseException e) {
+            throw new MalformedResponseException("invalid JSON from " + provider + ": " + e.getOriginalMessage(),
+                    path + " (byte offset " + e.getLocation().getByteOffset() + ")", e);
+        } catch (IOException e) {
+            throw new MalformedResponseException("could not read " + provider + "'s JSON: " + e.getMessage(), path.toString(), e);
         }
     }
 
@@ -78,6 +116,23 @@ public final class JsonSupport {
         if (t != null) {
             throw malformed(p, "unexpected " + describe(t) + " after the end of the JSON value");
         }
+    }
+
+    /** A type error at {@code path}: "expected a string, got VALUE_NUMBER_INT". */
+    public static MalformedResponseException wrongType(JsonPath path, String expected, JsonToken actual) {
+        return new MalformedResponseException("expected " + expected + ", got " + actual, path.toString(), null);
+    }
+
+    /** The current value as a string (null for JSON null), or a {@link #wrongType} error at {@code path}. */
+    public static String string(JsonParser p, JsonPath path) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (t != JsonToken.VALUE_STRING) {
+            throw wrongType(path, "a string", t);
+        }
+        return p.getText();
     }
 
     /** The current value as a string (null for JSON null). */
@@ -189,23 +244,93 @@ public final class JsonSupport {
         }
     }
 
-    /** UTF-8 bytes of a token's text: used when the provider sends none. */
+    /**
+     * The bytes of a token whose provider sends only its text (Gemini, TGI, older llama.cpp and
+     * Ollama servers): the text's UTF-8 encoding, which is what the model produced whenever the
+     * token is a whole character sequence.
+     */
     public static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A provider's error body as a {@link ProviderException}, reading the shapes the providers
+     * send: {@code {"error": {"message", "type", "code", "param"}}} (OpenAI, llama.cpp, Anthropic,
+     * whose top-level {@code "type": "error"} the inner type wins over), {@code {"error": "text",
+     * "error_type": "..."}} (TGI, Ollama) and the bare inner object (a llama.cpp stream's
+     * {@code error:} line). A body that is none of these (a proxy's page) is the message itself.
+     *
+     * @param status the HTTP status, 0 for an error inside a stream
+     */
+    public static ProviderException providerError(int status, String body) {
+        String[] inner = new String[4]; // message, type, code, param of the error object
+        String[] outer = new String[4]; // the same fields at the top level
+        try (JsonParser p = parser(body)) {
+            if (p.nextToken() == JsonToken.START_OBJECT) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken t = p.nextToken();
+                    if (field.equals("error") && t == JsonToken.START_OBJECT) {
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String f = p.currentName();
+                            p.nextToken();
+                            errorField(p, f, inner);
+                        }
+                    } else if (field.equals("error") && t == JsonToken.VALUE_STRING) {
+                        inner[0] = p.getText();
+                    } else if (field.equals("error_type")) {
+                        errorField(p, "type", outer);
+                    } else {
+                        errorField(p, field, outer);
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not JSON (a proxy's page, say): the body itself is the message
+        }
+        String message = inner[0] != null ? inner[0] : outer[0];
+        if (message == null) {
+            message = body.isBlank() ? null : body.strip();
+        }
+        return new ProviderException(status, inner[1] != null ? inner[1] : outer[1], inner[2] != null ? inner[2] : outer[2],
+                inner[3] != null ? inner[3] : outer[3], message, body);
+    }
+
+    /** Keeps a scalar message/type/code/param in {@code into}; skips anything else. */
+    private static void errorField(JsonParser p, String field, String[] into) throws IOException {
+        JsonToken t = p.currentToken();
+        int slot;
+        switch (field) {
+            case "message": slot = 0; break;
+            case "type": slot = 1; break;
+            case "code": slot = 2; break;
+            case "param": slot = 3; break;
+            default: slot = -1;
+        }
+        if (slot >= 0 && t.isScalarValue() && t != JsonToken.VALUE_NULL) {
+            into[slot] = p.getText();
+        } else {
+            p.skipChildren();
+        }
     }
 
     /** The JSON text of a map of request fields (maps, lists, strings, numbers, booleans, null). */
     public static String write(Map<String, ?> fields) {
         StringWriter out = new StringWriter();
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            writeValue(g, fields);
+            write(g, fields);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toString();
     }
 
-    private static void writeValue(JsonGenerator g, Object v) throws IOException {
+    /**
+     * Writes an untyped request value (such as {@code ChatOptions.extra()}): maps, lists, strings,
+     * booleans, null and numbers (integers exactly, big numbers exactly, others as finite doubles);
+     * anything else, and NaN or infinity, is refused by name.
+     */
+    public static void write(JsonGenerator g, Object v) throws IOException {
         if (v == null) {
             g.writeNull();
         } else if (v instanceof String s) {
@@ -214,27 +339,27 @@ public final class JsonSupport {
             g.writeBoolean(b);
         } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
             g.writeNumber(((Number) v).longValue());
-        } else if (v instanceof Double || v instanceof Float) {
-            double d = ((Number) v).doubleValue();
-            if (!Double.isFinite(d)) {
-                throw new IllegalArgumentException("cannot send a non-finite number (" + d + ") in JSON");
-            }
-            g.writeNumber(d);
         } else if (v instanceof BigDecimal bd) {
             g.writeNumber(bd);
         } else if (v instanceof BigInteger bi) {
             g.writeNumber(bi);
+        } else if (v instanceof Number n) {
+            double d = n.doubleValue();
+            if (!Double.isFinite(d)) {
+                throw new IllegalArgumentException("cannot send a non-finite number (" + d + ") in JSON");
+            }
+            g.writeNumber(d);
         } else if (v instanceof Map<?, ?> m) {
             g.writeStartObject();
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 g.writeFieldName(String.valueOf(e.getKey()));
-                writeValue(g, e.getValue());
+                write(g, e.getValue());
             }
             g.writeEndObject();
         } else if (v instanceof Iterable<?> l) {
             g.writeStartArray();
             for (Object o : l) {
-                writeValue(g, o);
+                write(g, o);
             }
             g.writeEndArray();
         } else {

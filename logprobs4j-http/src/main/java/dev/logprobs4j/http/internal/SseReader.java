@@ -1,0 +1,280 @@
+package dev.logprobs4j.http.internal;
+
+import dev.logprobs4j.IncompleteStreamException;
+import dev.logprobs4j.MalformedResponseException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Reads server-sent events from raw bytes, per the WHATWG "event stream" rules: lines end in CRLF,
+ * LF or CR; {@code data:} lines add up (joined by {@code \n}); {@code event:} names the event;
+ * {@code :} starts a comment; one space after the colon is dropped; a blank line dispatches; an
+ * event cut off by the end of the stream is not dispatched; a UTF-8 byte order mark is skipped.
+ * Field names are matched against pre-encoded bytes; values must be valid UTF-8. Not thread-safe.
+ *
+ * <p>One field beyond the spec: llama.cpp's server reports a failure inside a stream as an
+ * {@code error:} line, kept in {@link Event#error()}; an event with only that field is dispatched too.
+ *
+ * <p>Stricter than the spec in one way, on purpose: a line whose field is not {@code data},
+ * {@code event}, {@code id}, {@code retry} or {@code error} fails with the byte offset. The servers we
+ * talk to send nothing else, so such a line means the body is not an event stream at all (a proxy's
+ * HTML page, newline-delimited JSON), and ignoring it would only turn into a confusing "stream ended"
+ * error later.
+ */
+public final class SseReader implements AutoCloseable {
+
+    /**
+     * One dispatched event: immutable.
+     *
+     * @param type   the {@code event:} name, or null for the default {@code message} type
+     * @param data   the {@code data:} lines joined by {@code \n}, or null when the event has none
+     * @param error  the {@code error:} field (llama.cpp), or null
+     * @param offset the byte offset of the event's first line in the stream
+     */
+    public record Event(String type, String data, String error, long offset) {
+    }
+
+    private static final byte[] DATA = {'d', 'a', 't', 'a'};
+    private static final byte[] EVENT = {'e', 'v', 'e', 'n', 't'};
+    private static final byte[] ID = {'i', 'd'};
+    private static final byte[] RETRY = {'r', 'e', 't', 'r', 'y'};
+    private static final byte[] ERROR = {'e', 'r', 'r', 'o', 'r'};
+    /** The longest line accepted; longer ones are refused instead of buffered without bound. */
+    static final int MAX_LINE = 16 << 20;
+
+    private final InputStream in;
+    private final byte[] buf = new byte[8192];
+    private int pos;
+    private int limit;
+    private long consumed; // stream offset of buf[0]
+    private boolean eof;
+    private boolean lastWasCr;
+    private boolean first = true;
+
+    private byte[] line = new byte[256];
+    private int lineLength;
+    private long lineOffset;
+
+    private byte[] data = new byte[256];
+    private int dataLength;
+    private boolean hasData;
+    private String type;
+    private String error;
+    private long eventOffset = -1;
+
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+
+    public SseReader(InputStream in) {
+        this.in = in;
+    }
+
+    /** Bytes read from the stream so far. */
+    public long offset() {
+        return consumed + pos;
+    }
+
+    /**
+     * The next event, or {@code null} at the end of the stream.
+     *
+     * @throws IOException                when reading fails
+     * @throws MalformedResponseException naming the byte offset when the bytes are not an event stream
+     */
+    public Event next() throws IOException {
+        while (readLine()) {
+            if (lineLength == 0) {
+                if (hasData || error != null) {
+                    String text = hasData ? decode(data, Math.max(0, dataLength - 1), eventOffset) : null;
+                    Event e = new Event(type, text, error, eventOffset);
+                    reset();
+                    return e;
+                }
+                reset();
+                continue;
+            }
+            if (eventOffset < 0) {
+                eventOffset = lineOffset;
+            }
+            if (line[0] == ':') {
+                continue; // comment, e.g. a keep-alive
+            }
+            int colon = indexOf(line, lineLength, (byte) ':');
+            int nameEnd = colon < 0 ? lineLength : colon;
+            int valueStart = colon < 0 ? lineLength : colon + 1;
+            if (valueStart < lineLength && line[valueStart] == ' ') {
+                valueStart++;
+            }
+            if (is(DATA, nameEnd)) {
+                appendData(valueStart);
+            } else if (is(EVENT, nameEnd)) {
+                type = decode(line, lineLength, lineOffset).substring(valueStart);
+            } else if (is(ERROR, nameEnd)) {
+                error = decode(line, lineLength, lineOffset).substring(valueStart);
+            } else if (is(ID, nameEnd) || is(RETRY, nameEnd)) {
+                continue; // chat completions do not resume, so ids and reconnection delays are not used
+            } else {
+                String text = decodeLenient(line, Math.min(lineLength, 60));
+                throw new MalformedResponseException("the stream is not a server-sent event stream: expected a line starting"
+                        + " with 'data:', 'event:', 'id:', 'retry:', 'error:' or ':', found '" + text + (lineLength > 60 ? "...'" : "'"),
+                        "byte " + lineOffset + " of the stream", null);
+            }
+        }
+        return null; // an event cut off by the end of the stream is dropped, as the spec says
+    }
+
+    /**
+     * {@link #next()} for readers that report a broken connection as the stream's end: an
+     * {@link IOException} becomes an {@link IncompleteStreamException} naming the byte offset.
+     */
+    public Event nextOrIncomplete() {
+        try {
+            return next();
+        } catch (IOException e) {
+            throw new IncompleteStreamException("the stream broke at byte " + offset() + ": " + e, null, 0, e);
+        }
+    }
+
+    /** Closes the underlying stream, which cancels the HTTP exchange; failures to close are ignored. */
+    @Override
+    public void close() {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // closing only cancels the request; nothing is left to report
+        }
+    }
+
+    private void reset() {
+        dataLength = 0;
+        hasData = false;
+        type = null;
+        error = null;
+        eventOffset = -1;
+    }
+
+    private boolean is(byte[] name, int length) {
+        return length == name.length && Arrays.equals(line, 0, length, name, 0, length);
+    }
+
+    private void appendData(int from) {
+        int n = lineLength - from;
+        ensureData(dataLength + n + 1);
+        System.arraycopy(line, from, data, dataLength, n);
+        dataLength += n;
+        data[dataLength++] = '\n';
+        hasData = true;
+    }
+
+    private void ensureData(int needed) {
+        if (needed > MAX_LINE) {
+            throw new MalformedResponseException("an event's data is longer than " + MAX_LINE + " bytes",
+                    "byte " + eventOffset + " of the stream", null);
+        }
+        if (needed > data.length) {
+            data = Arrays.copyOf(data, Math.max(needed, data.length * 2));
+        }
+    }
+
+    /** Reads one line into {@code line}; false at the end of the stream (a last unterminated line is dropped). */
+    private boolean readLine() throws IOException {
+        lineLength = 0;
+        lineOffset = offset();
+        while (true) {
+            if (pos == limit && !fill()) {
+                return false;
+            }
+            if (lastWasCr) {
+                lastWasCr = false;
+                if (buf[pos] == '\n') {
+                    pos++; // the LF of a CRLF pair
+                    lineOffset = offset();
+                    continue;
+                }
+            }
+            int start = pos;
+            while (pos < limit && buf[pos] != '\n' && buf[pos] != '\r') {
+                pos++;
+            }
+            appendLine(start, pos);
+            if (pos < limit) {
+                lastWasCr = buf[pos] == '\r';
+                pos++;
+                if (first) {
+                    first = false;
+                    stripByteOrderMark();
+                }
+                return true;
+            }
+        }
+    }
+
+    /** A UTF-8 byte order mark before the first line is not part of the stream. */
+    private void stripByteOrderMark() {
+        if (lineLength >= 3 && (line[0] & 0xFF) == 0xEF && (line[1] & 0xFF) == 0xBB && (line[2] & 0xFF) == 0xBF) {
+            System.arraycopy(line, 3, line, 0, lineLength - 3);
+            lineLength -= 3;
+            lineOffset += 3;
+        }
+    }
+
+    private void appendLine(int from, int to) {
+        int n = to - from;
+        if (n == 0) {
+            return;
+        }
+        if (lineLength + n > MAX_LINE) {
+            throw new MalformedResponseException("a line of the stream is longer than " + MAX_LINE + " bytes",
+                    "byte " + lineOffset + " of the stream", null);
+        }
+        if (lineLength + n > line.length) {
+            line = Arrays.copyOf(line, Math.max(lineLength + n, line.length * 2));
+        }
+        System.arraycopy(buf, from, line, lineLength, n);
+        lineLength += n;
+    }
+
+    private boolean fill() throws IOException {
+        if (eof) {
+            return false;
+        }
+        consumed += limit;
+        pos = 0;
+        limit = 0;
+        int n = in.read(buf, 0, buf.length);
+        if (n <= 0) {
+            eof = n < 0;
+            return !eof && fill();
+        }
+        limit = n;
+        return true;
+    }
+
+    private String decode(byte[] bytes, int length, long at) {
+        try {
+            return utf8.reset().decode(ByteBuffer.wrap(bytes, 0, length)).toString();
+        } catch (CharacterCodingException e) {
+            throw new MalformedResponseException("the stream is not valid UTF-8", "the event at byte " + at + " of the stream", e);
+        }
+    }
+
+    private static String decodeLenient(byte[] bytes, int length) {
+        CharBuffer chars = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(bytes, 0, length));
+        return chars.toString();
+    }
+
+    private static int indexOf(byte[] bytes, int length, byte b) {
+        for (int i = 0; i < length; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
