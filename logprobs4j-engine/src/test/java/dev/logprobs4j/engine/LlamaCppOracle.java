@@ -25,8 +25,16 @@ final class LlamaCppOracle {
     private LlamaCppOracle() {}
 
     static List<Run> run(Path model, int threads, String mode, int nProbs, int nPredict, List<int[]> prompts) {
+        // de.kherud extracts its natives into java.io.tmpdir under fixed names: a private folder per
+        // fork keeps concurrent oracle runs (and the tokenizer's 4.1.0 oracle) from overwriting them.
+        Path natives;
+        try {
+            natives = java.nio.file.Files.createTempDirectory(TestModels.targetDir("oracle"), "natives");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "de.kherud.llama.OracleMain", model.toString(),
+                "-Djava.io.tmpdir=" + natives, "-cp", System.getProperty("java.class.path"), "de.kherud.llama.OracleMain", model.toString(),
                 String.valueOf(threads), mode, String.valueOf(nProbs), String.valueOf(nPredict)));
         for (int[] p : prompts) {
             cmd.add(java.util.Arrays.stream(p).mapToObj(String::valueOf).collect(Collectors.joining(",")));
