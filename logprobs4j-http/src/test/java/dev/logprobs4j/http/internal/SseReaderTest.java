@@ -101,14 +101,14 @@ class SseReaderTest {
     }
 
     @Test
-    void readerWithoutErrorFieldRejectsErrorLinesAndDoesNotOfferThem() throws IOException {
+    void readerWithoutErrorFieldRejectsErrorLines() throws IOException {
         byte[] bytes = "data: a\n\nerror: {\"code\":500}\n\n".getBytes(StandardCharsets.UTF_8);
         SseReader reader = SseReader.withoutErrorField(new ByteArrayInputStream(bytes));
         assertThat(reader.next().data()).isEqualTo("a");
         MalformedResponseException e = catchThrowableOfType(MalformedResponseException.class, reader::next);
         assertThat(e.location()).isEqualTo("byte 9 of the stream");
         assertThat(e.getMessage()).isEqualTo("the stream is not a server-sent event stream: expected a line starting with"
-                + " 'data:', 'event:', 'id:', 'retry:' or ':', found 'error: {\"code\":500}'");
+                + " 'data:', 'event:', 'id:', 'retry:' or ':', found 'error: {\"code\":500}' at byte 9 of the stream");
     }
 
     @Test
