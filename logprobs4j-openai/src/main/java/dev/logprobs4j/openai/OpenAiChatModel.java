@@ -7,12 +7,13 @@ import dev.logprobs4j.ChatOptions;
 import dev.logprobs4j.ChatRequest;
 import dev.logprobs4j.ChunkSource;
 import dev.logprobs4j.ProviderException;
+import dev.logprobs4j.http.internal.RetryPolicy;
+import dev.logprobs4j.http.internal.Sleeper;
+import dev.logprobs4j.http.internal.Transport;
 import dev.logprobs4j.openai.internal.CompletionReader;
 import dev.logprobs4j.openai.internal.OpenAiChunkSource;
+import dev.logprobs4j.openai.internal.OpenAiErrors;
 import dev.logprobs4j.openai.internal.RequestWriter;
-import dev.logprobs4j.openai.internal.RetryPolicy;
-import dev.logprobs4j.openai.internal.Sleeper;
-import dev.logprobs4j.openai.internal.Transport;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
@@ -20,10 +21,7 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.AbstractMap;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -78,11 +76,13 @@ public final class OpenAiChatModel extends AbstractChatModel {
 
     private final Builder settings; // a private copy, never changed after build()
     private final Transport transport;
+    private final URI endpoint;
 
-    private OpenAiChatModel(Builder settings, Transport transport, ChatOptions bound) {
+    private OpenAiChatModel(Builder settings, Transport transport, URI endpoint, ChatOptions bound) {
         super(bound);
         this.settings = settings;
         this.transport = transport;
+        this.endpoint = endpoint;
     }
 
     /** A builder with OpenAI's defaults; {@link Builder#model(String)} must be set. */
@@ -117,13 +117,13 @@ public final class OpenAiChatModel extends AbstractChatModel {
 
     @Override
     protected OpenAiChatModel withBoundOptions(ChatOptions options) {
-        return new OpenAiChatModel(settings, transport, options);
+        return new OpenAiChatModel(settings, transport, endpoint, options);
     }
 
     @Override
     protected AIMessage doInvoke(ChatRequest request) {
         byte[] body = RequestWriter.write(settings.model, request, false, settings.streamUsage, settings.maxCompletionTokensField);
-        Transport.Opened opened = transport.post(body, false);
+        Transport.Opened opened = transport.post(endpoint, body, false);
         String raw = transport.readAll(opened);
         try {
             return CompletionReader.readCompletion(raw.getBytes(StandardCharsets.UTF_8), raw, 200);
@@ -135,7 +135,7 @@ public final class OpenAiChatModel extends AbstractChatModel {
     @Override
     protected ChunkSource doStream(ChatRequest request) {
         byte[] body = RequestWriter.write(settings.model, request, true, settings.streamUsage, settings.maxCompletionTokensField);
-        return new OpenAiChunkSource(transport.post(body, true), transport);
+        return new OpenAiChunkSource(transport.post(endpoint, body, true), transport);
     }
 
     @Override
@@ -373,11 +373,11 @@ public final class OpenAiChatModel extends AbstractChatModel {
          */
         public OpenAiChatModel build() {
             Resolved r = resolve("/chat/completions", OPENAI_CAPABILITIES, VLLM_CAPABILITIES, "OpenAiChatModel", "gpt-4o-mini");
-            return new OpenAiChatModel(r.settings(), r.transport(), ChatOptions.NONE);
+            return new OpenAiChatModel(r.settings(), r.transport(), r.endpoint(), ChatOptions.NONE);
         }
 
-        /** Settings checked and completed by {@link #resolve}, and the transport to {@code baseUrl + path}. */
-        record Resolved(Builder settings, Transport transport) {
+        /** Settings checked and completed by {@link #resolve}, the transport, and {@code baseUrl + path}. */
+        record Resolved(Builder settings, Transport transport, URI endpoint) {
         }
 
         /**
@@ -419,20 +419,6 @@ public final class OpenAiChatModel extends AbstractChatModel {
                         + " or call apiKey(...)");
             }
             b.resolvedKey = key;
-            List<Map.Entry<String, String>> sent = new ArrayList<>();
-            if (key != null) {
-                sent.add(authStyle == AuthStyle.BEARER ? entry("Authorization", "Bearer " + key) : entry("api-key", key));
-            }
-            if (organization != null) {
-                sent.add(entry("OpenAI-Organization", organization));
-            }
-            if (project != null) {
-                sent.add(entry("OpenAI-Project", project));
-            }
-            sent.add(entry("User-Agent", "logprobs4j-openai"));
-            headers.forEach((k, v) -> sent.add(entry(k, v)));
-            String endpoint = b.baseUrl + path
-                    + (apiVersion == null ? "" : "?api-version=" + URLEncoder.encode(apiVersion, StandardCharsets.UTF_8));
             HttpClient client = httpClient;
             if (client == null) {
                 HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(connectTimeout);
@@ -441,9 +427,24 @@ public final class OpenAiChatModel extends AbstractChatModel {
                 }
                 client = hb.build();
             }
-            Transport transport = new Transport(client, URI.create(endpoint), sent, key, timeout, readTimeout, maxRetries,
-                    new RetryPolicy(clock, () -> ThreadLocalRandom.current().nextDouble()), sleeper, model);
-            return new Resolved(b, transport);
+            Transport.Builder tb = Transport.builder(client, OpenAiErrors.mapper(model)).secret(key).timeout(timeout)
+                    .readTimeout(readTimeout).maxRetries(maxRetries)
+                    .retryPolicy(new RetryPolicy(clock, () -> ThreadLocalRandom.current().nextDouble())).sleeper(sleeper);
+            if (key != null && authStyle == AuthStyle.BEARER) {
+                tb.header("Authorization", "Bearer " + key);
+            } else if (key != null) {
+                tb.header("api-key", key);
+            }
+            if (organization != null) {
+                tb.header("OpenAI-Organization", organization);
+            }
+            if (project != null) {
+                tb.header("OpenAI-Project", project);
+            }
+            tb.header("User-Agent", "logprobs4j-openai").headers(headers); // headers() replaces any of the above with its name
+            String endpoint = b.baseUrl + path
+                    + (apiVersion == null ? "" : "?api-version=" + URLEncoder.encode(apiVersion, StandardCharsets.UTF_8));
+            return new Resolved(b, tb.build(), URI.create(endpoint));
         }
 
         String model() {
@@ -472,10 +473,6 @@ public final class OpenAiChatModel extends AbstractChatModel {
 
         boolean streamUsage() {
             return streamUsage;
-        }
-
-        private static Map.Entry<String, String> entry(String name, String value) {
-            return new AbstractMap.SimpleImmutableEntry<>(name, value);
         }
 
         private static Duration positive(Duration d, String name) {

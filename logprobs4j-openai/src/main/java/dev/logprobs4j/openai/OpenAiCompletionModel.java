@@ -9,10 +9,11 @@ import dev.logprobs4j.ChatRequest;
 import dev.logprobs4j.ChunkSource;
 import dev.logprobs4j.Logprobs;
 import dev.logprobs4j.ProviderException;
+import dev.logprobs4j.http.internal.Sleeper;
+import dev.logprobs4j.http.internal.Transport;
 import dev.logprobs4j.openai.internal.CompletionsWire;
 import dev.logprobs4j.openai.internal.OpenAiChunkSource;
-import dev.logprobs4j.openai.internal.Sleeper;
-import dev.logprobs4j.openai.internal.Transport;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.concurrent.Executor;
@@ -54,12 +55,14 @@ public final class OpenAiCompletionModel extends AbstractChatModel {
 
     private final OpenAiChatModel.Builder settings;
     private final Transport transport;
+    private final URI endpoint;
     private final boolean echo;
 
-    private OpenAiCompletionModel(OpenAiChatModel.Builder settings, Transport transport, boolean echo, ChatOptions bound) {
+    private OpenAiCompletionModel(OpenAiChatModel.Builder settings, Transport transport, URI endpoint, boolean echo, ChatOptions bound) {
         super(bound);
         this.settings = settings;
         this.transport = transport;
+        this.endpoint = endpoint;
         this.echo = echo;
     }
 
@@ -95,13 +98,13 @@ public final class OpenAiCompletionModel extends AbstractChatModel {
 
     @Override
     protected OpenAiCompletionModel withBoundOptions(ChatOptions options) {
-        return new OpenAiCompletionModel(settings, transport, echo, options);
+        return new OpenAiCompletionModel(settings, transport, endpoint, echo, options);
     }
 
     @Override
     protected AIMessage doInvoke(ChatRequest request) {
         byte[] body = CompletionsWire.write(settings.model(), request, false, settings.streamUsage(), echo);
-        String raw = transport.readAll(transport.post(body, false));
+        String raw = transport.readAll(transport.post(endpoint, body, false));
         try {
             return CompletionsWire.read(raw, request.options().wantsLogprobs(), 200);
         } catch (ProviderException e) {
@@ -115,7 +118,7 @@ public final class OpenAiCompletionModel extends AbstractChatModel {
         boolean want = request.options().wantsLogprobs();
         // The legacy stream has no role chunk; the empty first chunk keeps the fold's [] start of chat streams.
         AIMessageChunk leading = want ? AIMessageChunk.of("", Logprobs.EMPTY) : null;
-        return new OpenAiChunkSource(transport.post(body, true), transport, CompletionsWire.decoder(want), leading);
+        return new OpenAiChunkSource(transport.post(endpoint, body, true), transport, CompletionsWire.decoder(want), leading);
     }
 
     @Override
@@ -260,7 +263,7 @@ public final class OpenAiCompletionModel extends AbstractChatModel {
         public OpenAiCompletionModel build() {
             OpenAiChatModel.Builder.Resolved r = base.resolve("/completions", COMPLETIONS_CAPABILITIES,
                     OpenAiChatModel.VLLM_CAPABILITIES, "OpenAiCompletionModel", "gpt-3.5-turbo-instruct");
-            return new OpenAiCompletionModel(r.settings(), r.transport(), echo, ChatOptions.NONE);
+            return new OpenAiCompletionModel(r.settings(), r.transport(), r.endpoint(), echo, ChatOptions.NONE);
         }
     }
 }

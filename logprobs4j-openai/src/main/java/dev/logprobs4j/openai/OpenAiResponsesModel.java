@@ -7,10 +7,11 @@ import dev.logprobs4j.ChatOptions;
 import dev.logprobs4j.ChatRequest;
 import dev.logprobs4j.ChunkSource;
 import dev.logprobs4j.ProviderException;
+import dev.logprobs4j.http.internal.Sleeper;
+import dev.logprobs4j.http.internal.Transport;
 import dev.logprobs4j.openai.internal.OpenAiChunkSource;
 import dev.logprobs4j.openai.internal.ResponsesWire;
-import dev.logprobs4j.openai.internal.Sleeper;
-import dev.logprobs4j.openai.internal.Transport;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.concurrent.Executor;
@@ -55,11 +56,13 @@ public final class OpenAiResponsesModel extends AbstractChatModel {
 
     private final OpenAiChatModel.Builder settings;
     private final Transport transport;
+    private final URI endpoint;
 
-    private OpenAiResponsesModel(OpenAiChatModel.Builder settings, Transport transport, ChatOptions bound) {
+    private OpenAiResponsesModel(OpenAiChatModel.Builder settings, Transport transport, URI endpoint, ChatOptions bound) {
         super(bound);
         this.settings = settings;
         this.transport = transport;
+        this.endpoint = endpoint;
     }
 
     /** A builder with OpenAI's defaults; {@link Builder#model(String)} must be set. */
@@ -89,13 +92,13 @@ public final class OpenAiResponsesModel extends AbstractChatModel {
 
     @Override
     protected OpenAiResponsesModel withBoundOptions(ChatOptions options) {
-        return new OpenAiResponsesModel(settings, transport, options);
+        return new OpenAiResponsesModel(settings, transport, endpoint, options);
     }
 
     @Override
     protected AIMessage doInvoke(ChatRequest request) {
         byte[] body = ResponsesWire.write(settings.model(), request, false);
-        String raw = transport.readAll(transport.post(body, false));
+        String raw = transport.readAll(transport.post(endpoint, body, false));
         try {
             return ResponsesWire.readResponse(raw, request.options().wantsLogprobs(), 200);
         } catch (ProviderException e) {
@@ -107,7 +110,7 @@ public final class OpenAiResponsesModel extends AbstractChatModel {
     protected ChunkSource doStream(ChatRequest request) {
         byte[] body = ResponsesWire.write(settings.model(), request, true);
         boolean want = request.options().wantsLogprobs();
-        return new OpenAiChunkSource(transport.post(body, true), transport, new ResponsesWire.StreamDecoder(want), null);
+        return new OpenAiChunkSource(transport.post(endpoint, body, true), transport, new ResponsesWire.StreamDecoder(want), null);
     }
 
     @Override
@@ -230,7 +233,7 @@ public final class OpenAiResponsesModel extends AbstractChatModel {
         public OpenAiResponsesModel build() {
             OpenAiChatModel.Builder.Resolved r = base.resolve("/responses", RESPONSES_CAPABILITIES, RESPONSES_CAPABILITIES,
                     "OpenAiResponsesModel", "gpt-4.1-mini");
-            return new OpenAiResponsesModel(r.settings(), r.transport(), ChatOptions.NONE);
+            return new OpenAiResponsesModel(r.settings(), r.transport(), r.endpoint(), ChatOptions.NONE);
         }
     }
 }

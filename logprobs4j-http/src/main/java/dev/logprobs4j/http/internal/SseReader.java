@@ -21,9 +21,11 @@ import java.util.Arrays;
  *
  * <p>One field beyond the spec: llama.cpp's server reports a failure inside a stream as an
  * {@code error:} line, kept in {@link Event#error()}; an event with only that field is dispatched too.
+ * A reader made by {@link #withoutErrorField(InputStream)} treats such a line as malformed instead,
+ * for APIs that report errors as {@code event: error} events and never send the field.
  *
  * <p>Stricter than the spec in one way, on purpose: a line whose field is not {@code data},
- * {@code event}, {@code id}, {@code retry} or {@code error} fails with the byte offset. The servers we
+ * {@code event}, {@code id}, {@code retry} or (when accepted) {@code error} fails with the byte offset. The servers we
  * talk to send nothing else, so such a line means the body is not an event stream at all (a proxy's
  * HTML page, newline-delimited JSON), and ignoring it would only turn into a confusing "stream ended"
  * error later.
@@ -50,6 +52,7 @@ public final class SseReader implements AutoCloseable {
     static final int MAX_LINE = 16 << 20;
 
     private final InputStream in;
+    private final boolean errorField; // whether 'error:' lines are accepted
     private final byte[] buf = new byte[8192];
     private int pos;
     private int limit;
@@ -72,8 +75,22 @@ public final class SseReader implements AutoCloseable {
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
 
+    /** A reader that accepts llama.cpp's {@code error:} field. */
     public SseReader(InputStream in) {
+        this(in, true);
+    }
+
+    private SseReader(InputStream in, boolean errorField) {
         this.in = in;
+        this.errorField = errorField;
+    }
+
+    /**
+     * A reader that refuses {@code error:} lines like any unknown field, so {@link Event#error()} is
+     * always null (OpenAI's APIs report errors as {@code event: error} events).
+     */
+    public static SseReader withoutErrorField(InputStream in) {
+        return new SseReader(in, false);
     }
 
     /** Bytes read from the stream so far. */
@@ -115,14 +132,14 @@ public final class SseReader implements AutoCloseable {
                 appendData(valueStart);
             } else if (is(EVENT, nameEnd)) {
                 type = decode(line, lineLength, lineOffset).substring(valueStart);
-            } else if (is(ERROR, nameEnd)) {
+            } else if (errorField && is(ERROR, nameEnd)) {
                 error = decode(line, lineLength, lineOffset).substring(valueStart);
             } else if (is(ID, nameEnd) || is(RETRY, nameEnd)) {
                 continue; // chat completions do not resume, so ids and reconnection delays are not used
             } else {
                 String text = decodeLenient(line, Math.min(lineLength, 60));
                 throw new MalformedResponseException("the stream is not a server-sent event stream: expected a line starting"
-                        + " with 'data:', 'event:', 'id:', 'retry:', 'error:' or ':', found '" + text + (lineLength > 60 ? "...'" : "'"),
+                        + " with 'data:', 'event:', 'id:', 'retry:'" + (errorField ? ", 'error:'" : "") + " or ':', found '" + text + (lineLength > 60 ? "...'" : "'"),
                         "byte " + lineOffset + " of the stream", null);
             }
         }

@@ -149,7 +149,8 @@ public final class Transport {
         } else if (isTimeout) {
             why = "no answer within " + request.timeout().map(d -> d.toMillis() + " ms").orElse("the timeout") + " (timeout)";
         } else if (e instanceof ConnectException) {
-            why = "could not connect (" + message(e) + "); is the server running?";
+            // Same lead as other I/O failures below, so every failure to reach the server reads alike; then the likely cause.
+            why = "the connection failed: could not connect (" + message(e) + "); is the server running?";
         } else {
             why = "the connection failed: " + message(e);
         }

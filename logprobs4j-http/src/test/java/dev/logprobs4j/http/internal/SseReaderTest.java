@@ -101,6 +101,17 @@ class SseReaderTest {
     }
 
     @Test
+    void readerWithoutErrorFieldRejectsErrorLines() throws IOException {
+        byte[] bytes = "data: a\n\nerror: {\"code\":500}\n\n".getBytes(StandardCharsets.UTF_8);
+        SseReader reader = SseReader.withoutErrorField(new ByteArrayInputStream(bytes));
+        assertThat(reader.next().data()).isEqualTo("a");
+        MalformedResponseException e = catchThrowableOfType(MalformedResponseException.class, reader::next);
+        assertThat(e.location()).isEqualTo("byte 9 of the stream");
+        assertThat(e.getMessage()).isEqualTo("the stream is not a server-sent event stream: expected a line starting with"
+                + " 'data:', 'event:', 'id:', 'retry:' or ':', found 'error: {\"code\":500}' at byte 9 of the stream");
+    }
+
+    @Test
     void invalidUtf8IsRejected() {
         byte[] bytes = {'d', 'a', 't', 'a', ':', ' ', (byte) 0xC3, '\n', '\n'};
         MalformedResponseException e = catchThrowableOfType(MalformedResponseException.class, () -> readAll(bytes, 100));

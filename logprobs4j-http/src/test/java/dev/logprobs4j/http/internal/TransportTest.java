@@ -189,7 +189,7 @@ class TransportTest {
 
         assertThatThrownBy(() -> t.post(URI.create("http://127.0.0.1:" + port + "/v1/x?key=" + KEY), json("{}"), false))
                 .isInstanceOfSatisfying(TransportException.class, e -> {
-                    assertThat(e.getMessage()).startsWith("POST http://127.0.0.1:" + port + "/v1/x: could not connect")
+                    assertThat(e.getMessage()).startsWith("POST http://127.0.0.1:" + port + "/v1/x: the connection failed: could not connect (")
                             .endsWith("(after 1 retry)").doesNotContain(KEY);
                     assertThat(e.isTimeout()).isFalse();
                 });

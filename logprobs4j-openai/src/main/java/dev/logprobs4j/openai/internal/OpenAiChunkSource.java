@@ -6,6 +6,8 @@ import dev.logprobs4j.ChunkSource;
 import dev.logprobs4j.IncompleteStreamException;
 import dev.logprobs4j.ProviderException;
 import dev.logprobs4j.TransportException;
+import dev.logprobs4j.http.internal.SseReader;
+import dev.logprobs4j.http.internal.Transport;
 import java.io.IOException;
 
 /**
@@ -79,7 +81,7 @@ public final class OpenAiChunkSource implements ChunkSource {
         this.transport = transport;
         this.decoder = decoder;
         this.leading = leading;
-        this.sse = new SseReader(opened.body());
+        this.sse = SseReader.withoutErrorField(opened.body()); // OpenAI reports errors as 'event: error'
     }
 
     @Override

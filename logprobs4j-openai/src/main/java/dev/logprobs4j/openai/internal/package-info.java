@@ -1,6 +1,7 @@
 /**
  * Not API. The OpenAI wire: {@code RequestWriter} (request bodies), {@code CompletionReader} (streaming
- * JSON parsing into the core records), {@code SseReader} (server-sent events), {@code Transport}
- * (HTTP with the SDKs' retry rules), {@code OpenAiChunkSource} (a stream's chunks).
+ * JSON parsing into the core records), {@code OpenAiErrors} (error answers as exceptions),
+ * {@code OpenAiChunkSource} (a stream's chunks). HTTP, retries and server-sent events come from
+ * {@code dev.logprobs4j.http.internal}.
  */
 package dev.logprobs4j.openai.internal;
