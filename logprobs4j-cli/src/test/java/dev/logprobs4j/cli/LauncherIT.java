@@ -61,6 +61,52 @@ class LauncherIT {
     }
 
     @Test
+    void serveAnswersAnOpenAiRequestWithLogprobs() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(repo.resolve("logprobs4j").toString(), "serve", "--port", "0")
+                .directory(repo.toFile());
+        pb.environment().put("LOGPROBS4J_NO_BUILD", "1");
+        Process p = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            java.io.BufferedReader err = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
+            String baseUrl = null;
+            StringBuilder seen = new StringBuilder();
+            for (String line; baseUrl == null && (line = err.readLine()) != null; ) {
+                seen.append(line).append('\n');
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile(" at (http://\\S+/v1)").matcher(line);
+                if (m.find()) {
+                    baseUrl = m.group(1);
+                }
+            }
+            assertThat(baseUrl).as("serve's start-up line; stderr was:%n%s", seen).isNotNull();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    err.transferTo(java.io.Writer.nullWriter());
+                } catch (IOException ignored) {
+                    // the process ended
+                }
+            });
+            String body = "{\"model\":\"llama\",\"messages\":[{\"role\":\"user\",\"content\":\"Once upon a time\"}],"
+                    + "\"logprobs\":true,\"top_logprobs\":2,\"max_tokens\":4,\"temperature\":0}";
+            java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl + "/chat/completions"))
+                            .header("content-type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            JsonNode root = new ObjectMapper().readTree(response.body());
+            JsonNode content = root.get("choices").get(0).get("logprobs").get("content");
+            assertThat(content).hasSize(4);
+            assertThat(content.get(0).get("token").asText()).isEqualTo(",");
+            assertThat(content.get(0).get("top_logprobs")).hasSize(2);
+        } finally {
+            p.destroy();
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
     void chatJsonHasOneLogprobPerRequestedToken() throws Exception {
         Result r = run("chat", "Once upon a time", "--max-tokens", "16", "--temperature", "0", "--json");
         assertThat(r.exit()).as(r.err()).isZero();

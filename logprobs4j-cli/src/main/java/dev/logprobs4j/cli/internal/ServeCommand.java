@@ -55,6 +55,9 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Generations run at once; more wait in a bounded queue. Default: the number of cores.")
     Integer maxConcurrent;
 
+    /** Jetty's start-up chatter stays out of the console; its warnings still show. Held so it is not collected. */
+    private static final java.util.logging.Logger JETTY_LOG = java.util.logging.Logger.getLogger("org.eclipse.jetty");
+
     private final Io io;
 
     public ServeCommand(Io io) {
@@ -66,6 +69,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--port must be within [0, 65535], was " + port);
         }
+        JETTY_LOG.setLevel(java.util.logging.Level.WARNING);
         Path file = ModelPaths.localModel(model, ModelPaths.repoRoot(io.env()));
         LocalChatModel.Builder builder = LocalChatModel.builder().modelPath(file);
         if (threads != null) {
