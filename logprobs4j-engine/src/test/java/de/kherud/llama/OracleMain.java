@@ -10,7 +10,8 @@ import java.util.Map;
  * package only to set the request's {@code prompt} to a JSON array of token ids, so that llama.cpp
  * sees exactly the tokens the engine sees.
  *
- * <p>Usage: {@code OracleMain <model> <threads> <probs|greedy|bench> <nProbs> <nPredict> <ids,ids,...>...}.
+ * <p>Usage: {@code OracleMain <model> <threads> <probs|greedy|bench> <nProbs> <nPredict> <ids,ids,...>...}, or
+ * {@code OracleMain <model> <threads> encode 0 0 <base64 text>...}, which prints {@code IDS <ids,...>} per text.
  * Prints one {@code TOK <b64 text> <b64 text>=<prob>,...} line per generated token, {@code END} after
  * each prompt, {@code TIME <first-token-ms> <per-token-ms...>} in bench mode, then {@code DONE}, and
  * halts (llama.cpp can abort during a normal JVM exit).
@@ -27,6 +28,17 @@ public final class OracleMain {
                 .setNCtx(2048).setNGpuLayers(0);
         Base64.Encoder b64 = Base64.getEncoder();
         try (LlamaModel model = new LlamaModel(mp)) {
+            if (mode.equals("encode")) {
+                // Each argument is a text; prints llama.cpp's token ids for it (no BOS).
+                for (int a = 5; a < args.length; a++) {
+                    int[] ids = model.encode(new String(Base64.getDecoder().decode(args[a]), StandardCharsets.UTF_8));
+                    out.println("IDS " + java.util.Arrays.stream(ids).mapToObj(String::valueOf)
+                            .collect(java.util.stream.Collectors.joining(",")));
+                }
+                out.println("DONE");
+                out.flush();
+                Runtime.getRuntime().halt(0);
+            }
             for (int a = 5; a < args.length; a++) {
                 InferenceParameters ip = new InferenceParameters("").setNPredict(nPredict).setCachePrompt(false).setSeed(42);
                 // Penalties off explicitly: only the raw distribution may shape the probabilities.

@@ -21,9 +21,35 @@ public class LlamaCppOracleIT {
     static final Map<String, Double> REPORT = new TreeMap<>();
     static final int EOS = 2; // tokenizer.ggml.eos_token_id of stories260K and the synthetic models
 
+    /** BOS followed by llama.cpp's {@code encode} (de.kherud 3.4.1 on stories260K) of each text. */
+    static final String[] TEXTS = {
+        "Once upon a time",
+        "Lily and Ben went to the park. They saw a big dog.",
+        "Tom had a red ball. He liked to play with it every day. One day, the ball rolled into the river and",
+        "The sun was shining and the birds were singing. Mom said",
+        "Sam was sad because his toy was broken.",
+        "Once upon a time, there was a little girl named Lily. She loved to play outside in the park. One day, she saw a"
+                + " big, red ball. She ran to it and picked it up. Then she saw a small bird in a tree. The bird was sad because"
+                + " it could not fly. Lily wanted to help the bird, so she"};
+
+    /** Token ids of {@link #TEXTS}, as printed by {@code OracleMain <model> 2 encode 0 0 <base64 text>...}, BOS prepended. */
+    static final int[][] TEXT_IDS = {
+        {1, 403, 407, 261, 378},
+        {1, 317, 269, 368, 302, 263, 377, 267, 265, 282, 295, 433, 426, 342, 394, 261, 370, 400, 428, 426},
+        {1, 274, 287, 381, 261, 352, 266, 268, 388, 426, 346, 397, 355, 267, 337, 335, 312, 344, 363, 328, 426, 385, 328, 432,
+            265, 268, 388, 352, 414, 306, 266, 322, 413, 414, 265, 410, 325, 330, 269},
+        {1, 291, 262, 379, 286, 262, 415, 271, 299, 269, 265, 268, 315, 418, 419, 382, 276, 262, 299, 299, 426, 392, 287, 336},
+        {1, 301, 314, 286, 296, 418, 329, 429, 412, 425, 372, 345, 267, 422, 286, 268, 420, 414, 433, 302, 426},
+        {1, 403, 407, 261, 378, 432, 383, 286, 261, 376, 298, 315, 421, 395, 317, 426, 338, 401, 396, 267, 337, 410, 408, 419,
+            292, 411, 322, 265, 282, 295, 433, 426, 385, 328, 432, 358, 394, 261, 370, 432, 352, 266, 268, 388, 426, 338, 352, 303,
+            267, 312, 269, 282, 417, 340, 266, 312, 350, 426, 291, 416, 358, 394, 261, 262, 423, 388, 268, 315, 418, 322, 261, 259,
+            276, 411, 426, 291, 268, 315, 418, 286, 296, 418, 329, 429, 412, 425, 372, 312, 280, 389, 297, 309, 272, 421, 422, 426,
+            317, 391, 266, 267, 281, 421, 427, 265, 268, 315, 418, 432, 384, 358}};
+
+    /** BOS + encode("Once upon a time") and three seeded random token sequences (2, 17 and 90 tokens). */
     public static List<int[]> prompts() {
         List<int[]> p = new ArrayList<>();
-        p.add(new int[] {1, 403, 407, 261, 378}); // BOS + llama.cpp's encode("Once upon a time")
+        p.add(TEXT_IDS[0]);
         SplittableRandom r = new SplittableRandom(3);
         for (int len : new int[] {2, 17, 90}) {
             int[] t = new int[len];
@@ -36,11 +62,28 @@ public class LlamaCppOracleIT {
         return p;
     }
 
-    /** Largest |logprob difference| over the oracle's top-10 for each prompt; also checks the top-10 sets agree. */
+    /** The stories260K prompts: the six texts (5 to 110 tokens) and the three random sequences of {@link #prompts()}. */
+    static List<int[]> storyPrompts() {
+        List<int[]> p = new ArrayList<>(List.of(TEXT_IDS));
+        p.addAll(prompts().subList(1, 4));
+        return p;
+    }
+
+    /** Largest |logprob difference| over the oracle's top-10 of all prompts; also checks the top-10 sets agree. */
     static double compareNextToken(Path model, List<int[]> prompts, double tolerance, KvCacheType kv) {
+        return java.util.Arrays.stream(compareNextTokenPerPrompt(model, prompts, tolerance, kv)).filter(d -> !Double.isNaN(d)).max()
+                .orElse(0);
+    }
+
+    /**
+     * Largest |logprob difference| over the oracle's top-10 for each prompt (NaN where the oracle sent no
+     * probabilities); also checks the top-10 sets agree within {@code tolerance}.
+     */
+    static double[] compareNextTokenPerPrompt(Path model, List<int[]> prompts, double tolerance, KvCacheType kv) {
         List<LlamaCppOracle.Run> runs = LlamaCppOracle.run(model, 2, "probs", 10, 1, prompts);
         assertThat(runs).hasSize(prompts.size());
-        double maxDiff = 0;
+        double[] perPrompt = new double[prompts.size()];
+        java.util.Arrays.fill(perPrompt, Double.NaN);
         int skipped = 0;
         try (Model m = Model.load(model, LoadOptions.builder().threads(2).build())) {
             String[] tokens = m.gguf().metadata().getStringArray("tokenizer.ggml.tokens");
@@ -68,6 +111,7 @@ public class LlamaCppOracleIT {
                     skipped++;
                     continue;
                 }
+                double maxDiff = 0;
                 // Texts are the map's keys: two top-10 tokens printing alike would leave 9 entries.
                 assertThat(oracle.size()).as("oracle probabilities %s", oracle).isBetween(9, 10);
                 int compared = 0;
@@ -87,7 +131,8 @@ public class LlamaCppOracleIT {
                     maxDiff = Math.max(maxDiff, diff);
                     compared++;
                 }
-                System.out.printf("oracle-detail %s prompt %d (%d tokens) running max %.3g%n", model.getFileName(), i,
+                perPrompt[i] = maxDiff;
+                System.out.printf("oracle-detail %s %s prompt %d (%d tokens) max %.3g%n", model.getFileName(), kv, i,
                         prompts.get(i).length, maxDiff);
                 assertThat(compared).as("comparable oracle tokens in %s", oracle).isGreaterThanOrEqualTo(8);
                 // Same top-10: each of our top-10 tokens that prints uniquely is in the oracle's map,
@@ -102,37 +147,69 @@ public class LlamaCppOracleIT {
             }
         }
         assertThat(prompts.size() - skipped).as("prompts compared for %s", model.getFileName()).isGreaterThanOrEqualTo(2);
-        return maxDiff;
+        return perPrompt;
     }
 
+    /**
+     * Next-token logprobs on stories260K in both precisions, per prompt.
+     *
+     * <p>llama.cpp 3.4.1 keeps K and V in an F16 cache and, for a prompt batch, rounds q to F16 for
+     * the K·q product (ggml's mul_mat converts a non-contiguous src1 to the F16 weights' vec_dot_type);
+     * the softmax weights meet V in float (llamafile's tinyBLAS takes F16 A × F32 B when n_kv, a
+     * multiple of 32, is a multiple of 8). {@link KvCacheType#F16} rounds the same values. That
+     * rounding makes the result discontinuous in the float32 arithmetic before it: a value one ulp
+     * either side of an F16 rounding boundary moves by a whole F16 ulp. On this model, perturbing
+     * the rounded values by up to 16 float ulps (1e-6 relative, far below F16's 5e-4) moves a
+     * prompt's top-10 difference anywhere between 1e-5 and 5e-3. So the oracle is reproduced to
+     * 1e-5 on prompts where no value lands in a different F16 bucket, and to a few 1e-3 elsewhere;
+     * closer agreement would need llama.cpp's exact float32 operation order (tinyBLAS lanes, its
+     * polynomial expf in softmax and SiLU). The exact {@link KvCacheType#F32} path differs from the
+     * oracle by the F16 rounding itself.
+     */
     @Test
-    void storiesTop10NextTokenLogprobsAgreeWithin1e3() {
-        // 1e-3 holds for three prompts (observed <= 1.4e-5); after [BOS, '-'] one token differs by 1.17e-3.
-        double d = compareNextToken(TestModels.stories(), prompts(), 1.5e-3, KvCacheType.F16);
-        REPORT.put("stories260K F32, F16 attention", d);
-        REPORT.put("stories260K F32, F32 attention", compareNextToken(TestModels.stories(), prompts(), 1e-2, KvCacheType.F32));
-        assertThat(d).isLessThan(1.5e-3);
+    void storiesTop10NextTokenLogprobsAgreeWithLlamaCpp() {
+        List<int[]> prompts = storyPrompts();
+        double[] emulated = compareNextTokenPerPrompt(TestModels.stories(), prompts, 5e-3, KvCacheType.F16);
+        double[] exact = compareNextTokenPerPrompt(TestModels.stories(), prompts, 1.5e-2, KvCacheType.F32);
+        double minEmulated = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < prompts.size(); i++) {
+            System.out.printf("oracle stories260K prompt %d (%3d tokens): max |dlogprob| F16 cache %.3g, F32 (exact) %.3g%n", i,
+                    prompts.get(i).length, emulated[i], exact[i]);
+            REPORT.put(String.format("stories260K prompt %d, F16 cache", i), emulated[i]);
+            REPORT.put(String.format("stories260K prompt %d, F32 exact", i), exact[i]);
+            assertThat(emulated[i]).as("F16-cache difference, prompt %d", i).isLessThan(5e-3);
+            assertThat(exact[i]).as("exact difference, prompt %d", i).isLessThan(1.5e-2);
+            if (!Double.isNaN(emulated[i])) {
+                minEmulated = Math.min(minEmulated, emulated[i]);
+            }
+        }
+        // Where no rounding flips, the emulation is the oracle's arithmetic up to float32 noise (observed
+        // 1.1e-5 and 1.3e-5). Rounding the softmax weights too, or keeping q in float, gives > 1e-3 on
+        // every prompt, so this pins which values llama.cpp rounds.
+        assertThat(minEmulated).isLessThan(1e-4);
     }
 
     @Test
     void storiesGreedy64TokensAreIdentical() {
-        List<int[]> prompts = List.of(prompts().get(0), prompts().get(2));
+        List<int[]> prompts = storyPrompts();
         List<LlamaCppOracle.Run> runs = LlamaCppOracle.run(TestModels.stories(), 2, "greedy", 0, 64, prompts);
         try (Model m = Model.load(TestModels.stories(), LoadOptions.builder().threads(2).build())) {
             String[] tokens = m.gguf().metadata().getStringArray("tokenizer.ggml.tokens");
-            for (int i = 0; i < prompts.size(); i++) {
-                GenerationResult r = new Generator(m.newSession(256))
-                        .generate(GenerationRequest.builder(prompts.get(i)).maxTokens(64).stopTokenIds(2).build());
-                StringBuilder ours = new StringBuilder();
-                for (int id : r.tokenIds()) {
-                    String piece = tokens[id];
-                    ours.append(piece.matches("<0x[0-9A-F]{2}>") ? String.valueOf((char) Integer.parseInt(piece.substring(3, 5), 16))
-                            : piece.replace('\u2581', ' '));
+            for (KvCacheType kv : KvCacheType.values()) {
+                for (int i = 0; i < prompts.size(); i++) {
+                    GenerationResult r = new Generator(m.newSession(256, kv))
+                            .generate(GenerationRequest.builder(prompts.get(i)).maxTokens(64).stopTokenIds(EOS).build());
+                    StringBuilder ours = new StringBuilder();
+                    for (int id : r.tokenIds()) {
+                        String piece = tokens[id];
+                        ours.append(piece.matches("<0x[0-9A-F]{2}>") ? String.valueOf((char) Integer.parseInt(piece.substring(3, 5), 16))
+                                : piece.replace('\u2581', ' '));
+                    }
+                    StringBuilder theirs = new StringBuilder();
+                    runs.get(i).tokens().forEach(t -> theirs.append(t.text()));
+                    assertThat(ours.toString()).as("prompt %d, %s", i, kv).isEqualTo(theirs.toString());
+                    assertThat(r.steps().size()).as("prompt %d generated tokens", i).isGreaterThan(20);
                 }
-                StringBuilder theirs = new StringBuilder();
-                runs.get(i).tokens().forEach(t -> theirs.append(t.text()));
-                assertThat(ours.toString()).as("prompt %d", i).isEqualTo(theirs.toString());
-                assertThat(r.steps().size()).isGreaterThan(20);
             }
         }
     }
