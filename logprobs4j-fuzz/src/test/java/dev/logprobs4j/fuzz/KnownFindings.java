@@ -15,7 +15,19 @@ final class KnownFindings {
     /** One reported finding. */
     record Finding(String id, String summary, Predicate<Throwable> matches) {}
 
-    static final List<Finding> ALL = List.of();
+    private static final String LOADER = "dev.logprobs4j.engine.internal.ModelLoader";
+
+    static final List<Finding> ALL = List.of(
+            new Finding("F1", "head_count = 0: ArithmeticException '/ by zero' in ModelLoader.config",
+                    t -> thrownAt(t, ArithmeticException.class, LOADER, "config") && "/ by zero".equals(t.getMessage())),
+            new Finding("F2", "huge block_count: OutOfMemoryError from new ArrayList<>(blockCount) in ModelLoader.weights",
+                    t -> thrownAt(t, OutOfMemoryError.class, LOADER, "weights")),
+            new Finding("F3", "ModelConfig validation IllegalArgumentException escapes Model.load (documents GgufFormatException)",
+                    t -> thrownAt(t, IllegalArgumentException.class, "dev.logprobs4j.engine.ModelConfig", "<init>")),
+            new Finding("F4", "WeightMatrices.of IllegalArgumentException (type without kernel, bad shape) escapes Model.load",
+                    t -> thrownAt(t, IllegalArgumentException.class, "dev.logprobs4j.engine.tensor.WeightMatrices", "of")),
+            new Finding("F5", "token_embd dim(1) > Integer.MAX_VALUE: ArithmeticException from Math.toIntExact in ModelLoader.config",
+                    t -> thrownAt(t, ArithmeticException.class, LOADER, "config") && "integer overflow".equals(t.getMessage())));
 
     static boolean isKnown(Throwable t) {
         return ALL.stream().anyMatch(f -> f.matches().test(t));

@@ -185,6 +185,12 @@ final class Seeds {
      * vocabulary, weights seeded-random; qwen2 gets q/k/v biases, qwen3 q/k norms.
      */
     static byte[] tinyModel(String arch, GgmlType type, boolean ropeFreqs, boolean tied) {
+        return write(tinyModelWriter(arch, type, ropeFreqs, tied, java.util.Set.of()));
+    }
+
+    /** The writer of {@link #tinyModel} before writing; {@code omit} may name {@code token_embd.weight} to leave it out. */
+    static GgufWriter tinyModelWriter(String arch, GgmlType type, boolean ropeFreqs, boolean tied,
+            java.util.Set<String> omit) {
         int dim = 32, heads = 2, kvHeads = 1, headDim = 16, ffn = 32, vocab = 16;
         GgufWriter w = new GgufWriter()
                 .putString("general.architecture", arch)
@@ -198,7 +204,9 @@ final class Seeds {
                 .putFloat32(arch + ".attention.layer_norm_rms_epsilon", 1e-5f)
                 .putFloat32(arch + ".rope.freq_base", 10000f);
         SplittableRandom r = new SplittableRandom(arch.hashCode());
-        matrix(w, "token_embd.weight", vocab, dim, type, r);
+        if (!omit.contains("token_embd.weight")) {
+            matrix(w, "token_embd.weight", vocab, dim, type, r);
+        }
         if (ropeFreqs) {
             w.addTensor("rope_freqs.weight", new long[] {headDim / 2}, ones(headDim / 2));
         }
@@ -225,7 +233,7 @@ final class Seeds {
         if (!tied) {
             matrix(w, "output.weight", vocab, dim, type, r);
         }
-        return write(w);
+        return w;
     }
 
     private static void matrix(GgufWriter w, String name, int rows, int cols, GgmlType type, SplittableRandom r) {
