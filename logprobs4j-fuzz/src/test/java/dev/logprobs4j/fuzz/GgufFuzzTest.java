@@ -7,8 +7,6 @@ import dev.logprobs4j.gguf.GgufFormatException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Fuzz targets for {@link GgufFile#open}: any bytes either open (and then every metadata value and
@@ -23,14 +21,12 @@ class GgufFuzzTest {
 
     /** Raw bytes as the coverage-guided mutator makes them, seeded with well-formed files. */
     @FuzzTest(maxDuration = "10m")
-    @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void openArbitraryBytes(byte[] input) {
         openAndTouch(input);
     }
 
     /** A seed with boundary values written into its counts, lengths, type ids, dimensions and offsets. */
     @FuzzTest(maxDuration = "10m")
-    @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void openStructurallyMutated(FuzzedDataProvider data) {
         int seed = data.consumeInt(0, SEEDS.size() - 1);
         openAndTouch(GgufMutator.mutate(SEEDS.get(seed), LAYOUTS.get(seed), Choices.of(data)));

@@ -29,28 +29,28 @@ final class Seeds {
     /** Seeds for the GGUF reader: every metadata type, arrays, nested arrays, tensors of every type. */
     static Map<String, byte[]> gguf() {
         Map<String, byte[]> m = new LinkedHashMap<>();
-        m.put("metadata-all-types.gguf", metadataAllTypes());
-        m.put("tensors-all-types.gguf", tensorsAllTypes());
-        m.put("empty.gguf", write(new GgufWriter()));
-        m.put("vocab-bpe.gguf", bpeVocabulary());
-        m.put("model-llama-f32.gguf", tinyModel("llama", GgmlType.F32, true, false));
+        m.put("metadata-all-types", metadataAllTypes());
+        m.put("tensors-all-types", tensorsAllTypes());
+        m.put("empty", write(new GgufWriter()));
+        m.put("vocab-bpe", bpeVocabulary());
+        m.put("model-llama-f32", tinyModel("llama", GgmlType.F32, true, false));
         return m;
     }
 
     /** Seeds for {@code Tokenizer.fromGguf}: a SentencePiece and a byte-level BPE vocabulary. */
     static Map<String, byte[]> vocabularies() {
         Map<String, byte[]> m = new LinkedHashMap<>();
-        m.put("vocab-spm-stories260k.gguf", spmVocabulary());
-        m.put("vocab-bpe.gguf", bpeVocabulary());
+        m.put("vocab-spm-stories260k", spmVocabulary());
+        m.put("vocab-bpe", bpeVocabulary());
         return m;
     }
 
     /** Seeds for {@code Model.load}: one tiny model per architecture and weight encoding. */
     static Map<String, byte[]> models() {
         Map<String, byte[]> m = new LinkedHashMap<>();
-        m.put("model-llama-f32.gguf", tinyModel("llama", GgmlType.F32, true, false));
-        m.put("model-qwen2-q8_0.gguf", tinyModel("qwen2", GgmlType.Q8_0, false, false));
-        m.put("model-qwen3-f16-tied.gguf", tinyModel("qwen3", GgmlType.F16, false, true));
+        m.put("model-llama-f32", tinyModel("llama", GgmlType.F32, true, false));
+        m.put("model-qwen2-q8_0", tinyModel("qwen2", GgmlType.Q8_0, false, false));
+        m.put("model-qwen3-f16-tied", tinyModel("qwen3", GgmlType.F16, false, true));
         return m;
     }
 

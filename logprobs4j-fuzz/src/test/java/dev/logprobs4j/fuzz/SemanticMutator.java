@@ -129,7 +129,12 @@ final class SemanticMutator {
                 String[] s = a.toStringArray();
                 switch (c.nextInt(4)) {
                     case 0 -> s[at] = piece(s);
-                    case 1 -> s = Arrays.copyOf(s, c.nextInt(s.length + 2));
+                    case 1 -> {
+                        int len = c.nextInt(s.length + 2);
+                        String[] longer = Arrays.copyOf(s, len);
+                        Arrays.fill(longer, Math.min(len, s.length), len, "");
+                        s = longer;
+                    }
                     case 2 -> s[at] = s[c.nextInt(s.length)];
                     default -> {
                         String t = s[at];
@@ -196,7 +201,7 @@ final class SemanticMutator {
                 reshape(i, t.name(), t.shape(), type);
             }
             default -> {
-                long[] shape = t.shape();
+                long[] shape = t.shape().clone();
                 int d = c.nextInt(shape.length);
                 shape[d] = new long[] {0, 1, 2, shape[d] * 2, shape[d] / 2, 32, 256, shape[d] + 1}[c.nextInt(8)];
                 if (c.nextInt(4) == 0) {
