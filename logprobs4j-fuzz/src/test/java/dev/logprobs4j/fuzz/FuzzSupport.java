@@ -98,7 +98,18 @@ final class FuzzSupport {
             return;
         }
         throw new AssertionError("FINDING: undocumented " + thrown.getClass().getName() + ": " + thrown.getMessage()
-                + "\ninput (" + input.length + " bytes): " + hexHead(input), thrown);
+                + "\ninput (" + input.length + " bytes, saved as " + save(input) + "): " + hexHead(input), thrown);
+    }
+
+    /** Saves a finding's input under target/fuzz-findings, named by its hash, for reproduction. */
+    private static Path save(byte[] input) {
+        try {
+            Path dir = Files.createDirectories(Path.of("target", "fuzz-findings"));
+            String name = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(input));
+            return Files.write(dir.resolve(name + ".gguf"), input).toAbsolutePath();
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            return Path.of("<not saved: " + e + ">");
+        }
     }
 
     static String hexHead(byte[] input) {
