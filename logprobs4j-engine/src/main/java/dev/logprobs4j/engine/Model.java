@@ -3,6 +3,7 @@ package dev.logprobs4j.engine;
 import dev.logprobs4j.engine.internal.ModelLoader;
 import dev.logprobs4j.engine.internal.Weights;
 import dev.logprobs4j.gguf.GgufFile;
+import dev.logprobs4j.gguf.GgufFormatException;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -50,6 +51,14 @@ public final class Model implements AutoCloseable {
             ModelConfig config = loader.config();
             Weights weights = loader.weights(config);
             return new Model(gguf, config, weights, options.threads());
+        } catch (GgufFormatException e) {
+            gguf.close();
+            throw e;
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            // Hyperparameters that contradict each other or the tensors (found by fuzzing): name the
+            // file, as every other load error does, instead of leaking an internal check.
+            gguf.close();
+            throw new GgufFormatException(path, -1, "inconsistent model: " + e.getMessage());
         } catch (RuntimeException e) {
             gguf.close();
             throw e;

@@ -76,8 +76,7 @@ class TokenizerFuzzTest {
     /**
      * What {@code decode(encode(text))} gives: {@code text} with unpaired surrogates as '?' and, for
      * SentencePiece, U+2581 as a space (finding F6: SentencePiece escapes spaces as U+2581, so a
-     * literal U+2581 cannot survive; llama.cpp does the same, but Tokenizer's Javadoc promises
-     * the round trip for every well-formed string).
+     * literal U+2581 cannot survive; llama.cpp does the same, and Tokenizer's Javadoc says so).
      */
     static String expectedRoundTrip(Tokenizer tok, String text) {
         String wellFormed = new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);

@@ -33,8 +33,10 @@ import java.util.stream.IntStream;
  * <p>Text is encoded as its UTF-8 bytes; an unpaired surrogate in a Java string becomes {@code '?'},
  * as {@link String#getBytes(java.nio.charset.Charset)} encodes it. Unlike llama.cpp's detokenizer,
  * {@link #decode} does not clean up spaces before punctuation, so {@code decode(encode(s))} gives
- * back {@code s} for every well-formed string (SentencePiece vocabularies without byte tokens may
- * lose characters to the unknown token).
+ * back {@code s} for every well-formed string, with two exceptions of SentencePiece vocabularies:
+ * a literal {@code U+2581} ({@code ▁}, the character SentencePiece writes for a space) comes back
+ * as a space, as in llama.cpp; and vocabularies without byte tokens may lose characters to the
+ * unknown token.
  *
  * <p>Immutable and thread-safe.
  *

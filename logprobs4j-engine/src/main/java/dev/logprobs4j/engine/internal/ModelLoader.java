@@ -49,6 +49,10 @@ public final class ModelLoader {
         int dim = m.getInt(arch + ".embedding_length");
         int heads = m.getInt(arch + ".attention.head_count");
         int kvHeads = m.findInt(arch + ".attention.head_count_kv").orElse(heads);
+        if (dim <= 0 || heads <= 0 || kvHeads <= 0) {
+            throw new GgufFormatException(gguf.path(), -1, arch + ".embedding_length (" + dim + "), attention.head_count ("
+                    + heads + ") and attention.head_count_kv (" + kvHeads + ") must all be > 0");
+        }
         int keyLength = m.findInt(arch + ".attention.key_length").orElse(dim / heads);
         int valueLength = m.findInt(arch + ".attention.value_length").orElse(keyLength);
         GgufTensorInfo embd = gguf.tensor("token_embd.weight");
@@ -94,6 +98,12 @@ public final class ModelLoader {
     /** Creates the weight views (and preloads their pages if asked), reporting progress per tensor. */
     public Weights weights(ModelConfig c) {
         WeightMatrix embd = matrix("token_embd.weight", c.vocabularySize(), c.embeddingLength());
+        // Every block has several tensors: a block count beyond the tensor count is corrupt, and
+        // must not size an allocation.
+        if (c.blockCount() > gguf.tensors().size()) {
+            throw new GgufFormatException(gguf.path(), -1, c.architecture() + ".block_count is " + c.blockCount()
+                    + " but the file holds only " + gguf.tensors().size() + " tensors");
+        }
         List<LayerWeights> layers = new ArrayList<>(c.blockCount());
         for (int i = 0; i < c.blockCount(); i++) {
             String p = "blk." + i + ".";
