@@ -1,0 +1,104 @@
+package dev.logprobs4j.engine;
+
+import java.util.Objects;
+
+/**
+ * Options for {@link Model#load(java.nio.file.Path, LoadOptions)}.
+ *
+ * <p>Immutable and thread-safe; build with {@link #builder()}, derive variants with {@link #toBuilder()}.
+ */
+public final class LoadOptions {
+    /** Receiver of load progress, e.g. for a progress bar. */
+    @FunctionalInterface
+    public interface ProgressListener {
+        /**
+         * Called after each tensor is prepared, on the loading thread, with non-decreasing {@code done}.
+         *
+         * @param done bytes of tensor data prepared so far
+         * @param total bytes of tensor data in the model
+         * @param tensor name of the tensor just prepared
+         */
+        void onProgress(long done, long total, String tensor);
+
+        /** A listener that ignores all calls. */
+        static ProgressListener none() {
+            return (done, total, tensor) -> {};
+        }
+    }
+
+    private final int threads;
+    private final boolean preload;
+    private final ProgressListener progress;
+
+    private LoadOptions(Builder b) {
+        this.threads = b.threads;
+        this.preload = b.preload;
+        this.progress = b.progress;
+    }
+
+    /** The defaults: all available processors, preload on, no progress listener. */
+    public static LoadOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().threads(threads).preload(preload).progress(progress);
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    public boolean preload() {
+        return preload;
+    }
+
+    public ProgressListener progress() {
+        return progress;
+    }
+
+    /** Builder of {@link LoadOptions}; not thread-safe. */
+    public static final class Builder {
+        private int threads = Runtime.getRuntime().availableProcessors();
+        private boolean preload = true;
+        private ProgressListener progress = ProgressListener.none();
+
+        private Builder() {}
+
+        /**
+         * Most threads one matrix product may use (work is split by output rows, so results do not
+         * depend on it); default: available processors. The kernels' shared pool has
+         * {@code -Dlogprobs4j.threads} threads (default: available processors), which caps this.
+         */
+        public Builder threads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be >= 1, is " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /**
+         * Whether to read every weight page into memory during loading, so the first tokens do not
+         * pay for page faults; default true.
+         */
+        public Builder preload(boolean preload) {
+            this.preload = preload;
+            return this;
+        }
+
+        /** Listener for load progress; default: none. */
+        public Builder progress(ProgressListener progress) {
+            this.progress = Objects.requireNonNull(progress, "progress");
+            return this;
+        }
+
+        public LoadOptions build() {
+            return new LoadOptions(this);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.logprobs4j.engine;
+
+import dev.logprobs4j.engine.internal.ModelLoader;
+import dev.logprobs4j.engine.internal.Weights;
+import dev.logprobs4j.gguf.GgufFile;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * A loaded GGUF model: its configuration and weights, left memory-mapped in their stored encoding.
+ *
+ * <p>Immutable and thread-safe; many {@link Session}s (one per thread) can share one model.
+ * Closing the model unmaps the file, after which its sessions fail.
+ *
+ * {@snippet :
+ * try (Model model = Model.load(path, LoadOptions.builder().threads(2).build())) {
+ *     Session session = model.newSession(512);
+ *     float[] logits = session.prefill(new int[] {1, 403, 407, 261, 378});
+ * }
+ * }
+ */
+public final class Model implements AutoCloseable {
+    private final GgufFile gguf;
+    private final ModelConfig config;
+    private final Weights weights;
+    private final int threads;
+
+    private Model(GgufFile gguf, ModelConfig config, Weights weights, int threads) {
+        this.gguf = gguf;
+        this.config = config;
+        this.weights = weights;
+        this.threads = threads;
+    }
+
+    /** Loads {@code path} with {@link LoadOptions#defaults()}. */
+    public static Model load(Path path) {
+        return load(path, LoadOptions.defaults());
+    }
+
+    /**
+     * Opens and maps {@code path}, reads its configuration and prepares its weights.
+     *
+     * @throws dev.logprobs4j.gguf.GgufFormatException if the file is malformed, of an unsupported
+     *     architecture or tensor type, or lacks a tensor or key the architecture needs
+     */
+    public static Model load(Path path, LoadOptions options) {
+        GgufFile gguf = GgufFile.open(path);
+        try {
+            ModelLoader loader = new ModelLoader(gguf, options);
+            ModelConfig config = loader.config();
+            Weights weights = loader.weights(config);
+            return new Model(gguf, config, weights, options.threads());
+        } catch (RuntimeException e) {
+            gguf.close();
+            throw e;
+        }
+    }
+
+    /** The hyperparameters. */
+    public ModelConfig config() {
+        return config;
+    }
+
+    /** The underlying file, e.g. for tokenizer metadata. */
+    public GgufFile gguf() {
+        return gguf;
+    }
+
+    /** The Jinja chat template stored as {@code tokenizer.chat_template}, if any. */
+    public Optional<String> chatTemplate() {
+        return gguf.metadata().findString("tokenizer.chat_template");
+    }
+
+    /**
+     * A new session with room for {@code contextLength} tokens in its KV cache.
+     *
+     * @throws IllegalArgumentException if {@code contextLength} is not positive
+     */
+    public Session newSession(int contextLength) {
+        if (contextLength < 1) {
+            throw new IllegalArgumentException("contextLength must be >= 1, is " + contextLength);
+        }
+        return new Session(this, weights, contextLength);
+    }
+
+    /** Most threads one matrix product may use (see {@link LoadOptions.Builder#threads}). */
+    public int threads() {
+        return threads;
+    }
+
+    /** Unmaps the file; sessions of this model fail afterwards. */
+    @Override
+    public void close() {
+        gguf.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Model[" + gguf.path().getFileName() + ", " + config.architecture() + ", " + config.blockCount() + " layers, dim "
+                + config.embeddingLength() + ", vocab " + config.vocabularySize() + "]";
+    }
+}

@@ -1,0 +1,56 @@
+package dev.logprobs4j.engine.tensor;
+
+import static dev.logprobs4j.engine.tensor.Kernels.F;
+
+import dev.logprobs4j.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/** A weight matrix of little-endian bfloat16 values (the upper half of a float). Immutable and thread-safe. */
+final class BF16Matrix extends SegmentMatrix {
+
+    BF16Matrix(MemorySegment data, int rows, int cols) {
+        super(data, rows, cols);
+    }
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.BF16;
+    }
+
+    @Override
+    float scalarDot(long rowOffset, float[] x, int xOffset) {
+        float sum = 0f;
+        for (int j = 0; j < cols; j++) {
+            sum += Kernels.bf16(data, rowOffset + 2L * j) * x[xOffset + j];
+        }
+        return sum;
+    }
+
+    @Override
+    float vectorDot(long rowOffset, float[] x, int xOffset) {
+        int lanes = F.length();
+        int upper = F.loopBound(cols);
+        FloatVector acc = FloatVector.zero(F);
+        int j = 0;
+        for (; j < upper; j += lanes) {
+            // The shift drops the sign-extended upper half, leaving exactly the bfloat16 bits on top.
+            FloatVector w = Kernels.shortsToInts(data, rowOffset + 2L * j)
+                    .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            acc = w.fma(FloatVector.fromArray(F, x, xOffset + j), acc);
+        }
+        float sum = Kernels.sumLanes(acc);
+        for (; j < cols; j++) {
+            sum += Kernels.bf16(data, rowOffset + 2L * j) * x[xOffset + j];
+        }
+        return sum;
+    }
+
+    @Override
+    void dequantize(long rowOffset, float[] out, int outOffset) {
+        for (int j = 0; j < cols; j++) {
+            out[outOffset + j] = Kernels.bf16(data, rowOffset + 2L * j);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.logprobs4j.engine.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Shared constants of the dot-product kernels: vector species, the scalar/vector switch and
+ * little-endian value layouts. Stateless.
+ */
+final class Kernels {
+
+    /** System property that selects the kernels: {@code scalar} forces the plain scalar twins. */
+    static final String KERNELS_PROPERTY = "logprobs4j.kernels";
+
+    /**
+     * The float species of every vector kernel. The preferred species is the widest the CPU runs
+     * natively (16 lanes with AVX-512, 8 with AVX2); quantised rows are memory-bound, so the
+     * widest registers minimise instructions per streamed byte. Chosen once so that the JIT sees
+     * a constant and every kernel steps by the same lane count.
+     */
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
+    /** Byte species with as many lanes as {@link #F}: one byte per float lane before widening. */
+    static final VectorSpecies<Byte> B = F.length() >= 8 ? speciesOf(byte.class, F.length() * 8) : null;
+
+    /** Short species with as many lanes as {@link #F}, for F16/BF16 rows. */
+    static final VectorSpecies<Short> S = F.length() >= 8 ? speciesOf(short.class, F.length() * 16) : null;
+
+    /** Int species of the same shape as {@link #F}, for bit-level float construction. */
+    static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+
+    /**
+     * Whether {@link WeightMatrix#dot} uses the vector kernels. The block kernels need at least 8
+     * float lanes (a byte species has at least 64 bits), so 128-bit machines use the scalar twins.
+     */
+    static final boolean VECTOR = F.length() >= 8 && F.length() <= 16
+            && !"scalar".equalsIgnoreCase(System.getProperty(KERNELS_PROPERTY, "vector"));
+
+    static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    private Kernels() {}
+
+    private static <E> VectorSpecies<E> speciesOf(Class<E> elementType, int bits) {
+        return VectorSpecies.of(elementType, VectorShape.forBitSize(bits));
+    }
+
+    /** The IEEE half-precision value stored little-endian at {@code offset}. */
+    static float f16(MemorySegment segment, long offset) {
+        return Float.float16ToFloat(segment.get(LE_SHORT, offset));
+    }
+
+    /** The bfloat16 value stored little-endian at {@code offset}. */
+    static float bf16(MemorySegment segment, long offset) {
+        return Float.intBitsToFloat((segment.get(LE_SHORT, offset) & 0xFFFF) << 16);
+    }
+
+    /**
+     * The lanes of {@code v} summed in lane order. {@code reduceLanes(ADD)} leaves the order open
+     * and the JIT-compiled and interpreted forms really differ, which would make a dot product
+     * change its last bits once the kernel is compiled; a fixed order keeps results reproducible.
+     */
+    static float sumLanes(FloatVector v) {
+        float sum = 0f;
+        for (int i = 0; i < v.length(); i++) {
+            sum += v.lane(i);
+        }
+        return sum;
+    }
+
+    /** Signed byte at {@code offset}. */
+    static int i8(MemorySegment segment, long offset) {
+        return segment.get(ValueLayout.JAVA_BYTE, offset);
+    }
+
+    /** Unsigned byte at {@code offset}. */
+    static int u8(MemorySegment segment, long offset) {
+        return segment.get(ValueLayout.JAVA_BYTE, offset) & 0xFF;
+    }
+
+    /** {@link #F}.length() signed bytes at {@code offset}, widened to floats. */
+    static FloatVector bytesToFloats(MemorySegment segment, long offset) {
+        return (FloatVector) ByteVector.fromMemorySegment(B, segment, offset, LE).castShape(F, 0);
+    }
+
+    /** Widens signed byte lanes to float lanes. */
+    static FloatVector toFloats(ByteVector bytes) {
+        return (FloatVector) bytes.castShape(F, 0);
+    }
+
+    /** {@link #F}.length() raw 16-bit values at {@code offset}, widened to int lanes (upper bits undefined). */
+    static IntVector shortsToInts(MemorySegment segment, long offset) {
+        return (IntVector) ShortVector.fromMemorySegment(S, segment, offset, LE).castShape(I, 0);
+    }
+
+    private static final FloatVector TWO_POW_112 = FloatVector.broadcast(F, 0x1p112f);
+
+    /**
+     * Exact IEEE half to float conversion of int lanes holding half bits in their low 16 bits.
+     * Shifting exponent and mantissa into float position and scaling by 2^112 rebases the
+     * exponent bias (15 to 127) and also maps half subnormals exactly; infinities and NaNs, whose
+     * exponent is all ones, are patched separately.
+     */
+    static FloatVector halfToFloat(IntVector half) {
+        IntVector magnitude = half.and(0x7FFF).lanewise(VectorOperators.LSHL, 13);
+        IntVector sign = half.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+        FloatVector scaled = magnitude.reinterpretAsFloats().mul(TWO_POW_112);
+        IntVector bits = scaled.reinterpretAsInts();
+        VectorMask<Integer> infOrNaN = magnitude.compare(VectorOperators.GE, 0x1F << 23);
+        bits = bits.blend(magnitude.or(0x7F800000), infOrNaN);
+        return bits.or(sign).reinterpretAsFloats();
+    }
+}

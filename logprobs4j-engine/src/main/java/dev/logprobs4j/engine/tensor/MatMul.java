@@ -1,0 +1,128 @@
+package dev.logprobs4j.engine.tensor;
+
+import java.util.Objects;
+
+/**
+ * Matrix-vector and matrix-matrix products of a {@link WeightMatrix} with float activations.
+ *
+ * <p>Work is split across threads by output rows, never inside a dot product, so every output
+ * is computed by exactly one {@link WeightMatrix#dot} call and results are identical for any
+ * thread count. Threads come from one process-wide pool of daemon platform threads (size: system
+ * property {@code logprobs4j.threads}, default the available processors); the calling thread
+ * takes part, and dispatching a call allocates nothing. Thread-safe: concurrent calls from
+ * different threads, or calls from inside a running product, compute on their own thread
+ * instead of waiting for the pool.
+ */
+public final class MatMul {
+
+    /** Below this many weight bytes, waking other threads costs more than it saves. */
+    private static final long PARALLEL_MIN_BYTES = 1 << 16;
+
+    /** The pooled job; used only by the thread that holds the shared pool. */
+    private static final Job JOB = new Job();
+
+    private MatMul() {}
+
+    /** Threads a product may use, the caller included. */
+    public static int threads() {
+        return RowPool.shared().threads();
+    }
+
+    /**
+     * {@code out[r] = w.row(r) . x} for every row {@code r}.
+     *
+     * @param x activations, at least {@code w.cols()} long
+     * @param out results, at least {@code w.rows()} long
+     */
+    public static void matvec(WeightMatrix w, float[] x, float[] out) {
+        matmul(w, x, 0, 1, out, 0, Integer.MAX_VALUE);
+    }
+
+    /** {@code out[outOffset + r] = w.row(r) . x[xOffset ..]} for every row {@code r}. */
+    public static void matvec(WeightMatrix w, float[] x, int xOffset, float[] out, int outOffset) {
+        matmul(w, x, xOffset, 1, out, outOffset, Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@code out[b * rows + r] = w.row(r) . x[b * cols ..]} for {@code batch} activation rows
+     * stored row-major in {@code x} ({@code batch x cols}); {@code out} is {@code batch x rows}.
+     * Each thread takes whole weight rows and multiplies each with all activation rows while it
+     * is in cache, so every weight row is streamed from memory once per call.
+     */
+    public static void matmul(WeightMatrix w, float[] x, int batch, float[] out) {
+        matmul(w, x, 0, batch, out, 0, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The general product: {@code out[outOffset + b * rows + r] = w.row(r) . x[xOffset + b * cols ..]}
+     * for {@code b < batch}, on at most {@code maxThreads} threads (the caller included).
+     *
+     * @throws IllegalArgumentException if {@code batch} or {@code maxThreads} is not positive
+     * @throws IndexOutOfBoundsException if {@code x} or {@code out} is too short
+     */
+    public static void matmul(WeightMatrix w, float[] x, int xOffset, int batch, float[] out, int outOffset,
+            int maxThreads) {
+        Objects.requireNonNull(w, "w");
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be positive, got " + batch);
+        }
+        if (maxThreads < 1) {
+            throw new IllegalArgumentException("maxThreads must be positive, got " + maxThreads);
+        }
+        int rows = w.rows();
+        int cols = w.cols();
+        Objects.checkFromIndexSize(xOffset, Math.multiplyExact(batch, cols), x.length);
+        Objects.checkFromIndexSize(outOffset, Math.multiplyExact(batch, rows), out.length);
+        long weightBytes = w.type().byteSize(cols) * rows;
+        if (maxThreads == 1 || rows == 1 || weightBytes * batch < PARALLEL_MIN_BYTES) {
+            computeRows(w, x, xOffset, batch, out, outOffset, 0, rows);
+            return;
+        }
+        RowPool pool = RowPool.shared();
+        if (pool.threads() == 1 || !pool.tryAcquire()) {
+            computeRows(w, x, xOffset, batch, out, outOffset, 0, rows);
+            return;
+        }
+        try {
+            JOB.set(w, x, xOffset, batch, out, outOffset);
+            pool.run(JOB, rows, maxThreads);
+        } finally {
+            JOB.set(null, null, 0, 0, null, 0);
+            pool.release();
+        }
+    }
+
+    private static void computeRows(WeightMatrix w, float[] x, int xOffset, int batch, float[] out, int outOffset,
+            int from, int to) {
+        int rows = w.rows();
+        int cols = w.cols();
+        for (int r = from; r < to; r++) {
+            for (int b = 0; b < batch; b++) {
+                out[outOffset + b * rows + r] = w.dot(r, x, xOffset + b * cols);
+            }
+        }
+    }
+
+    private static final class Job implements RowPool.RowTask {
+        private WeightMatrix w;
+        private float[] x;
+        private int xOffset;
+        private int batch;
+        private float[] out;
+        private int outOffset;
+
+        void set(WeightMatrix w, float[] x, int xOffset, int batch, float[] out, int outOffset) {
+            this.w = w;
+            this.x = x;
+            this.xOffset = xOffset;
+            this.batch = batch;
+            this.out = out;
+            this.outOffset = outOffset;
+        }
+
+        @Override
+        public void run(int from, int to) {
+            computeRows(w, x, xOffset, batch, out, outOffset, from, to);
+        }
+    }
+}

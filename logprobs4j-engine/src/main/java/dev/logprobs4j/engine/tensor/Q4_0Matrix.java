@@ -1,0 +1,96 @@
+package dev.logprobs4j.engine.tensor;
+
+import static dev.logprobs4j.engine.tensor.Kernels.B;
+import static dev.logprobs4j.engine.tensor.Kernels.F;
+import static dev.logprobs4j.engine.tensor.Kernels.LE;
+
+import dev.logprobs4j.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * A Q4_0 weight matrix: blocks of 32 weights stored as a half-precision scale {@code d} and 16
+ * bytes; byte {@code i} holds weight {@code i} in its low nibble and weight {@code i + 16} in its
+ * high nibble, each meaning {@code d * (nibble - 8)}. Immutable and thread-safe.
+ */
+final class Q4_0Matrix extends SegmentMatrix {
+
+    private static final int BLOCK = 32;
+    private static final int BLOCK_BYTES = 2 + BLOCK / 2;
+
+    Q4_0Matrix(MemorySegment data, int rows, int cols) {
+        super(data, rows, cols);
+    }
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q4_0;
+    }
+
+    @Override
+    float scalarDot(long rowOffset, float[] x, int xOffset) {
+        float sum = 0f;
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long block = rowOffset + (long) b * BLOCK_BYTES;
+            int xBase = xOffset + b * BLOCK;
+            float blockSum = 0f;
+            for (int i = 0; i < BLOCK / 2; i++) {
+                int packed = Kernels.u8(data, block + 2 + i);
+                blockSum += ((packed & 0xF) - 8) * x[xBase + i];
+                blockSum += ((packed >>> 4) - 8) * x[xBase + i + BLOCK / 2];
+            }
+            sum += Kernels.f16(data, block) * blockSum;
+        }
+        return sum;
+    }
+
+    @Override
+    float vectorDot(long rowOffset, float[] x, int xOffset) {
+        int lanes = F.length();
+        int blocks = cols / BLOCK;
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        int b = 0;
+        for (; b + 1 < blocks; b += 2) {
+            long block = rowOffset + (long) b * BLOCK_BYTES;
+            int xBase = xOffset + b * BLOCK;
+            acc0 = blockDot(block, x, xBase, lanes).fma(FloatVector.broadcast(F, Kernels.f16(data, block)), acc0);
+            acc1 = blockDot(block + BLOCK_BYTES, x, xBase + BLOCK, lanes)
+                    .fma(FloatVector.broadcast(F, Kernels.f16(data, block + BLOCK_BYTES)), acc1);
+        }
+        if (b < blocks) {
+            long block = rowOffset + (long) b * BLOCK_BYTES;
+            acc0 = blockDot(block, x, xOffset + b * BLOCK, lanes).fma(FloatVector.broadcast(F, Kernels.f16(data, block)), acc0);
+        }
+        return Kernels.sumLanes(acc0.add(acc1));
+    }
+
+    /** Lane-wise partial sums of (nibble - 8) * x over one block. */
+    private FloatVector blockDot(long block, float[] x, int xBase, int lanes) {
+        FloatVector sum = FloatVector.zero(F);
+        for (int i = 0; i < BLOCK / 2; i += lanes) {
+            ByteVector packed = ByteVector.fromMemorySegment(B, data, block + 2 + i, LE);
+            FloatVector low = Kernels.toFloats(packed.and((byte) 0xF).sub((byte) 8));
+            FloatVector high = Kernels.toFloats(packed.lanewise(VectorOperators.LSHR, 4).sub((byte) 8));
+            sum = low.fma(FloatVector.fromArray(F, x, xBase + i), sum);
+            sum = high.fma(FloatVector.fromArray(F, x, xBase + i + BLOCK / 2), sum);
+        }
+        return sum;
+    }
+
+    @Override
+    void dequantize(long rowOffset, float[] out, int outOffset) {
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long block = rowOffset + (long) b * BLOCK_BYTES;
+            float d = Kernels.f16(data, block);
+            int base = outOffset + b * BLOCK;
+            for (int i = 0; i < BLOCK / 2; i++) {
+                int packed = Kernels.u8(data, block + 2 + i);
+                out[base + i] = d * ((packed & 0xF) - 8);
+                out[base + i + BLOCK / 2] = d * ((packed >>> 4) - 8);
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.logprobs4j.engine.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.logprobs4j.gguf.GgmlType;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MatMulTest {
+
+    /** Large enough (> 64 KiB of weights) that the products really run on the pool. */
+    private static WeightMatrix bigMatrix(GgmlType type, int rows, int cols, long seed) {
+        return TestData.matrix(type, rows, cols, TestData.randomEncoding(type, rows * cols, new Random(seed)));
+    }
+
+    @Test
+    void matvecEqualsRowByRowDotBitForBitWithAnyThreadCount() {
+        WeightMatrix w = bigMatrix(GgmlType.Q8_0, 517, 512, 1);
+        float[] x = TestData.randomFloats(512, new Random(2));
+        float[] expected = new float[517];
+        for (int r = 0; r < 517; r++) {
+            expected[r] = w.dot(r, x, 0);
+        }
+        for (int threads = 1; threads <= 4; threads++) {
+            float[] out = new float[517];
+            MatMul.matmul(w, x, 0, 1, out, 0, threads);
+            assertThat(out).as("threads %d", threads).containsExactly(expected);
+        }
+        float[] out = new float[517];
+        MatMul.matvec(w, x, out);
+        assertThat(out).containsExactly(expected);
+    }
+
+    @Test
+    void matvecWithOffsetsReadsAndWritesOnlyItsRanges() {
+        WeightMatrix w = bigMatrix(GgmlType.Q4_K, 300, 512, 3);
+        float[] x = TestData.randomFloats(512 + 7, new Random(4));
+        float[] out = new float[300 + 10];
+        java.util.Arrays.fill(out, -42f);
+        MatMul.matvec(w, x, 7, out, 4);
+        for (int r = 0; r < 300; r++) {
+            assertThat(out[4 + r]).isEqualTo(w.dot(r, x, 7));
+        }
+        assertThat(out[3]).isEqualTo(-42f);
+        assertThat(out[304]).isEqualTo(-42f);
+    }
+
+    @Test
+    void matmulEqualsOneMatvecPerActivationRow() {
+        int rows = 257;
+        int cols = 768;
+        int batch = 5;
+        WeightMatrix w = bigMatrix(GgmlType.Q6_K, rows, cols, 5);
+        float[] x = TestData.randomFloats(batch * cols, new Random(6));
+        float[] out = new float[batch * rows];
+        MatMul.matmul(w, x, batch, out);
+        float[] single = new float[rows];
+        for (int b = 0; b < batch; b++) {
+            MatMul.matvec(w, x, b * cols, single, 0);
+            for (int r = 0; r < rows; r++) {
+                assertThat(out[b * rows + r]).as("batch %d row %d", b, r).isEqualTo(single[r]);
+            }
+        }
+    }
+
+    @Test
+    void concurrentCallersGetTheSameResultsAsSequentialOnes() throws Exception {
+        WeightMatrix w = bigMatrix(GgmlType.Q4_0, 400, 1024, 7);
+        float[] x = TestData.randomFloats(1024, new Random(8));
+        float[] expected = new float[400];
+        MatMul.matmul(w, x, 0, 1, expected, 0, 1);
+        ExecutorService executor = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<float[]>> results = new ArrayList<>();
+            for (int t = 0; t < 12; t++) {
+                results.add(executor.submit(() -> {
+                    float[] out = new float[400];
+                    for (int k = 0; k < 20; k++) {
+                        MatMul.matvec(w, x, out);
+                    }
+                    return out;
+                }));
+            }
+            for (Future<float[]> result : results) {
+                assertThat(result.get()).containsExactly(expected);
+            }
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
+    void rejectsShortArraysAndBadCounts() {
+        WeightMatrix w = bigMatrix(GgmlType.F32, 4, 8, 9);
+        assertThatThrownBy(() -> MatMul.matvec(w, new float[7], new float[4])).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> MatMul.matvec(w, new float[8], new float[3])).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> MatMul.matmul(w, new float[16], 2, new float[7])).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> MatMul.matmul(w, new float[16], 0, new float[8]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batch");
+        assertThatThrownBy(() -> MatMul.matmul(w, new float[8], 0, 1, new float[4], 0, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxThreads");
+    }
+
+    @Test
+    void poolUsesTheConfiguredThreadCount() {
+        assertThat(MatMul.threads()).isEqualTo(RowPool.defaultThreads());
+    }
+}

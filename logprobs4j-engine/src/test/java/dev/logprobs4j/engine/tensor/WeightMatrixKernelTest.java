@@ -1,0 +1,188 @@
+package dev.logprobs4j.engine.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.logprobs4j.gguf.GgmlType;
+import dev.logprobs4j.gguf.Quantizer;
+import java.util.EnumSet;
+import java.util.Random;
+import java.util.Set;
+import jdk.incubator.vector.IntVector;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+class WeightMatrixKernelTest {
+
+    static final Set<GgmlType> SUPPORTED = EnumSet.of(
+            GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K);
+
+    /** Row lengths with odd block counts and, for plain types, lengths that leave a vector tail. */
+    static int[] colsFor(GgmlType type) {
+        int block = type.blockSize();
+        return block == 1 ? new int[] {1, 7, 15, 16, 17, 33, 100, 257, 1023} : new int[] {block, 3 * block, 7 * block, 11 * block};
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    void dequantizeRowMatchesIndependentPerElementDecoding(GgmlType type) {
+        Random random = new Random(type.ordinal());
+        for (int cols : colsFor(type)) {
+            int rows = 3;
+            byte[] bytes = TestData.randomEncoding(type, rows * cols, random);
+            WeightMatrix m = TestData.matrix(type, rows, cols, bytes);
+            float[] out = new float[cols + 5];
+            for (int r = 0; r < rows; r++) {
+                m.dequantizeRow(r, out, 5);
+                for (int j = 0; j < cols; j++) {
+                    float expected = ReferenceDecoder.element(type, bytes, r * cols + j);
+                    assertThat(out[5 + j]).as("%s row %d col %d of %d", type, r, j, cols).isEqualTo(expected);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    void quantizerDequantizeAgreesWithMatrixRows(GgmlType type) {
+        Random random = new Random(100 + type.ordinal());
+        int cols = colsFor(type)[2];
+        int rows = 2;
+        byte[] bytes = TestData.randomEncoding(type, rows * cols, random);
+        float[] all = Quantizer.dequantize(type, bytes, rows * cols);
+        WeightMatrix m = TestData.matrix(type, rows, cols, bytes);
+        float[] row = new float[cols];
+        for (int r = 0; r < rows; r++) {
+            m.dequantizeRow(r, row, 0);
+            for (int j = 0; j < cols; j++) {
+                assertThat(row[j]).isEqualTo(all[r * cols + j]);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    void scalarDotEqualsDotOfDequantizedRowUpToRounding(GgmlType type) {
+        Random random = new Random(200 + type.ordinal());
+        for (int cols : colsFor(type)) {
+            int rows = 4;
+            SegmentMatrix m = TestData.matrix(type, rows, cols, TestData.randomEncoding(type, rows * cols, random));
+            float[] x = TestData.randomFloats(cols + 3, random);
+            float[] w = new float[cols];
+            for (int r = 0; r < rows; r++) {
+                m.dequantizeRow(r, w, 0);
+                double exact = 0;
+                double magnitude = 0;
+                for (int j = 0; j < cols; j++) {
+                    exact += (double) w[j] * x[3 + j];
+                    magnitude += Math.abs((double) w[j] * x[3 + j]);
+                }
+                float scalar = m.scalarDot(r * m.rowBytes, x, 3);
+                assertThat((double) scalar).as("%s cols %d row %d", type, cols, r)
+                        // A float sum of n products is within about n units of roundoff of the sum of their magnitudes.
+                        .isCloseTo(exact, org.assertj.core.data.Offset.offset(2 * (cols + 2) * 0x1p-24 * magnitude + 1e-30));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    void vectorDotMatchesScalarTwinOnRandomData(GgmlType type) {
+        if (Kernels.F.length() < 8 || Kernels.F.length() > 16) {
+            return; // no vector kernels on this machine: nothing to compare
+        }
+        Random random = new Random(300 + type.ordinal());
+        for (int cols : colsFor(type)) {
+            int rows = 5;
+            SegmentMatrix m = TestData.matrix(type, rows, cols, TestData.randomEncoding(type, rows * cols, random));
+            for (int xOffset : new int[] {0, 1, 13}) {
+                float[] x = TestData.randomFloats(cols + xOffset, random);
+                for (int r = 0; r < rows; r++) {
+                    float scalar = m.scalarDot(r * m.rowBytes, x, xOffset);
+                    float vector = m.vectorDot(r * m.rowBytes, x, xOffset);
+                    float[] w = new float[cols];
+                    m.dequantizeRow(r, w, 0);
+                    double magnitude = 0;
+                    for (int j = 0; j < cols; j++) {
+                        magnitude += Math.abs((double) w[j] * x[xOffset + j]);
+                    }
+                    // Both sum the same products in different orders: they differ by float rounding only.
+                    assertThat((double) vector).as("%s cols %d row %d xOffset %d", type, cols, r, xOffset)
+                            .isCloseTo(scalar, org.assertj.core.data.Offset.offset(1e-5 * magnitude + 1e-30));
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    void dotGivesTheSameBitsBeforeAndAfterJitCompilation(GgmlType type) {
+        Random random = new Random(400 + type.ordinal());
+        int cols = type.blockSize() == 1 ? 1000 : 4 * type.blockSize();
+        WeightMatrix m = TestData.matrix(type, 1, cols, TestData.randomEncoding(type, cols, random));
+        float[] x = TestData.randomFloats(cols, random);
+        float cold = m.dot(0, x, 0);
+        float hot = cold;
+        for (int i = 0; i < 20_000; i++) {
+            hot = m.dot(0, x, 0);
+            if (hot != cold) {
+                break;
+            }
+        }
+        assertThat(Float.floatToRawIntBits(hot)).as("%s", type).isEqualTo(Float.floatToRawIntBits(cold));
+    }
+
+    @Test
+    void vectorHalfConversionIsExactForAllHalfBitPatterns() {
+        int lanes = Kernels.I.length();
+        int[] bits = new int[lanes];
+        float[] converted = new float[lanes];
+        for (int start = 0; start < 1 << 16; start += lanes) {
+            for (int k = 0; k < lanes; k++) {
+                // The upper 16 bits are sign-extension garbage in the kernel; fill them likewise.
+                bits[k] = (short) (start + k);
+            }
+            Kernels.halfToFloat(IntVector.fromArray(Kernels.I, bits, 0)).intoArray(converted, 0);
+            for (int k = 0; k < lanes; k++) {
+                float expected = Float.float16ToFloat((short) (start + k));
+                if (Float.isNaN(expected)) {
+                    assertThat(converted[k]).as("half bits %04x", start + k).isNaN();
+                } else {
+                    assertThat(Float.floatToRawIntBits(converted[k])).as("half bits %04x", start + k)
+                            .isEqualTo(Float.floatToRawIntBits(expected));
+                }
+            }
+        }
+    }
+
+    @Test
+    void dotChecksRowAndActivationBounds() {
+        WeightMatrix m = TestData.matrix(GgmlType.Q8_0, 2, 32, TestData.randomEncoding(GgmlType.Q8_0, 64, new Random(1)));
+        assertThatThrownBy(() -> m.dot(2, new float[32], 0)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> m.dot(-1, new float[32], 0)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> m.dot(0, new float[40], 9)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> m.dequantizeRow(0, new float[31], 0)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
+    void kernelSwitchReadsTheSystemProperty() {
+        boolean scalarRequested = "scalar".equalsIgnoreCase(System.getProperty(Kernels.KERNELS_PROPERTY, "vector"));
+        if (scalarRequested) {
+            assertThat(Kernels.VECTOR).isFalse();
+        } else {
+            assertThat(Kernels.VECTOR).isEqualTo(Kernels.F.length() >= 8 && Kernels.F.length() <= 16);
+        }
+    }
+
+    @Test
+    void everySupportedTypeHasAMatrix() {
+        for (GgmlType type : SUPPORTED) {
+            int cols = type.blockSize() == 1 ? 4 : type.blockSize();
+            WeightMatrix m = TestData.matrix(type, 1, cols, TestData.randomEncoding(type, cols, new Random(5)));
+            assertThat(m.type()).isEqualTo(type);
+            assertThat(m.rows()).isEqualTo(1);
+            assertThat(m.cols()).isEqualTo(cols);
+        }
+    }
+}
