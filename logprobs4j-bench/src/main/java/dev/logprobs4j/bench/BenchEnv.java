@@ -36,11 +36,14 @@ record BenchEnv(Path repoRoot, Path cacheDir, int threads, int runs, boolean qui
     }
 
     Path sharedModel(String name) {
-        Path p = repoRoot.getParent().resolve("shared").resolve("models").resolve(name);
-        if (!Files.isRegularFile(p)) {
-            throw new IllegalStateException(p + " is missing: the shared model folder must sit beside the repository");
+        // CI puts shared/ beside the clone; a git worktree (wt/x) sits one level deeper.
+        for (Path d = repoRoot.getParent(); d != null; d = d.getParent()) {
+            Path p = d.resolve("shared").resolve("models").resolve(name);
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
         }
-        return p;
+        throw new IllegalStateException("../shared/models/" + name + " is missing: the shared folder must sit beside the repository " + repoRoot);
     }
 
     /** de.kherud:llama 4.1.0, copied by the build into target/oracle or found in the local Maven repository. */

@@ -37,8 +37,8 @@ public final class EngineWorker {
             System.out.printf("RESULT load %.3f%n", (System.nanoTime() - t0) / 1e9);
             // Warm-up: lets C2 compile the kernels of both the batched and the single-token path.
             Session warm = model.newSession(a.contextLength());
-            warm.prefill(SyntheticModel.promptIds(Math.min(64, Math.max(a.prefill(), 8)), a.tokenLow(), a.tokenHigh(), 7));
-            decode(model, a, Math.min(16, Math.max(a.decode(), 2)), a.top());
+            warm.prefill(SyntheticModel.promptIds(Math.min(40, Math.max(a.prefill(), 8)), a.tokenLow(), a.tokenHigh(), 7));
+            decode(model, a, Math.min(8, Math.max(a.decode(), 2)), a.top());
             for (int r = 0; r < a.runs(); r++) {
                 if (a.prefill() > 0) {
                     Session s = model.newSession(a.contextLength());

@@ -4,12 +4,9 @@ import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.LlamaOutput;
 import de.kherud.llama.ModelParameters;
-import de.kherud.llama.args.LogFormat;
 import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -19,12 +16,9 @@ import java.util.stream.Collectors;
  *
  * <p>Prompts are passed as token-id arrays (llama.cpp's server accepts them as {@code prompt}), so
  * no text tokenisation is involved. Logprobs are not requested: {@code setNProbs} aborts 4.1.0.
+ * llama.cpp's own timings go to the JVM's standard error, where {@link EngineBench} reads them.
  */
 public final class LlamaCppWorker {
-    private static final Pattern PROMPT_EVAL = Pattern.compile("prompt eval time =\\s*([\\d.]+) ms /\\s*(\\d+) tokens");
-    private static final Pattern EVAL = Pattern.compile("(?m)^\\s*eval time =\\s*([\\d.]+) ms /\\s*(\\d+) tokens");
-    private static volatile String lastTimings = "";
-
     private LlamaCppWorker() {}
 
     public static void main(String[] args) throws Exception {
@@ -40,11 +34,6 @@ public final class LlamaCppWorker {
     }
 
     private static void run(WorkerArgs a) throws Exception {
-        LlamaModel.setLogger(LogFormat.TEXT, (level, message) -> {
-            if (message.contains("eval time")) {
-                lastTimings = message;
-            }
-        });
         long t0 = System.nanoTime();
         ModelParameters mp = new ModelParameters()
                 .setModel(a.model())
@@ -64,7 +53,6 @@ public final class LlamaCppWorker {
                     generate(model, a.prefillPrompt(), 1);
                     double s = (System.nanoTime() - p0) / 1e9;
                     System.out.printf("RESULT prefill %.3f%n", a.prefill() / s);
-                    reportInternal("prefill_internal", PROMPT_EVAL);
                 }
                 if (a.decode() > 1) {
                     long[] times = generate(model, a.decodePrompt(), a.decode());
@@ -73,18 +61,8 @@ public final class LlamaCppWorker {
                     }
                     double s = (times[times.length - 1] - times[0]) / 1e9;
                     System.out.printf("RESULT decode %.3f%n", (times.length - 1) / s);
-                    reportInternal("decode_internal", EVAL);
                 }
             }
-        }
-    }
-
-    private static void reportInternal(String name, Pattern p) {
-        Matcher m = p.matcher(lastTimings);
-        if (m.find()) {
-            double ms = Double.parseDouble(m.group(1));
-            int n = Integer.parseInt(m.group(2));
-            System.out.printf("RESULT %s %.3f%n", name, n * 1000.0 / ms);
         }
     }
 
