@@ -296,7 +296,7 @@ public final class LocalChatModel extends AbstractChatModel implements AutoClose
         }
 
         private static String text(Tokenizer tokenizer, int id) {
-            return id < 0 ? "" : tokenizer.tokenText(id);
+            return id < 0 ? "" : tokenizer.piece(id);
         }
     }
 }

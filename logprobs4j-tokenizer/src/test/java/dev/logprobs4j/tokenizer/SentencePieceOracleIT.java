@@ -21,14 +21,14 @@ class SentencePieceOracleIT {
         try (GgufFile file = GgufFile.open(model)) {
             tokenizer = Tokenizer.fromGguf(file);
         }
-        List<String> texts = TestStrings.all(7, 150, 150);
+        List<String> texts = new ArrayList<>(TestStrings.all(7, 150, 150));
+        texts.add(java.nio.file.Files.readString(TestFiles.warAndPeace())); // the whole book as one text
         List<int[]> expected = LlamaCppOracle.tokenize(model, texts, Path.of("target", "oracle"));
         List<String> mismatches = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
             int[] ours = tokenizer.encode(texts.get(i), false, true);
             if (!Arrays.equals(ours, expected.get(i))) {
-                mismatches.add(show(texts.get(i)) + "\n  llama.cpp " + Arrays.toString(expected.get(i))
-                        + "\n  ours      " + Arrays.toString(ours));
+                mismatches.add(mismatch(texts.get(i), expected.get(i), ours));
             }
         }
         System.out.println(fileName + ": compared " + texts.size() + " texts with llama.cpp, " + mismatches.size()
@@ -63,6 +63,16 @@ class SentencePieceOracleIT {
         }
         System.out.println("stories260K without add_space_prefix: compared " + compared + " texts with llama.cpp");
         assertThat(tokenizer.encode("Once")).doesNotContain(403);
+    }
+
+    /** Describes a difference briefly, also for book-length texts. */
+    static String mismatch(String text, int[] expected, int[] ours) {
+        int first = Arrays.mismatch(expected, ours);
+        int from = Math.max(0, first - 5);
+        return show(text.length() > 300 ? text.substring(0, 300) + "..." : text)
+                + "\n  first difference at token " + first + " of " + expected.length + "/" + ours.length
+                + "\n  llama.cpp " + Arrays.toString(Arrays.copyOfRange(expected, from, Math.min(expected.length, first + 10)))
+                + "\n  ours      " + Arrays.toString(Arrays.copyOfRange(ours, from, Math.min(ours.length, first + 10)));
     }
 
     static String show(String s) {

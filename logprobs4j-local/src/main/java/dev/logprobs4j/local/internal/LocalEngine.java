@@ -90,7 +90,7 @@ public final class LocalEngine implements AutoCloseable {
         if (bos < 0) {
             return false;
         }
-        String bosText = tokenizer.tokenText(bos);
+        String bosText = tokenizer.piece(bos);
         return !bosText.isEmpty() && text.startsWith(bosText);
     }
 

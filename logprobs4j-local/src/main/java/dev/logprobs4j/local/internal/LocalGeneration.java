@@ -146,10 +146,11 @@ public final class LocalGeneration implements ChunkSource {
             generatedCount++;
             int stopAt = stops.isEmpty() ? -1 : stops.find(text, textLength, tokenStarts[tokenCount - 1]);
             if (stopAt >= 0) {
-                textLength = stopAt;
+                // The answer ends with the last token that ends before the stop string, so that its
+                // tokens' bytes still add up to exactly its text.
                 int keep = tokenCount;
-                while (keep > 0 && tokenStarts[keep - 1] >= stopAt) {
-                    keep--; // tokens that lie wholly inside the stop string are not part of the answer
+                while (keep > 0 && tokenEnd(keep - 1) > stopAt) {
+                    keep--;
                 }
                 return finish("stop", keep);
             }
@@ -199,15 +200,17 @@ public final class LocalGeneration implements ChunkSource {
     }
 
     /**
-     * A chunk with the tokens that end at or before {@code safeBytes} and the text up to there
-     * (or, when {@code flush}, everything), or null when nothing new can be released.
+     * A chunk with the tokens that end at or before {@code safeBytes} and their text (or, when
+     * {@code flush}, every token), or null when nothing new can be released.
      */
     private AIMessageChunk release(int safeBytes, boolean flush) {
         int upToToken = releasedTokens;
         while (upToToken < tokenCount && (flush || tokenEnd(upToToken) <= safeBytes)) {
             upToToken++;
         }
-        int textEnd = flush ? textLength : Utf8.completePrefix(text, releasedTextBytes, Math.min(safeBytes, textLength));
+        // Text goes out with its tokens (whole UTF-8 characters only, unless flushing at the end).
+        int boundary = upToToken == 0 ? 0 : tokenEnd(upToToken - 1);
+        int textEnd = flush ? boundary : Utf8.completePrefix(text, releasedTextBytes, boundary);
         if (upToToken == releasedTokens && textEnd == releasedTextBytes) {
             return null;
         }
@@ -226,7 +229,10 @@ public final class LocalGeneration implements ChunkSource {
     }
 
     private AIMessageChunk finish(String reason, int keepTokens) {
-        tokenCount = keepTokens;
+        if (keepTokens < tokenCount) {
+            textLength = tokenStarts[keepTokens];
+            tokenCount = keepTokens;
+        }
         if (wantLogprobs && pendingLogprobs.size() > keepTokens) {
             pendingLogprobs.subList(keepTokens, pendingLogprobs.size()).clear();
         }

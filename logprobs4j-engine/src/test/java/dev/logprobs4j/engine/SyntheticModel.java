@@ -1,0 +1,137 @@
+package dev.logprobs4j.engine;
+
+import dev.logprobs4j.gguf.GgmlType;
+import dev.logprobs4j.gguf.GgufFile;
+import dev.logprobs4j.gguf.GgufMetadata;
+import dev.logprobs4j.gguf.GgufWriter;
+import dev.logprobs4j.gguf.Quantizer;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+
+/**
+ * Spec of a small model with seeded random weights, written as GGUF with the 512-token vocabulary
+ * of stories260K so that llama.cpp accepts it.
+ *
+ * @param arch llama, qwen2 or qwen3
+ * @param type encoding of every 2-D weight (norms, biases and rope factors stay F32)
+ * @param llama3Rope whether to add a Llama 3.1-style {@code rope_freqs.weight}
+ * @param tied whether to omit {@code output.weight}
+ */
+record SyntheticModel(String arch, GgmlType type, int dim, int layers, int heads, int kvHeads, int headDim, int ffn,
+        boolean llama3Rope, boolean tied, long seed) {
+
+    static SyntheticModel small(String arch, GgmlType type) {
+        return new SyntheticModel(arch, type, 256, 2, 4, 2, 64, 512, false, false, 17);
+    }
+
+    String fileName() {
+        return arch + (llama3Rope ? "-rope3" : "") + (tied ? "-tied" : "") + "-" + type + "-" + dim + "x" + layers + ".gguf";
+    }
+
+    Path write(Path dir) {
+        Path out = dir.resolve(fileName());
+        GgufMetadata vocab;
+        try (GgufFile stories = GgufFile.open(TestModels.stories())) {
+            vocab = stories.metadata();
+        }
+        String[] tokens = vocab.getStringArray("tokenizer.ggml.tokens");
+        int nVocab = tokens.length;
+        GgufWriter w = new GgufWriter()
+                .putString("general.architecture", arch)
+                .putString("general.name", "synthetic " + fileName())
+                .putUint32(arch + ".context_length", 2048)
+                .putUint32(arch + ".embedding_length", dim)
+                .putUint32(arch + ".block_count", layers)
+                .putUint32(arch + ".feed_forward_length", ffn)
+                .putUint32(arch + ".attention.head_count", heads)
+                .putUint32(arch + ".attention.head_count_kv", kvHeads)
+                .putUint32(arch + ".rope.dimension_count", headDim)
+                .putFloat32(arch + ".attention.layer_norm_rms_epsilon", 1e-6f)
+                .putFloat32(arch + ".rope.freq_base", llama3Rope ? 500000f : 10000f);
+        if (headDim * heads != dim) {
+            w.putUint32(arch + ".attention.key_length", headDim).putUint32(arch + ".attention.value_length", headDim);
+        }
+        w.putString("tokenizer.ggml.model", "llama")
+                .putStringArray("tokenizer.ggml.tokens", tokens)
+                .putFloat32Array("tokenizer.ggml.scores", vocab.getFloatArray("tokenizer.ggml.scores"))
+                .putInt32Array("tokenizer.ggml.token_type", vocab.getIntArray("tokenizer.ggml.token_type"))
+                .putUint32("tokenizer.ggml.bos_token_id", 1)
+                .putUint32("tokenizer.ggml.eos_token_id", 2)
+                .putUint32("tokenizer.ggml.unknown_token_id", 0);
+        SplittableRandom r = new SplittableRandom(seed);
+        int qDim = heads * headDim;
+        int kvDim = kvHeads * headDim;
+        matrix(w, "token_embd.weight", nVocab, dim, 1.0, r);
+        if (llama3Rope) {
+            w.addTensor("rope_freqs.weight", new long[] {headDim / 2}, llama3Factors(headDim, 500000.0));
+        }
+        for (int l = 0; l < layers; l++) {
+            String p = "blk." + l + ".";
+            w.addTensor(p + "attn_norm.weight", new long[] {dim}, norm(dim, r));
+            matrix(w, p + "attn_q.weight", qDim, dim, 1.0, r);
+            matrix(w, p + "attn_k.weight", kvDim, dim, 1.0, r);
+            matrix(w, p + "attn_v.weight", kvDim, dim, 1.0, r);
+            if (arch.equals("qwen2")) {
+                w.addTensor(p + "attn_q.bias", new long[] {qDim}, uniform(qDim, 0.5, r));
+                w.addTensor(p + "attn_k.bias", new long[] {kvDim}, uniform(kvDim, 0.5, r));
+                w.addTensor(p + "attn_v.bias", new long[] {kvDim}, uniform(kvDim, 0.5, r));
+            }
+            if (arch.equals("qwen3")) {
+                w.addTensor(p + "attn_q_norm.weight", new long[] {headDim}, norm(headDim, r));
+                w.addTensor(p + "attn_k_norm.weight", new long[] {headDim}, norm(headDim, r));
+            }
+            matrix(w, p + "attn_output.weight", dim, qDim, 1.0, r);
+            w.addTensor(p + "ffn_norm.weight", new long[] {dim}, norm(dim, r));
+            matrix(w, p + "ffn_gate.weight", ffn, dim, 1.0, r);
+            matrix(w, p + "ffn_up.weight", ffn, dim, 1.0, r);
+            matrix(w, p + "ffn_down.weight", dim, ffn, 1.0, r);
+        }
+        w.addTensor("output_norm.weight", new long[] {dim}, norm(dim, r));
+        if (!tied) {
+            // Larger output weights give a peaked distribution, so top-k and greedy are meaningful.
+            matrix(w, "output.weight", nVocab, dim, 4.0, r);
+        }
+        w.write(out);
+        return out;
+    }
+
+    /** Llama 3.1 rope scaling (factor 8, low 1, high 4, original context 8192) as divisors per frequency. */
+    static float[] llama3Factors(int headDim, double base) {
+        float[] f = new float[headDim / 2];
+        double factor = 8, low = 1, high = 4, orig = 8192;
+        for (int i = 0; i < f.length; i++) {
+            double freq = Math.pow(base, -2.0 * i / headDim);
+            double wavelen = 2 * Math.PI / freq;
+            if (wavelen < orig / high) {
+                f[i] = 1f;
+            } else if (wavelen > orig / low) {
+                f[i] = (float) factor;
+            } else {
+                double smooth = (orig / wavelen - low) / (high - low);
+                f[i] = (float) (1.0 / ((1 - smooth) / factor + smooth));
+            }
+        }
+        return f;
+    }
+
+    private void matrix(GgufWriter w, String name, int rows, int cols, double gain, SplittableRandom r) {
+        float[] v = uniform(rows * cols, gain * Math.sqrt(3.0 / cols), r);
+        w.addTensor(name, new long[] {cols, rows}, type, Quantizer.quantize(type, v));
+    }
+
+    private static float[] uniform(int n, double a, SplittableRandom r) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) ((r.nextDouble() * 2 - 1) * a);
+        }
+        return v;
+    }
+
+    private static float[] norm(int n, SplittableRandom r) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (0.8 + 0.4 * r.nextDouble());
+        }
+        return v;
+    }
+}

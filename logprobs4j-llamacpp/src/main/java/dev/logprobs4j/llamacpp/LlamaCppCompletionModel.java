@@ -1,0 +1,230 @@
+package dev.logprobs4j.llamacpp;
+
+import dev.logprobs4j.AIMessage;
+import dev.logprobs4j.AbstractChatModel;
+import dev.logprobs4j.Capabilities;
+import dev.logprobs4j.ChatModel;
+import dev.logprobs4j.ChatOptions;
+import dev.logprobs4j.ChatRequest;
+import dev.logprobs4j.ChunkSource;
+import dev.logprobs4j.Message;
+import dev.logprobs4j.UnsupportedCapabilityException;
+import dev.logprobs4j.llamacpp.internal.HttpTransport;
+import dev.logprobs4j.llamacpp.internal.LlamaCppClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * A {@link ChatModel} over llama.cpp server's native {@code POST /completion} endpoint, with token
+ * logprobs from its {@code n_probs}: immutable and thread-safe.
+ *
+ * <p><b>Prompt.</b> {@code /completion} takes a prompt string, not messages. By default the messages
+ * are turned into one through the server's own chat template ({@code POST /apply-template}, one extra
+ * request per call); {@link Builder#useServerTemplate(boolean) useServerTemplate(false)} sends
+ * {@link #plainPrompt(List) the contents joined by newlines} instead (for base models and prompts
+ * written out in full), or the text of a {@link Builder#promptRenderer(Function) renderer} of your own.
+ *
+ * <p><b>Logprobs.</b> {@code logprobs(true)} sends {@code n_probs = max(1, topLogprobs)} (llama.cpp
+ * sends no probabilities with 0) and keeps only the {@code topLogprobs} alternatives asked for. By
+ * default llama.cpp reports the softmax of the raw logits; with
+ * {@link Builder#postSamplingProbs(boolean) postSamplingProbs(true)} it reports probabilities after
+ * its sampler chain ({@code prob}, {@code top_probs}), which are converted to {@code ln p}; a
+ * probability of 0 becomes {@link dev.logprobs4j.TokenLogprob#VERY_UNLIKELY} (-9999), as do
+ * llama.cpp's own stand-ins for log 0 (null, {@code -3.4e38}). Both response shapes are read: current
+ * servers' {@code {id, token, bytes, logprob, top_logprobs}} and older servers'
+ * {@code {content, probs: [{tok_str, prob}]}}. Older servers send no bytes: they are the UTF-8 of the
+ * token text (the {@code "byte: \xNN"} form they wrote for a lone byte is that byte), and a chosen
+ * token missing from its own alternatives gets the {@code VERY_UNLIKELY} marker (its probability is
+ * unknown). Prompt logprobs are not available from {@code /completion}.
+ *
+ * <p>{@code temperature}, {@code topP}, {@code seed}, {@code maxTokens} ({@code n_predict}) and
+ * {@code stop} map to llama.cpp's fields; {@code extra} options are sent as they are. Usage comes from
+ * {@code tokens_evaluated}/{@code tokens_predicted} (or {@code timings}); {@code timings},
+ * {@code stopping_word} and {@code truncated} are in {@code responseMetadata()}.
+ *
+ * {@snippet :
+ * ChatModel llm = LlamaCppCompletionModel.builder()
+ *         .baseUrl("http://localhost:8080")
+ *         .build()
+ *         .bind(ChatOptions.builder().logprobs(true).topLogprobs(3).build());
+ * AIMessage msg = llm.invoke("how are you today");
+ * double first = msg.logprobs().content().get(0).logprob();
+ * }
+ */
+public final class LlamaCppCompletionModel extends AbstractChatModel {
+
+    /** n_probs has no limit in llama.cpp; this is the most {@link ChatOptions} lets anyone ask for. */
+    public static final Capabilities CAPABILITIES = new Capabilities(true, ChatOptions.MAX_TOP_LOGPROBS, true, false);
+
+    private final Builder config;
+    private final LlamaCppClient client;
+
+    private LlamaCppCompletionModel(Builder config, ChatOptions bound) {
+        super(bound);
+        this.config = config.copy();
+        HttpClient http = config.httpClient != null ? config.httpClient
+                : HttpClient.newBuilder().connectTimeout(config.timeout).build();
+        this.client = new LlamaCppClient(config.baseUrl, new HttpTransport(http, config.timeout, LlamaCppClient::error),
+                config.headers, config.serverTemplate, config.renderer, config.postSamplingProbs);
+    }
+
+    /** A builder with the defaults below. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The contents of the messages joined by {@code "\n"}, roles left out: the prompt without the server template. */
+    public static String plainPrompt(List<Message> messages) {
+        return messages.stream().map(Message::content).collect(Collectors.joining("\n"));
+    }
+
+    @Override
+    public String modelName() {
+        return config.modelName;
+    }
+
+    /** {@link #CAPABILITIES} (logprobs with up to 20 alternatives, streamed too; no prompt logprobs) unless the builder said otherwise. */
+    @Override
+    public Capabilities capabilities() {
+        return config.capabilities;
+    }
+
+    @Override
+    protected ChatModel withBoundOptions(ChatOptions options) {
+        return new LlamaCppCompletionModel(config, options);
+    }
+
+    @Override
+    protected AIMessage doInvoke(ChatRequest request) {
+        checkN(request.options());
+        return client.invoke(request);
+    }
+
+    @Override
+    protected ChunkSource doStream(ChatRequest request) {
+        checkN(request.options());
+        return client.stream(request);
+    }
+
+    private void checkN(ChatOptions o) {
+        if (o.n() != null && o.n() > 1) {
+            throw new UnsupportedCapabilityException("n", modelName(),
+                    "llama.cpp's /completion returns one answer per call; remove n(" + o.n() + ") and call again for more");
+        }
+    }
+
+    /** Configures a {@link LlamaCppCompletionModel}; not thread-safe. */
+    public static final class Builder {
+        private URI baseUrl = URI.create("http://localhost:8080");
+        private String modelName = "llama.cpp";
+        private Duration timeout = Duration.ofMinutes(5);
+        private HttpClient httpClient;
+        private boolean serverTemplate = true;
+        private Function<List<Message>, String> renderer = LlamaCppCompletionModel::plainPrompt;
+        private boolean postSamplingProbs;
+        private ChatOptions options = ChatOptions.NONE;
+        private Capabilities capabilities = CAPABILITIES;
+        private final Map<String, String> headers = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        private Builder copy() {
+            Builder b = new Builder();
+            b.baseUrl = baseUrl;
+            b.modelName = modelName;
+            b.timeout = timeout;
+            b.httpClient = httpClient;
+            b.serverTemplate = serverTemplate;
+            b.renderer = renderer;
+            b.postSamplingProbs = postSamplingProbs;
+            b.options = options;
+            b.capabilities = capabilities;
+            b.headers.putAll(headers);
+            return b;
+        }
+
+        /** The server's address. Default: {@code http://localhost:8080}. */
+        public Builder baseUrl(String baseUrl) {
+            this.baseUrl = URI.create(Objects.requireNonNull(baseUrl, "baseUrl").replaceAll("/+$", "") + "/");
+            return this;
+        }
+
+        /** The name {@link #modelName()} reports (the server serves one model). Default: {@code llama.cpp}. */
+        public Builder modelName(String modelName) {
+            this.modelName = Objects.requireNonNull(modelName, "modelName");
+            return this;
+        }
+
+        /** How long one request may take, and the connect timeout. Default: 5 minutes. */
+        public Builder timeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+            }
+            this.timeout = timeout;
+            return this;
+        }
+
+        /** The HTTP client to use. Default: a new one with {@link #timeout(Duration)} as connect timeout. */
+        public Builder httpClient(HttpClient httpClient) {
+            this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
+            return this;
+        }
+
+        /** A header sent with every request (e.g. {@code Authorization} for a server started with {@code --api-key}). Default: none. */
+        public Builder header(String name, String value) {
+            headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** Render the prompt with the server's chat template ({@code /apply-template}). Default: true. */
+        public Builder useServerTemplate(boolean useServerTemplate) {
+            this.serverTemplate = useServerTemplate;
+            return this;
+        }
+
+        /**
+         * How to turn messages into the prompt when the server template is not used. Default:
+         * {@link LlamaCppCompletionModel#plainPrompt(List)}. Setting one turns the server template off.
+         */
+        public Builder promptRenderer(Function<List<Message>, String> renderer) {
+            this.renderer = Objects.requireNonNull(renderer, "renderer");
+            this.serverTemplate = false;
+            return this;
+        }
+
+        /** Ask for probabilities after the sampler chain ({@code post_sampling_probs}). Default: false (raw softmax). */
+        public Builder postSamplingProbs(boolean postSamplingProbs) {
+            this.postSamplingProbs = postSamplingProbs;
+            return this;
+        }
+
+        /**
+         * What the server can return, when it is less than llama.cpp's (a proxy that strips
+         * {@code completion_probabilities}, say); calls asking for more fail before any request.
+         * Default: {@link LlamaCppCompletionModel#CAPABILITIES}.
+         */
+        public Builder capabilities(Capabilities capabilities) {
+            this.capabilities = Objects.requireNonNull(capabilities, "capabilities");
+            return this;
+        }
+
+        /** Options bound to the model. Default: {@link ChatOptions#NONE}. */
+        public Builder options(ChatOptions options) {
+            this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /** The model. */
+        public LlamaCppCompletionModel build() {
+            return new LlamaCppCompletionModel(this, options);
+        }
+    }
+}

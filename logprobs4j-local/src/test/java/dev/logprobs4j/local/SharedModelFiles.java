@@ -1,0 +1,30 @@
+package dev.logprobs4j.local;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Finds the shared model files: {@code ../shared/models} seen from the repository root. */
+final class SharedModelFiles {
+
+    private SharedModelFiles() {
+    }
+
+    static Path stories260K() {
+        return model("stories260K.gguf");
+    }
+
+    static Path model(String name) {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isDirectory(dir.resolve("logprobs4j-core"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("cannot find the repository root above " + Path.of("").toAbsolutePath());
+        }
+        Path file = dir.resolveSibling("shared").resolve("models").resolve(name);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("missing shared model " + file + ": the shared/ folder must sit beside the repository");
+        }
+        return file;
+    }
+}
