@@ -35,11 +35,15 @@ public final class Bench {
         BenchEnv env = new BenchEnv(BenchEnv.findRepoRoot(), cache, threads, runs != null ? runs : quick ? 1 : 3, quick);
         long t0 = System.nanoTime();
         List<String> commands = command.equals("all")
-                ? List.of("bandwidth", "engine", "logprobs", "startup", "client", "server", "chunks")
+                ? List.of("engine", "bandwidth", "logprobs", "startup", "client", "server", "chunks")
                 : List.of(command);
+        List<EngineBench.Measured> engine = null;
         for (String c : commands) {
             switch (c) {
-                case "engine" -> EngineBench.run(env);
+                case "engine" -> engine = EngineBench.run(env);
+                case "bandwidth" -> BandwidthBench.run(env, engine);
+                case "logprobs" -> LogprobsBench.run(env);
+                case "startup" -> StartupBench.run(env);
                 default -> throw new IllegalArgumentException("unknown benchmark '" + c + "'; see --help");
             }
         }
