@@ -44,6 +44,7 @@ public final class Bench {
                 case "bandwidth" -> BandwidthBench.run(env, engine);
                 case "logprobs" -> LogprobsBench.run(env);
                 case "startup" -> StartupBench.run(env);
+                case "client" -> ClientBench.run(env);
                 default -> throw new IllegalArgumentException("unknown benchmark '" + c + "'; see --help");
             }
         }
