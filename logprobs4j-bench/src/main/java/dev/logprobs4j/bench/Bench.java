@@ -45,6 +45,8 @@ public final class Bench {
                 case "logprobs" -> LogprobsBench.run(env);
                 case "startup" -> StartupBench.run(env);
                 case "client" -> ClientBench.run(env);
+                case "server" -> ServerBench.run(env);
+                case "chunks" -> ChunkAddBench.main(new String[] {"20", "" + Math.max(env.runs(), 3), env.quick() ? "10000,20000,40000" : "25000,50000,100000,200000"});
                 default -> throw new IllegalArgumentException("unknown benchmark '" + c + "'; see --help");
             }
         }
