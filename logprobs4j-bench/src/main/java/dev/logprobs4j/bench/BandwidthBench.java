@@ -56,7 +56,7 @@ final class BandwidthBench {
                 }
             }
         } else {
-            for (EngineBench.Subject s : EngineBench.subjects(env, !env.quick())) {
+            for (EngineBench.Subject s : EngineBench.subjects(env, true)) {
                 if (!s.label().startsWith("1B")) {
                     continue;
                 }

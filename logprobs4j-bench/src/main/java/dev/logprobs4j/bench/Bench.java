@@ -7,7 +7,7 @@ import java.util.List;
  * Entry point of the benchmark commands; each prints a table of absolute figures with min / median
  * / max over repeated runs and ratios against the peer measured in the same run.
  *
- * <p>Usage: {@code Bench <engine|bandwidth|logprobs|startup|client|server|chunks|all> [--runs N] [--quick]
+ * <p>Usage: {@code Bench <engine|bandwidth|logprobs|startup|client|server|chunks|all>[,...] [--runs N] [--quick]
  * [--threads N] [--cache DIR]}
  */
 public final class Bench {
@@ -36,7 +36,7 @@ public final class Bench {
         long t0 = System.nanoTime();
         List<String> commands = command.equals("all")
                 ? List.of("engine", "bandwidth", "logprobs", "startup", "client", "server", "chunks")
-                : List.of(command);
+                : List.of(command.split(","));
         List<EngineBench.Measured> engine = null;
         for (String c : commands) {
             switch (c) {
@@ -62,7 +62,7 @@ public final class Bench {
 
     private static void usage() {
         System.out.println("""
-                usage: bench <engine|bandwidth|logprobs|startup|client|server|chunks|all> [--runs N] [--quick] [--threads N] [--cache DIR]
+                usage: bench <engine|bandwidth|logprobs|startup|client|server|chunks|all>[,more] [--runs N] [--quick] [--threads N] [--cache DIR]
                   engine     prefill (512-token prompt) and decode (128 tokens, top_logprobs=20) tok/s vs llama.cpp 4.1.0
                              on stories260K and a generated Llama-3.2-1B-shaped model in Q8_0 and Q4_0
                   bandwidth  streaming read GB/s (1 and 2 threads) and decode as a fraction of bandwidth / weight bytes
@@ -71,7 +71,7 @@ public final class Bench {
                   client     CPU per streamed token: logprobs4j OpenAI streaming + add vs openai and @langchain/openai (Node)
                   server     aggregate tok/s with 1, 4 and 8 concurrent streaming requests on the 1B model
                   chunks     AIMessageChunk.add cost as the stream grows (linearity)
-                  --runs N   repetitions per figure (default 3, quick 1); --quick: shorter workloads, 1B Q8_0 only
+                  --runs N   repetitions per figure (default 3, quick 1); --quick: shorter workloads (128-token prefill, 32-token decode)
                   --threads  threads for both engines (default 2); --cache DIR: generated models (default ~/.cache/logprobs4j-bench)""");
     }
 }

@@ -34,7 +34,7 @@ final class EngineBench {
         int top = 20;
         List<Measured> all = new ArrayList<>();
         String load0 = loadAverage();
-        for (Subject s : subjects(env, !env.quick())) {
+        for (Subject s : subjects(env, true)) {
             // One run per forked pair, alternating engines, so that both see the same background load.
             WorkerArgs a = new WorkerArgs(s.file().toString(), env.threads(), 1, prefill, decode, top, s.tokenLow(), s.tokenHigh(), false);
             Fork.Results ours = null;
