@@ -280,7 +280,7 @@ public final class CompletionsWire {
             List<String> tokens = new ArrayList<>();
             List<Double> values = new ArrayList<>();
             List<List<TopLogprob>> tops = new ArrayList<>();
-            String at = CompletionReader.pathOf(p.getParsingContext());
+            String at = WireReader.pathOf(p.getParsingContext());
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken v = p.nextToken();
@@ -345,7 +345,7 @@ public final class CompletionsWire {
                 try {
                     top.add(new TopLogprob(token, utf8(token), logprob));
                 } catch (IllegalArgumentException e) {
-                    throw malformed(e.getMessage(), CompletionReader.pathOf(p.getParsingContext()));
+                    throw malformed(e.getMessage(), WireReader.pathOf(p.getParsingContext()));
                 }
             }
             top.sort(Comparator.comparingDouble(TopLogprob::logprob).reversed()); // stable: ties keep the server's order
