@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The legacy Completions API ({@code POST /completions}) on the wire, as OpenAI and vLLM serve it:
@@ -55,52 +56,17 @@ public final class CompletionsWire {
             g.writeStartObject();
             g.writeStringField("model", model);
             g.writeStringField("prompt", prompt(request));
-            if (stream) {
-                g.writeBooleanField("stream", true);
-                if (streamUsage) {
-                    g.writeObjectFieldStart("stream_options");
-                    g.writeBooleanField("include_usage", true);
-                    g.writeEndObject();
-                }
-            }
+            RequestWriter.writeStream(g, stream, streamUsage);
             if (o.wantsLogprobs()) {
                 g.writeNumberField("logprobs", o.topLogprobs() == null ? 0 : o.topLogprobs());
             }
             if (echo) {
                 g.writeBooleanField("echo", true);
             }
-            if (o.temperature() != null) {
-                g.writeNumberField("temperature", o.temperature());
-            }
-            if (o.topP() != null) {
-                g.writeNumberField("top_p", o.topP());
-            }
-            if (o.seed() != null) {
-                g.writeNumberField("seed", o.seed());
-            }
-            if (o.maxTokens() != null) {
-                g.writeNumberField("max_tokens", o.maxTokens());
-            }
-            if (o.stop() != null && !o.stop().isEmpty()) {
-                g.writeArrayFieldStart("stop");
-                for (String s : o.stop()) {
-                    g.writeString(s);
-                }
-                g.writeEndArray();
-            }
-            if (o.n() != null) {
-                g.writeNumberField("n", o.n());
-            }
-            for (Map.Entry<String, Object> e : o.extra().entrySet()) {
-                String key = e.getKey();
-                if (key.equals("model") || key.equals("prompt") || key.equals("stream") || key.equals("stream_options")
-                        || key.equals("echo")) {
-                    throw new IllegalArgumentException("extra option '" + key + "' is set by the client itself; remove it"
-                            + " (echo is a builder setting; streaming follows stream(...) or invoke(...))");
-                }
-                g.writeFieldName(key);
-                RequestWriter.writeValue(g, e.getValue(), key);
-            }
+            RequestWriter.writeSampling(g, o, "max_tokens");
+            RequestWriter.writeStopAndN(g, o);
+            RequestWriter.writeExtra(g, o, Set.of("model", "prompt", "stream", "stream_options", "echo"),
+                    "echo is a builder setting; streaming follows stream(...) or invoke(...)");
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // writing to memory does not fail
