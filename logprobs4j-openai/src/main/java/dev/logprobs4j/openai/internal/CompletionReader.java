@@ -96,8 +96,9 @@ public final class CompletionReader extends WireReader {
                 return null;
             }
             CompletionReader r = new CompletionReader(parser, "the error body", false);
-            ProviderError flat = r.readErrorFields(true);
-            return r.error != null ? r.error : flat;
+            ProviderError[] nested = new ProviderError[1];
+            ProviderError flat = r.readErrorFields(nested);
+            return nested[0] != null ? nested[0] : flat;
         } catch (IOException | MalformedResponseException e) {
             return null;
         }
@@ -114,8 +115,8 @@ public final class CompletionReader extends WireReader {
             case "model" -> model = string(t);
             case "system_fingerprint" -> systemFingerprint = string(t);
             case "choices" -> readChoices(t);
-            case "usage" -> readUsage(t);
-            case "error" -> readErrorObject(t);
+            case "usage" -> usage = orElse(readUsage(t, extra), usage);
+            case "error" -> error = orElse(readErrorValue(t), error);
             case "prompt_logprobs" -> readPromptLogprobs(t);
             case "created", "service_tier" -> {
                 // Streamed chunks repeat these; merging them would add or concatenate, so only whole responses keep them.
@@ -266,72 +267,6 @@ public final class CompletionReader extends WireReader {
             }
         }
         return new Logprobs(content, refusal);
-    }
-
-    private void readUsage(JsonToken t) throws IOException {
-        if (t == JsonToken.VALUE_NULL) {
-            return;
-        }
-        expect(t, JsonToken.START_OBJECT, "an object or null");
-        long prompt = 0;
-        long completion = 0;
-        long total = -1;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken v = p.nextToken();
-            switch (name) {
-                case "prompt_tokens": prompt = count(v); break;
-                case "completion_tokens": completion = count(v); break;
-                case "total_tokens": total = count(v); break;
-                default:
-                    if (name.endsWith("_details") && v != JsonToken.VALUE_NULL) {
-                        extra.put(name, value(v));
-                    } else {
-                        p.skipChildren();
-                    }
-            }
-        }
-        usage = new Usage(prompt, completion, total < 0 ? prompt + completion : total);
-    }
-
-    private void readErrorObject(JsonToken t) throws IOException {
-        if (t == JsonToken.VALUE_NULL) {
-            return;
-        }
-        if (t == JsonToken.VALUE_STRING) {
-            error = new ProviderError(null, null, null, p.getText());
-            return;
-        }
-        expect(t, JsonToken.START_OBJECT, "an error object");
-        error = readErrorFields(false);
-    }
-
-    /** Reads {@code message}, {@code type}, {@code code}, {@code param} of the object the parser is in. */
-    private ProviderError readErrorFields(boolean topLevel) throws IOException {
-        String message = null;
-        String type = null;
-        String code = null;
-        String param = null;
-        boolean any = false;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken v = p.nextToken();
-            switch (name) {
-                case "message": message = scalarText(v); any = true; break;
-                case "type": type = scalarText(v); break;
-                case "code": code = scalarText(v); break;
-                case "param": param = scalarText(v); break;
-                case "error":
-                    if (topLevel) {
-                        readErrorObject(v);
-                    } else {
-                        p.skipChildren();
-                    }
-                    break;
-                default: p.skipChildren();
-            }
-        }
-        return any || !topLevel ? new ProviderError(type, code, param, message) : null;
     }
 
     /** The fields of a provider's error object: immutable. */

@@ -146,8 +146,8 @@ public final class CompletionsWire {
                 case "model": model = string(t); break;
                 case "system_fingerprint": systemFingerprint = string(t); break;
                 case "choices": readChoices(t); break;
-                case "usage": readUsage(t); break;
-                case "error": readError(t); break;
+                case "usage": usage = orElse(readUsage(t, null), usage); break;
+                case "error": error = orElse(readErrorValue(t), error); break;
                 case "created":
                     if (!chunk && t != JsonToken.VALUE_NULL) {
                         extra.put(name, value(t));
@@ -157,33 +157,6 @@ public final class CompletionsWire {
                     break;
                 default: p.skipChildren();
             }
-        }
-
-        private void readError(JsonToken t) throws IOException {
-            if (t == JsonToken.VALUE_NULL) {
-                return;
-            }
-            if (t == JsonToken.VALUE_STRING) {
-                error = new CompletionReader.ProviderError(null, null, null, p.getText());
-                return;
-            }
-            expect(t, JsonToken.START_OBJECT, "an error object");
-            String message = null;
-            String type = null;
-            String code = null;
-            String param = null;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String f = p.currentName();
-                JsonToken v = p.nextToken();
-                switch (f) {
-                    case "message": message = scalarText(v); break;
-                    case "type": type = scalarText(v); break;
-                    case "code": code = scalarText(v); break;
-                    case "param": param = scalarText(v); break;
-                    default: p.skipChildren();
-                }
-            }
-            error = new CompletionReader.ProviderError(type, code, param, message);
         }
 
         private void readChoices(JsonToken t) throws IOException {
@@ -316,27 +289,6 @@ public final class CompletionsWire {
             }
             top.sort(Comparator.comparingDouble(TopLogprob::logprob).reversed()); // stable: ties keep the server's order
             return top;
-        }
-
-        private void readUsage(JsonToken t) throws IOException {
-            if (t == JsonToken.VALUE_NULL) {
-                return;
-            }
-            expect(t, JsonToken.START_OBJECT, "an object or null");
-            long prompt = 0;
-            long completion = 0;
-            long total = -1;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String f = p.currentName();
-                JsonToken v = p.nextToken();
-                switch (f) {
-                    case "prompt_tokens": prompt = count(v); break;
-                    case "completion_tokens": completion = count(v); break;
-                    case "total_tokens": total = count(v); break;
-                    default: p.skipChildren();
-                }
-            }
-            usage = new Usage(prompt, completion, total < 0 ? prompt + completion : total);
         }
     }
 }

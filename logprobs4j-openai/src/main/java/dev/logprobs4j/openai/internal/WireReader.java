@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.logprobs4j.MalformedResponseException;
 import dev.logprobs4j.TokenLogprob;
 import dev.logprobs4j.TopLogprob;
+import dev.logprobs4j.Usage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -151,6 +152,11 @@ abstract class WireReader {
         return unchanged;
     }
 
+    /** {@code value}, or {@code previous} when it is null (a null field leaves what an earlier one set). */
+    static <T> T orElse(T value, T previous) {
+        return value != null ? value : previous;
+    }
+
     /** The bytes a token gets: those sent, or the UTF-8 encoding of its text when none were. */
     byte[] bytesOf(String token, byte[] sent) {
         return sent != null ? sent : utf8(token);
@@ -178,6 +184,83 @@ abstract class WireReader {
             out[n++] = (byte) p.getIntValue();
         }
         return Arrays.copyOf(out, n);
+    }
+
+    /**
+     * OpenAI's {@code usage} object, null for null: prompt, completion and total tokens (the total
+     * defaults to their sum); {@code details}, when not null, gets its {@code *_details} objects.
+     */
+    final Usage readUsage(JsonToken t, Map<String, Object> details) throws IOException {
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        expect(t, JsonToken.START_OBJECT, "an object or null");
+        long prompt = 0;
+        long completion = 0;
+        long total = -1;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (name) {
+                case "prompt_tokens" -> prompt = count(v);
+                case "completion_tokens" -> completion = count(v);
+                case "total_tokens" -> total = count(v);
+                default -> {
+                    if (details != null && name.endsWith("_details") && v != JsonToken.VALUE_NULL) {
+                        details.put(name, value(v));
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+            }
+        }
+        return new Usage(prompt, completion, total < 0 ? prompt + completion : total);
+    }
+
+    /** An {@code error} field's value, null for null: a message string, or an object read by {@link #readErrorFields}. */
+    final CompletionReader.ProviderError readErrorValue(JsonToken t) throws IOException {
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (t == JsonToken.VALUE_STRING) {
+            return new CompletionReader.ProviderError(null, null, null, p.getText());
+        }
+        expect(t, JsonToken.START_OBJECT, "an error object");
+        return readErrorFields(null);
+    }
+
+    /**
+     * The {@code message}, {@code type}, {@code code} and {@code param} of the object the parser is
+     * in. With {@code nested} (a top-level body, vLLM's flat form or OpenAI's {@code {"error": {...}}}),
+     * an {@code error} field inside goes to {@code nested[0]}, and the result is null without a message.
+     */
+    final CompletionReader.ProviderError readErrorFields(CompletionReader.ProviderError[] nested) throws IOException {
+        String message = null;
+        String type = null;
+        String code = null;
+        String param = null;
+        boolean any = false;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (name) {
+                case "message" -> {
+                    message = scalarText(v);
+                    any = true;
+                }
+                case "type" -> type = scalarText(v);
+                case "code" -> code = scalarText(v);
+                case "param" -> param = scalarText(v);
+                case "error" -> {
+                    CompletionReader.ProviderError inner = nested != null ? readErrorValue(v) : skip(null);
+                    if (inner != null) {
+                        nested[0] = inner;
+                    }
+                }
+                default -> p.skipChildren();
+            }
+        }
+        return any || nested == null ? new CompletionReader.ProviderError(type, code, param, message) : null;
     }
 
     /** Any JSON value as maps, lists, strings, longs, doubles, booleans and null. */
