@@ -1,7 +1,6 @@
 package dev.logprobs4j.anthropic;
 
 import dev.logprobs4j.AIMessage;
-import dev.logprobs4j.AbstractChatModel;
 import dev.logprobs4j.Capabilities;
 import dev.logprobs4j.ChatModel;
 import dev.logprobs4j.ChatOptions;
@@ -10,9 +9,8 @@ import dev.logprobs4j.ChunkSource;
 import dev.logprobs4j.UnsupportedCapabilityException;
 import dev.logprobs4j.anthropic.internal.AnthropicClient;
 import dev.logprobs4j.http.internal.JsonSupport;
+import dev.logprobs4j.http.internal.HttpChatModel;
 import dev.logprobs4j.http.internal.Transport;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -42,7 +40,7 @@ import java.util.Objects;
  * boolean none = claude.capabilities().logprobs(); // false: bind(logprobs(true)) calls fail fast
  * }
  */
-public final class AnthropicChatModel extends AbstractChatModel {
+public final class AnthropicChatModel extends HttpChatModel {
 
     /** The API version this client speaks. */
     public static final String API_VERSION = "2023-06-01";
@@ -51,15 +49,12 @@ public final class AnthropicChatModel extends AbstractChatModel {
     private final AnthropicClient client;
 
     private AnthropicChatModel(Builder config, ChatOptions bound) {
-        super(bound);
-        this.config = config.copy();
-        HttpClient http = config.httpClient != null ? config.httpClient
-                : HttpClient.newBuilder().connectTimeout(config.timeout).build();
-        // No retries: the builder has no setting for them, and before the shared transport there were none.
-        Transport transport = Transport.builder(http, (status, body, retries) -> JsonSupport.providerError(status, body))
-                .timeout(config.timeout).secret(config.apiKey)
+        super(config, bound);
+        this.config = config;
+        // No retries unless asked for: before the shared transport there were none.
+        Transport transport = transport((status, body, retries) -> JsonSupport.providerError(status, body)).secret(config.apiKey)
                 .header("x-api-key", config.apiKey).header("anthropic-version", config.version).build();
-        this.client = new AnthropicClient(config.baseUrl, transport, config.model, config.defaultMaxTokens);
+        this.client = new AnthropicClient(baseUri(), transport, modelName(), config.defaultMaxTokens);
     }
 
     /** A builder; {@link Builder#apiKey(String)} and {@link Builder#model(String)} are required. */
@@ -68,14 +63,8 @@ public final class AnthropicChatModel extends AbstractChatModel {
     }
 
     @Override
-    public String modelName() {
-        return config.model;
-    }
-
-    /** {@link Capabilities#NONE}: Anthropic returns no logprobs. */
-    @Override
-    public Capabilities capabilities() {
-        return Capabilities.NONE;
+    protected String auth() {
+        return "(set)";
     }
 
     @Override
@@ -100,42 +89,33 @@ public final class AnthropicChatModel extends AbstractChatModel {
             throw new UnsupportedCapabilityException("seed", modelName(),
                     "Anthropic's Messages API has no seed; remove seed(" + o.seed() + ")");
         }
-        if (o.n() != null && o.n() > 1) {
-            throw new UnsupportedCapabilityException("n", modelName(),
-                    "Anthropic's Messages API returns one answer per call; remove n(" + o.n() + ") and call again for more");
-        }
+        requireSingleAnswer(o, n -> "Anthropic's Messages API returns one answer per call; remove n(" + n + ") and call again for more");
     }
 
-    /** Configures an {@link AnthropicChatModel}; not thread-safe. */
-    public static final class Builder {
-        private URI baseUrl = URI.create("https://api.anthropic.com/");
+    /**
+     * Configures an {@link AnthropicChatModel}; not thread-safe. Defaults: base URL
+     * {@code https://api.anthropic.com}, timeout 5 minutes (also the connect timeout of the default
+     * HTTP client), no retries, capabilities {@link Capabilities#NONE}.
+     */
+    public static final class Builder extends HttpChatModel.Builder<Builder> {
         private String apiKey;
-        private String model;
         private String version = API_VERSION;
         private int defaultMaxTokens = 1024;
-        private Duration timeout = Duration.ofMinutes(5);
-        private HttpClient httpClient;
-        private ChatOptions options = ChatOptions.NONE;
 
         private Builder() {
+            super("https://api.anthropic.com/", Duration.ofMinutes(5), 0, Capabilities.NONE);
         }
 
         private Builder copy() {
-            Builder b = new Builder();
-            b.baseUrl = baseUrl;
+            Builder b = copyInto(new Builder());
             b.apiKey = apiKey;
-            b.model = model;
             b.version = version;
             b.defaultMaxTokens = defaultMaxTokens;
-            b.timeout = timeout;
-            b.httpClient = httpClient;
-            b.options = options;
             return b;
         }
 
-        /** The API's address. Default: {@code https://api.anthropic.com}. */
-        public Builder baseUrl(String baseUrl) {
-            this.baseUrl = URI.create(Objects.requireNonNull(baseUrl, "baseUrl").replaceAll("/+$", "") + "/");
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -166,27 +146,6 @@ public final class AnthropicChatModel extends AbstractChatModel {
             return this;
         }
 
-        /** How long one request may take, and the connect timeout. Default: 5 minutes. */
-        public Builder timeout(Duration timeout) {
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("timeout must be positive, was " + timeout);
-            }
-            this.timeout = timeout;
-            return this;
-        }
-
-        /** The HTTP client to use. Default: a new one with {@link #timeout(Duration)} as connect timeout. */
-        public Builder httpClient(HttpClient httpClient) {
-            this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
-            return this;
-        }
-
-        /** Options bound to the model. Default: {@link ChatOptions#NONE}. */
-        public Builder options(ChatOptions options) {
-            this.options = Objects.requireNonNull(options, "options");
-            return this;
-        }
-
         /**
          * The model.
          *
@@ -199,7 +158,7 @@ public final class AnthropicChatModel extends AbstractChatModel {
             if (model == null || model.isBlank()) {
                 throw new IllegalStateException("an Anthropic model needs model(...), e.g. \"claude-sonnet-4-5\"");
             }
-            return new AnthropicChatModel(this, options);
+            return new AnthropicChatModel(copy(), options);
         }
     }
 }

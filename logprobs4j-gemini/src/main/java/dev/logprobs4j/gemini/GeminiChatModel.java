@@ -1,7 +1,6 @@
 package dev.logprobs4j.gemini;
 
 import dev.logprobs4j.AIMessage;
-import dev.logprobs4j.AbstractChatModel;
 import dev.logprobs4j.Capabilities;
 import dev.logprobs4j.ChatModel;
 import dev.logprobs4j.ChatOptions;
@@ -11,10 +10,10 @@ import dev.logprobs4j.UnsupportedCapabilityException;
 import dev.logprobs4j.gemini.internal.GeminiMapper;
 import dev.logprobs4j.gemini.internal.GeminiWire;
 import dev.logprobs4j.gemini.internal.SseChunkSource;
+import dev.logprobs4j.http.internal.HttpChatModel;
 import dev.logprobs4j.http.internal.Transport;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -58,7 +57,7 @@ import java.util.function.Supplier;
  * {@code []} logprobs (added; Gemini's stream has no such event), then one chunk per token (an
  * event whose tokens spell its text is split), the last carrying the finish reason and usage.
  */
-public final class GeminiChatModel extends AbstractChatModel {
+public final class GeminiChatModel extends HttpChatModel {
 
     /** What Gemini models with logprobs return: up to 20 alternatives, streamed too; no prompt logprobs. */
     public static final Capabilities CAPABILITIES = new Capabilities(true, 20, true, false);
@@ -67,7 +66,7 @@ public final class GeminiChatModel extends AbstractChatModel {
     private final Transport transport;
 
     private GeminiChatModel(Builder config, ChatOptions bound, Transport transport) {
-        super(bound);
+        super(config, bound);
         this.config = config;
         this.transport = transport;
     }
@@ -83,29 +82,13 @@ public final class GeminiChatModel extends AbstractChatModel {
     }
 
     @Override
-    public String modelName() {
-        return config.model;
-    }
-
-    @Override
-    public Capabilities capabilities() {
-        return config.capabilities;
-    }
-
-    /** The base URL requests go to. */
-    public String baseUrl() {
-        return config.baseUrl;
-    }
-
-    @Override
     public GeminiChatModel bind(ChatOptions options) {
         return (GeminiChatModel) super.bind(options);
     }
 
     @Override
-    public String toString() {
-        return "GeminiChatModel[model=" + config.model + ", baseUrl=" + config.baseUrl + ", auth=" + (config.project != null ? "vertex " + config.project + "/" + config.location : config.apiKey == null ? "none" : "(set)")
-                + ", boundOptions=" + boundOptions() + "]";
+    protected String auth() {
+        return config.project != null ? "vertex " + config.project + "/" + config.location : config.apiKey == null ? "none" : "(set)";
     }
 
     @Override
@@ -118,18 +101,19 @@ public final class GeminiChatModel extends AbstractChatModel {
         String query = stream ? "?alt=sse" : "";
         String url;
         if (config.project != null) {
-            url = config.baseUrl + "/v1/projects/" + enc(config.project) + "/locations/" + enc(config.location)
-                    + "/publishers/google/models/" + enc(config.model) + method + query;
+            url = baseUrl() + "/v1/projects/" + enc(config.project) + "/locations/" + enc(config.location)
+                    + "/publishers/google/models/" + enc(modelName()) + method + query;
         } else {
-            url = config.baseUrl + "/v1beta/models/" + enc(config.model) + method + query;
+            url = baseUrl() + "/v1beta/models/" + enc(modelName()) + method + query;
             if (config.apiKeyInQuery) {
                 url += (query.isEmpty() ? "?" : "&") + "key=" + URLEncoder.encode(config.apiKey, StandardCharsets.UTF_8);
             }
         }
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
-                .timeout(config.timeout)
+                .timeout(timeout())
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(GeminiWire.body(call.messages(), call.options())));
+        headers().forEach(b::header);
         if (config.project != null) {
             String token = config.tokenSupplier.get();
             if (token == null || token.isBlank()) {
@@ -149,63 +133,48 @@ public final class GeminiChatModel extends AbstractChatModel {
     @Override
     protected AIMessage doInvoke(ChatRequest call) {
         byte[] body = transport.readAllBytes(transport.send(request(call, false)));
-        return GeminiMapper.message(GeminiWire.parse(body), config.model, call.options().wantsLogprobs(),
+        return GeminiMapper.message(GeminiWire.parse(body), modelName(), call.options().wantsLogprobs(),
                 new String(body, StandardCharsets.UTF_8));
     }
 
     @Override
     protected ChunkSource doStream(ChatRequest call) {
-        if (call.options().n() != null && call.options().n() > 1) {
-            throw new UnsupportedCapabilityException("n", config.model,
-                    "streaming several candidates is not supported; use invoke(...) with n(" + call.options().n() + ")");
-        }
-        return new SseChunkSource(transport.send(request(call, true)).body(), config.model, call.options().wantsLogprobs());
+        requireSingleAnswer(call.options(), n -> "streaming several candidates is not supported; use invoke(...) with n(" + n + ")");
+        return new SseChunkSource(transport.send(request(call, true)).body(), modelName(), call.options().wantsLogprobs());
     }
 
-    /** Builds a {@link GeminiChatModel}; not thread-safe. */
-    public static final class Builder {
-        private String baseUrl;
-        private String model;
+    /**
+     * Builds a {@link GeminiChatModel}; not thread-safe. Defaults: base URL
+     * {@code https://generativelanguage.googleapis.com} for Google AI,
+     * {@code https://{location}-aiplatform.googleapis.com} for Vertex AI
+     * ({@code https://aiplatform.googleapis.com} for location {@code global}); timeout 2 minutes;
+     * 2 retries; capabilities {@link GeminiChatModel#CAPABILITIES}.
+     */
+    public static final class Builder extends HttpChatModel.Builder<Builder> {
         private String apiKey;
         private boolean apiKeyInQuery;
         private String project;
         private String location;
         private Supplier<String> tokenSupplier;
-        private HttpClient httpClient;
-        private Duration timeout = Duration.ofMinutes(2);
         private Duration connectTimeout = Duration.ofSeconds(10);
-        private int maxRetries = 2;
-        private ChatOptions options = ChatOptions.NONE;
-        private Capabilities capabilities = CAPABILITIES;
 
         private Builder() {
+            super(null, Duration.ofMinutes(2), 2, CAPABILITIES);
         }
 
         private Builder copy() {
-            Builder b = new Builder();
-            b.baseUrl = baseUrl;
-            b.model = model;
+            Builder b = copyInto(new Builder());
             b.apiKey = apiKey;
             b.apiKeyInQuery = apiKeyInQuery;
             b.project = project;
             b.location = location;
             b.tokenSupplier = tokenSupplier;
-            b.httpClient = httpClient;
-            b.timeout = timeout;
             b.connectTimeout = connectTimeout;
-            b.maxRetries = maxRetries;
-            b.options = options;
-            b.capabilities = capabilities;
             return b;
         }
 
-        /**
-         * The server. Default: {@code https://generativelanguage.googleapis.com} for Google AI;
-         * {@code https://{location}-aiplatform.googleapis.com} for Vertex AI
-         * ({@code https://aiplatform.googleapis.com} for location {@code global}).
-         */
-        public Builder baseUrl(String baseUrl) {
-            this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -239,45 +208,9 @@ public final class GeminiChatModel extends AbstractChatModel {
             return this;
         }
 
-        /** The HTTP client. Default: a new client with {@link #connectTimeout(Duration)}. */
-        public Builder httpClient(HttpClient httpClient) {
-            this.httpClient = httpClient;
-            return this;
-        }
-
-        /** How long to wait for the answer to start. Default: 2 minutes. */
-        public Builder timeout(Duration timeout) {
-            this.timeout = Objects.requireNonNull(timeout, "timeout");
-            return this;
-        }
-
-        /** How long to wait for a connection. Default: 10 seconds. */
+        /** How long to wait for a connection, with the default HTTP client. Default: 10 seconds. */
         public Builder connectTimeout(Duration connectTimeout) {
             this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
-            return this;
-        }
-
-        /** Retries after connection failures and timeouts, 408, 409, 429 and 5xx, as OpenAI's SDKs do (honouring {@code retry-after-ms}, {@code Retry-After} and {@code x-should-retry}). Default: 2. */
-        public Builder maxRetries(int maxRetries) {
-            if (maxRetries < 0) {
-                throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
-            }
-            this.maxRetries = maxRetries;
-            return this;
-        }
-
-        /** Options bound to the model. Default: {@link ChatOptions#NONE}. */
-        public Builder options(ChatOptions options) {
-            this.options = Objects.requireNonNull(options, "options");
-            return this;
-        }
-
-        /**
-         * What the model can return. Default: {@link #CAPABILITIES}; set {@link Capabilities#NONE}
-         * for a model known to refuse logprobs so such calls fail before any request.
-         */
-        public Builder capabilities(Capabilities capabilities) {
-            this.capabilities = Objects.requireNonNull(capabilities, "capabilities");
             return this;
         }
 
@@ -294,21 +227,15 @@ public final class GeminiChatModel extends AbstractChatModel {
                 throw new IllegalStateException("Google AI needs an API key: .apiKey(System.getenv(\"GEMINI_API_KEY\")),"
                         + " or use .vertexAi(project, location, tokenSupplier)");
             }
-            if (maxRetries < 0) {
-                throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
-            }
             Builder frozen = copy();
-            String base = baseUrl;
-            if (base == null) {
-                base = project == null ? "https://generativelanguage.googleapis.com"
+            if (baseUrl == null) {
+                frozen.baseUrl = project == null ? "https://generativelanguage.googleapis.com"
                         : location.equals("global") ? "https://aiplatform.googleapis.com"
                         : "https://" + location + "-aiplatform.googleapis.com";
             }
-            frozen.baseUrl = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
-            HttpClient client = httpClient != null ? httpClient
-                    : HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+            frozen.baseUrl = frozen.trimmedBaseUrl();
             String model = frozen.model;
-            Transport transport = Transport.builder(client, (status, body, retries) -> GeminiMapper.error(status, body, model))
+            Transport transport = Transport.builder(clientOrDefault(connectTimeout), (status, body, retries) -> GeminiMapper.error(status, body, model))
                     .maxRetries(maxRetries).secret(apiKey).build();
             return new GeminiChatModel(frozen, options, transport);
         }

@@ -1,23 +1,18 @@
 package dev.logprobs4j.llamacpp;
 
 import dev.logprobs4j.AIMessage;
-import dev.logprobs4j.AbstractChatModel;
 import dev.logprobs4j.Capabilities;
 import dev.logprobs4j.ChatModel;
 import dev.logprobs4j.ChatOptions;
 import dev.logprobs4j.ChatRequest;
 import dev.logprobs4j.ChunkSource;
 import dev.logprobs4j.Message;
-import dev.logprobs4j.UnsupportedCapabilityException;
 import dev.logprobs4j.http.internal.JsonSupport;
+import dev.logprobs4j.http.internal.HttpChatModel;
 import dev.logprobs4j.http.internal.Transport;
 import dev.logprobs4j.llamacpp.internal.LlamaCppClient;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -59,7 +54,7 @@ import java.util.stream.Collectors;
  * double first = msg.logprobs().content().get(0).logprob();
  * }
  */
-public final class LlamaCppCompletionModel extends AbstractChatModel {
+public final class LlamaCppCompletionModel extends HttpChatModel {
 
     /** n_probs has no limit in llama.cpp; this is the most {@link ChatOptions} lets anyone ask for. */
     public static final Capabilities CAPABILITIES = new Capabilities(true, ChatOptions.MAX_TOP_LOGPROBS, true, false);
@@ -68,14 +63,11 @@ public final class LlamaCppCompletionModel extends AbstractChatModel {
     private final LlamaCppClient client;
 
     private LlamaCppCompletionModel(Builder config, ChatOptions bound) {
-        super(bound);
-        this.config = config.copy();
-        HttpClient http = config.httpClient != null ? config.httpClient
-                : HttpClient.newBuilder().connectTimeout(config.timeout).build();
-        // No retries: the builder has no setting for them, and a local server that fails usually fails again.
-        Transport transport = Transport.builder(http, (status, body, retries) -> JsonSupport.providerError(status, body))
-                .timeout(config.timeout).headers(config.headers).build();
-        this.client = new LlamaCppClient(config.baseUrl, transport, config.serverTemplate, config.renderer, config.postSamplingProbs);
+        super(config, bound);
+        this.config = config;
+        // No retries unless asked for: a local server that fails usually fails again.
+        Transport transport = transport((status, body, retries) -> JsonSupport.providerError(status, body)).build();
+        this.client = new LlamaCppClient(baseUri(), transport, config.serverTemplate, config.renderer, config.postSamplingProbs);
     }
 
     /** A builder with the defaults below. */
@@ -86,17 +78,6 @@ public final class LlamaCppCompletionModel extends AbstractChatModel {
     /** The contents of the messages joined by {@code "\n"}, roles left out: the prompt without the server template. */
     public static String plainPrompt(List<Message> messages) {
         return messages.stream().map(Message::content).collect(Collectors.joining("\n"));
-    }
-
-    @Override
-    public String modelName() {
-        return config.modelName;
-    }
-
-    /** {@link #CAPABILITIES} (logprobs with up to 20 alternatives, streamed too; no prompt logprobs) unless the builder said otherwise. */
-    @Override
-    public Capabilities capabilities() {
-        return config.capabilities;
     }
 
     @Override
@@ -117,73 +98,40 @@ public final class LlamaCppCompletionModel extends AbstractChatModel {
     }
 
     private void checkN(ChatOptions o) {
-        if (o.n() != null && o.n() > 1) {
-            throw new UnsupportedCapabilityException("n", modelName(),
-                    "llama.cpp's /completion returns one answer per call; remove n(" + o.n() + ") and call again for more");
-        }
+        requireSingleAnswer(o, n -> "llama.cpp's /completion returns one answer per call; remove n(" + n + ") and call again for more");
     }
 
-    /** Configures a {@link LlamaCppCompletionModel}; not thread-safe. */
-    public static final class Builder {
-        private URI baseUrl = URI.create("http://localhost:8080");
-        private String modelName = "llama.cpp";
-        private Duration timeout = Duration.ofMinutes(5);
-        private HttpClient httpClient;
+    /**
+     * Configures a {@link LlamaCppCompletionModel}; not thread-safe. Defaults: base URL
+     * {@code http://localhost:8080}, model name {@code llama.cpp}, timeout 5 minutes (also the
+     * connect timeout of the default HTTP client), no retries, capabilities {@link LlamaCppCompletionModel#CAPABILITIES}.
+     */
+    public static final class Builder extends HttpChatModel.Builder<Builder> {
         private boolean serverTemplate = true;
         private Function<List<Message>, String> renderer = LlamaCppCompletionModel::plainPrompt;
         private boolean postSamplingProbs;
-        private ChatOptions options = ChatOptions.NONE;
-        private Capabilities capabilities = CAPABILITIES;
-        private final Map<String, String> headers = new LinkedHashMap<>();
 
         private Builder() {
+            super("http://localhost:8080", Duration.ofMinutes(5), 0, CAPABILITIES);
+            model = "llama.cpp";
         }
 
         private Builder copy() {
-            Builder b = new Builder();
-            b.baseUrl = baseUrl;
-            b.modelName = modelName;
-            b.timeout = timeout;
-            b.httpClient = httpClient;
+            Builder b = copyInto(new Builder());
             b.serverTemplate = serverTemplate;
             b.renderer = renderer;
             b.postSamplingProbs = postSamplingProbs;
-            b.options = options;
-            b.capabilities = capabilities;
-            b.headers.putAll(headers);
             return b;
         }
 
-        /** The server's address. Default: {@code http://localhost:8080}. */
-        public Builder baseUrl(String baseUrl) {
-            this.baseUrl = URI.create(Objects.requireNonNull(baseUrl, "baseUrl").replaceAll("/+$", "") + "/");
+        @Override
+        protected Builder self() {
             return this;
         }
 
         /** The name {@link #modelName()} reports (the server serves one model). Default: {@code llama.cpp}. */
         public Builder modelName(String modelName) {
-            this.modelName = Objects.requireNonNull(modelName, "modelName");
-            return this;
-        }
-
-        /** How long one request may take, and the connect timeout. Default: 5 minutes. */
-        public Builder timeout(Duration timeout) {
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("timeout must be positive, was " + timeout);
-            }
-            this.timeout = timeout;
-            return this;
-        }
-
-        /** The HTTP client to use. Default: a new one with {@link #timeout(Duration)} as connect timeout. */
-        public Builder httpClient(HttpClient httpClient) {
-            this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
-            return this;
-        }
-
-        /** A header sent with every request (e.g. {@code Authorization} for a server started with {@code --api-key}). Default: none. */
-        public Builder header(String name, String value) {
-            headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            this.model = Objects.requireNonNull(modelName, "modelName");
             return this;
         }
 
@@ -209,25 +157,9 @@ public final class LlamaCppCompletionModel extends AbstractChatModel {
             return this;
         }
 
-        /**
-         * What the server can return, when it is less than llama.cpp's (a proxy that strips
-         * {@code completion_probabilities}, say); calls asking for more fail before any request.
-         * Default: {@link LlamaCppCompletionModel#CAPABILITIES}.
-         */
-        public Builder capabilities(Capabilities capabilities) {
-            this.capabilities = Objects.requireNonNull(capabilities, "capabilities");
-            return this;
-        }
-
-        /** Options bound to the model. Default: {@link ChatOptions#NONE}. */
-        public Builder options(ChatOptions options) {
-            this.options = Objects.requireNonNull(options, "options");
-            return this;
-        }
-
         /** The model. */
         public LlamaCppCompletionModel build() {
-            return new LlamaCppCompletionModel(this, options);
+            return new LlamaCppCompletionModel(copy(), options);
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.logprobs4j.ollama;
 
 import dev.logprobs4j.AIMessage;
-import dev.logprobs4j.AbstractChatModel;
 import dev.logprobs4j.Capabilities;
 import dev.logprobs4j.ChatModel;
 import dev.logprobs4j.ChatOptions;
@@ -10,6 +9,7 @@ import dev.logprobs4j.ChunkSource;
 import dev.logprobs4j.MalformedResponseException;
 import dev.logprobs4j.UnsupportedCapabilityException;
 import dev.logprobs4j.http.internal.JsonSupport;
+import dev.logprobs4j.http.internal.HttpChatModel;
 import dev.logprobs4j.http.internal.Transport;
 import dev.logprobs4j.ollama.internal.NdjsonChunkSource;
 import dev.logprobs4j.ollama.internal.OllamaMapper;
@@ -54,7 +54,7 @@ import java.util.Objects;
  * {@code eval_count}). {@code done_reason}, {@code created_at}, the durations (ns) and the model's
  * {@code thinking} text are in {@code ResponseInfo.extra()}.
  */
-public final class OllamaChatModel extends AbstractChatModel {
+public final class OllamaChatModel extends HttpChatModel {
 
     /** Which of Ollama's endpoints to call. */
     public enum Api {
@@ -74,7 +74,7 @@ public final class OllamaChatModel extends AbstractChatModel {
     private final Transport transport;
 
     private OllamaChatModel(Builder config, ChatOptions bound, Transport transport) {
-        super(bound);
+        super(config, bound);
         this.config = config;
         this.transport = transport;
     }
@@ -90,29 +90,13 @@ public final class OllamaChatModel extends AbstractChatModel {
     }
 
     @Override
-    public String modelName() {
-        return config.model;
-    }
-
-    @Override
-    public Capabilities capabilities() {
-        return config.capabilities;
-    }
-
-    /** The base URL requests go to. */
-    public String baseUrl() {
-        return config.baseUrl;
-    }
-
-    @Override
     public OllamaChatModel bind(ChatOptions options) {
         return (OllamaChatModel) super.bind(options);
     }
 
     @Override
-    public String toString() {
-        return "OllamaChatModel[model=" + config.model + ", baseUrl=" + config.baseUrl + ", auth=" + config.apiKey == null ? "none" : "(set)"
-                + ", boundOptions=" + boundOptions() + "]";
+    protected String auth() {
+        return config.apiKey == null ? "none" : "(set)";
     }
 
     @Override
@@ -121,18 +105,16 @@ public final class OllamaChatModel extends AbstractChatModel {
     }
 
     private HttpRequest request(ChatRequest call, boolean stream) {
-        if (call.options().n() != null && call.options().n() > 1) {
-            throw new UnsupportedCapabilityException("n", config.model, "Ollama generates one answer per call;"
-                    + " remove n(" + call.options().n() + ") or make several calls");
-        }
+        requireSingleAnswer(call.options(), n -> "Ollama generates one answer per call; remove n(" + n + ") or make several calls");
         byte[] body = config.api == Api.CHAT
-                ? OllamaWire.chatBody(config.model, call.messages(), call.options(), stream)
-                : OllamaWire.generateBody(config.model, call.messages(), call.options(), stream);
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(config.baseUrl + (config.api == Api.CHAT ? "/api/chat" : "/api/generate")))
-                .timeout(config.timeout)
+                ? OllamaWire.chatBody(modelName(), call.messages(), call.options(), stream)
+                : OllamaWire.generateBody(modelName(), call.messages(), call.options(), stream);
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + (config.api == Api.CHAT ? "/api/chat" : "/api/generate")))
+                .timeout(timeout())
                 .header("Content-Type", "application/json")
                 .header("Accept", stream ? "application/x-ndjson" : "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers().forEach(b::header);
         if (config.apiKey != null) {
             b.header("Authorization", "Bearer " + config.apiKey);
         }
@@ -147,48 +129,40 @@ public final class OllamaChatModel extends AbstractChatModel {
             throw new MalformedResponseException("Ollama answered HTTP " + response.status() + " with an empty body", "$", null);
         }
         OllamaWire.Response r = OllamaWire.parse(body);
-        return OllamaMapper.message(r, config.model, call.options().wantsLogprobs(), new String(body, StandardCharsets.UTF_8));
+        return OllamaMapper.message(r, modelName(), call.options().wantsLogprobs(), new String(body, StandardCharsets.UTF_8));
     }
 
     @Override
     protected ChunkSource doStream(ChatRequest call) {
-        return new NdjsonChunkSource(transport.send(request(call, true)).body(), config.model, call.options().wantsLogprobs());
+        return new NdjsonChunkSource(transport.send(request(call, true)).body(), modelName(), call.options().wantsLogprobs());
     }
 
-    /** Builds an {@link OllamaChatModel}; not thread-safe. Only {@link #model(String)} is required. */
-    public static final class Builder {
-        private String baseUrl = "http://localhost:11434";
-        private String model;
+    /**
+     * Builds an {@link OllamaChatModel}; not thread-safe. Only {@link #model(String)} is required.
+     * Defaults: base URL {@code http://localhost:11434}, timeout 10 minutes (local models can be slow
+     * to load), a new HTTP/1.1 client, 2 retries, capabilities {@link OllamaChatModel#CAPABILITIES}
+     * (set {@link Capabilities#NONE} for a server older than 0.12.11 so logprob requests fail before
+     * any call).
+     */
+    public static final class Builder extends HttpChatModel.Builder<Builder> {
         private Api api = Api.CHAT;
         private String apiKey;
-        private HttpClient httpClient;
-        private Duration timeout = Duration.ofMinutes(10);
         private Duration connectTimeout = Duration.ofSeconds(10);
-        private int maxRetries = 2;
-        private ChatOptions options = ChatOptions.NONE;
-        private Capabilities capabilities = CAPABILITIES;
 
         private Builder() {
+            super("http://localhost:11434", Duration.ofMinutes(10), 2, CAPABILITIES);
         }
 
         private Builder copy() {
-            Builder b = new Builder();
-            b.baseUrl = baseUrl;
-            b.model = model;
+            Builder b = copyInto(new Builder());
             b.api = api;
             b.apiKey = apiKey;
-            b.httpClient = httpClient;
-            b.timeout = timeout;
             b.connectTimeout = connectTimeout;
-            b.maxRetries = maxRetries;
-            b.options = options;
-            b.capabilities = capabilities;
             return b;
         }
 
-        /** The server. Default: {@code http://localhost:11434}. A trailing slash is ignored. */
-        public Builder baseUrl(String baseUrl) {
-            this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -210,45 +184,9 @@ public final class OllamaChatModel extends AbstractChatModel {
             return this;
         }
 
-        /** The HTTP client. Default: a new HTTP/1.1 client with {@link #connectTimeout(Duration)}. */
-        public Builder httpClient(HttpClient httpClient) {
-            this.httpClient = httpClient;
-            return this;
-        }
-
-        /** How long to wait for the answer to start (local models can be slow to load). Default: 10 minutes. */
-        public Builder timeout(Duration timeout) {
-            this.timeout = Objects.requireNonNull(timeout, "timeout");
-            return this;
-        }
-
-        /** How long to wait for a connection. Default: 10 seconds. */
+        /** How long to wait for a connection, with the default HTTP client. Default: 10 seconds. */
         public Builder connectTimeout(Duration connectTimeout) {
             this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
-            return this;
-        }
-
-        /** Retries after connection failures and timeouts, 408, 409, 429 and 5xx, as OpenAI's SDKs do (honouring {@code retry-after-ms}, {@code Retry-After} and {@code x-should-retry}). Default: 2. */
-        public Builder maxRetries(int maxRetries) {
-            if (maxRetries < 0) {
-                throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
-            }
-            this.maxRetries = maxRetries;
-            return this;
-        }
-
-        /** Options bound to the model. Default: {@link ChatOptions#NONE}. */
-        public Builder options(ChatOptions options) {
-            this.options = Objects.requireNonNull(options, "options");
-            return this;
-        }
-
-        /**
-         * What the model can return. Default: {@link #CAPABILITIES}; set {@link Capabilities#NONE}
-         * for a server older than 0.12.11 so logprob requests fail before any call.
-         */
-        public Builder capabilities(Capabilities capabilities) {
-            this.capabilities = Objects.requireNonNull(capabilities, "capabilities");
             return this;
         }
 
@@ -262,15 +200,12 @@ public final class OllamaChatModel extends AbstractChatModel {
             if (model == null || model.isBlank()) {
                 throw new IllegalStateException("model is required: OllamaChatModel.builder().model(\"llama3.2\")");
             }
-            if (maxRetries < 0) {
-                throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
-            }
             URI uri = URI.create(baseUrl);
             if (uri.getScheme() == null || uri.getHost() == null) {
                 throw new IllegalArgumentException("baseUrl must be an absolute http(s) URL such as http://localhost:11434, was " + baseUrl);
             }
             Builder frozen = copy();
-            frozen.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+            frozen.baseUrl = trimmedBaseUrl();
             HttpClient client = httpClient != null ? httpClient
                     : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
             // Ollama's error body is {"error": "..."}, the shape the shared reader knows.

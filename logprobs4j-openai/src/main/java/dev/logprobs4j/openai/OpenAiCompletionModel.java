@@ -2,22 +2,12 @@ package dev.logprobs4j.openai;
 
 import dev.logprobs4j.AIMessage;
 import dev.logprobs4j.AIMessageChunk;
-import dev.logprobs4j.AbstractChatModel;
 import dev.logprobs4j.Capabilities;
 import dev.logprobs4j.ChatOptions;
 import dev.logprobs4j.ChatRequest;
 import dev.logprobs4j.ChunkSource;
 import dev.logprobs4j.Logprobs;
-import dev.logprobs4j.ProviderException;
-import dev.logprobs4j.http.internal.Sleeper;
-import dev.logprobs4j.http.internal.Transport;
 import dev.logprobs4j.openai.internal.CompletionsWire;
-import dev.logprobs4j.openai.internal.OpenAiChunkSource;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.time.Duration;
-import java.util.concurrent.Executor;
-import java.util.function.UnaryOperator;
 
 /**
  * A text model served over the legacy Completions API ({@code POST /v1/completions}) of OpenAI and
@@ -48,42 +38,21 @@ import java.util.function.UnaryOperator;
  *
  * <p>vLLM's {@code prompt_logprobs} (see {@link VllmPromptLogprobs}) work here too.
  */
-public final class OpenAiCompletionModel extends AbstractChatModel {
+public final class OpenAiCompletionModel extends OpenAiEndpointModel {
 
     /** What OpenAI's legacy completions return: logprobs with up to 5 alternatives, streamed too. */
     public static final Capabilities COMPLETIONS_CAPABILITIES = new Capabilities(true, 5, true, false);
 
-    private final OpenAiChatModel.Builder settings;
-    private final Transport transport;
-    private final URI endpoint;
     private final boolean echo;
 
-    private OpenAiCompletionModel(OpenAiChatModel.Builder settings, Transport transport, URI endpoint, boolean echo, ChatOptions bound) {
-        super(bound);
-        this.settings = settings;
-        this.transport = transport;
-        this.endpoint = endpoint;
+    private OpenAiCompletionModel(OpenAiChatModel.Builder.Resolved resolved, boolean echo, ChatOptions bound) {
+        super(resolved, bound);
         this.echo = echo;
     }
 
     /** A builder with OpenAI's defaults; {@link Builder#model(String)} must be set. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    @Override
-    public String modelName() {
-        return settings.model();
-    }
-
-    @Override
-    public Capabilities capabilities() {
-        return settings.resolvedCapabilities();
-    }
-
-    /** The base URL requests go to, e.g. {@code http://localhost:8000/v1}. */
-    public String baseUrl() {
-        return settings.resolvedBaseUrl();
     }
 
     /** Whether answers echo the prompt ({@code echo: true}). */
@@ -98,18 +67,13 @@ public final class OpenAiCompletionModel extends AbstractChatModel {
 
     @Override
     protected OpenAiCompletionModel withBoundOptions(ChatOptions options) {
-        return new OpenAiCompletionModel(settings, transport, endpoint, echo, options);
+        return new OpenAiCompletionModel(resolved(), echo, options);
     }
 
     @Override
     protected AIMessage doInvoke(ChatRequest request) {
-        byte[] body = CompletionsWire.write(settings.model(), request, false, settings.streamUsage(), echo);
-        String raw = transport.readAll(transport.post(endpoint, body, false));
-        try {
-            return CompletionsWire.read(raw, request.options().wantsLogprobs(), 200);
-        } catch (ProviderException e) {
-            throw transport.scrub(e);
-        }
+        return invoke(CompletionsWire.write(settings.model(), request, false, settings.streamUsage(), echo),
+                raw -> CompletionsWire.read(raw, request.options().wantsLogprobs(), 200));
     }
 
     @Override
@@ -117,120 +81,24 @@ public final class OpenAiCompletionModel extends AbstractChatModel {
         byte[] body = CompletionsWire.write(settings.model(), request, true, settings.streamUsage(), echo);
         boolean want = request.options().wantsLogprobs();
         // The legacy stream has no role chunk; the empty first chunk keeps the fold's [] start of chat streams.
-        AIMessageChunk leading = want ? AIMessageChunk.of("", Logprobs.EMPTY) : null;
-        return new OpenAiChunkSource(transport.post(endpoint, body, true), transport, CompletionsWire.decoder(want), leading);
-    }
-
-    @Override
-    protected Executor asyncExecutor() {
-        return settings.executor() != null ? settings.executor() : super.asyncExecutor();
+        return stream(body, CompletionsWire.decoder(want), want ? AIMessageChunk.of("", Logprobs.EMPTY) : null);
     }
 
     @Override
     public String toString() {
-        return "OpenAiCompletionModel[model=" + settings.model() + ", baseUrl=" + settings.resolvedBaseUrl() + ", echo=" + echo
-                + ", apiKey=" + (settings.hasKey() ? "(set)" : "none") + ", boundOptions=" + boundOptions() + "]";
+        return describe(", echo=" + echo);
     }
 
     /**
      * Builds an {@link OpenAiCompletionModel}; not thread-safe. The shared settings and their
-     * defaults are {@link OpenAiChatModel.Builder}'s.
+     * defaults are {@link OpenAiChatModel.Builder}'s; {@code /completions} is appended to the base
+     * URL, and the default capabilities are {@link #COMPLETIONS_CAPABILITIES}
+     * ({@link OpenAiChatModel#VLLM_CAPABILITIES} with {@link #vllm(boolean) vllm(true)}).
      */
-    public static final class Builder {
-        private final OpenAiChatModel.Builder base = OpenAiChatModel.builder();
+    public static final class Builder extends OpenAiEndpointModel.Builder<Builder> {
         private boolean echo;
 
         private Builder() {
-        }
-
-        /** The model's name as the server knows it. Required. */
-        public Builder model(String model) {
-            base.model(model);
-            return this;
-        }
-
-        /** The API key. Default: the {@code OPENAI_API_KEY} environment variable; none for servers that need none. */
-        public Builder apiKey(String apiKey) {
-            base.apiKey(apiKey);
-            return this;
-        }
-
-        /** The API's base URL; {@code /completions} is appended. Default: {@value OpenAiChatModel#DEFAULT_BASE_URL}. */
-        public Builder baseUrl(String baseUrl) {
-            base.baseUrl(baseUrl);
-            return this;
-        }
-
-        /** Sent as the {@code OpenAI-Organization} header. Default: none. */
-        public Builder organization(String organization) {
-            base.organization(organization);
-            return this;
-        }
-
-        /** Sent as the {@code OpenAI-Project} header. Default: none. */
-        public Builder project(String project) {
-            base.project(project);
-            return this;
-        }
-
-        /** An extra header sent with every request (replacing one of the same name given before). Default: none. */
-        public Builder header(String name, String value) {
-            base.header(name, value);
-            return this;
-        }
-
-        /** How long to wait for a connection; applies to the default HTTP client only. Default: 10 s. */
-        public Builder connectTimeout(Duration connectTimeout) {
-            base.connectTimeout(connectTimeout);
-            return this;
-        }
-
-        /** How long each attempt waits for the answer's status and headers. Default: 10 min. */
-        public Builder timeout(Duration timeout) {
-            base.timeout(timeout);
-            return this;
-        }
-
-        /** The longest silence allowed while reading an answer's body before the connection is dropped. Default: 5 min. */
-        public Builder readTimeout(Duration readTimeout) {
-            base.readTimeout(readTimeout);
-            return this;
-        }
-
-        /** How many times a failed request is tried again (0 for never). Default: 2, as in OpenAI's SDKs. */
-        public Builder maxRetries(int maxRetries) {
-            base.maxRetries(maxRetries);
-            return this;
-        }
-
-        /** The HTTP client to use. Default: one built for this model. */
-        public Builder httpClient(HttpClient httpClient) {
-            base.httpClient(httpClient);
-            return this;
-        }
-
-        /** Runs the default HTTP client's work and the async calls. Default: the JDK's and the core's. */
-        public Builder executor(Executor executor) {
-            base.executor(executor);
-            return this;
-        }
-
-        /** What the model can return. Default: {@link #COMPLETIONS_CAPABILITIES} ({@link OpenAiChatModel#VLLM_CAPABILITIES} with {@link #vllm(boolean) vllm(true)}). */
-        public Builder capabilities(Capabilities capabilities) {
-            base.capabilities(capabilities);
-            return this;
-        }
-
-        /** Tests: replaces the wait between retries. */
-        Builder sleeper(Sleeper sleeper) {
-            base.sleeper(sleeper);
-            return this;
-        }
-
-        /** Tests: replaces the environment variables. */
-        Builder env(UnaryOperator<String> env) {
-            base.env(env);
-            return this;
         }
 
         /**
@@ -261,9 +129,8 @@ public final class OpenAiCompletionModel extends AbstractChatModel {
          * @throws IllegalArgumentException when the base URL is not an http(s) URL
          */
         public OpenAiCompletionModel build() {
-            OpenAiChatModel.Builder.Resolved r = base.resolve("/completions", COMPLETIONS_CAPABILITIES,
-                    OpenAiChatModel.VLLM_CAPABILITIES, "OpenAiCompletionModel", "gpt-3.5-turbo-instruct");
-            return new OpenAiCompletionModel(r.settings(), r.transport(), r.endpoint(), echo, ChatOptions.NONE);
+            return new OpenAiCompletionModel(base.resolve("/completions", COMPLETIONS_CAPABILITIES,
+                    OpenAiChatModel.VLLM_CAPABILITIES, "OpenAiCompletionModel", "gpt-3.5-turbo-instruct"), echo, ChatOptions.NONE);
         }
     }
 }

@@ -1,21 +1,11 @@
 package dev.logprobs4j.openai;
 
 import dev.logprobs4j.AIMessage;
-import dev.logprobs4j.AbstractChatModel;
 import dev.logprobs4j.Capabilities;
 import dev.logprobs4j.ChatOptions;
 import dev.logprobs4j.ChatRequest;
 import dev.logprobs4j.ChunkSource;
-import dev.logprobs4j.ProviderException;
-import dev.logprobs4j.http.internal.Sleeper;
-import dev.logprobs4j.http.internal.Transport;
-import dev.logprobs4j.openai.internal.OpenAiChunkSource;
 import dev.logprobs4j.openai.internal.ResponsesWire;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.time.Duration;
-import java.util.concurrent.Executor;
-import java.util.function.UnaryOperator;
 
 /**
  * A chat model served over OpenAI's Responses API ({@code POST /v1/responses}), with the same typed
@@ -49,40 +39,18 @@ import java.util.function.UnaryOperator;
  * the real bytes except for tokens that split a multi-byte character. A stream holds its connection
  * until read to the end or closed. Retries follow {@link OpenAiChatModel}'s rules.
  */
-public final class OpenAiResponsesModel extends AbstractChatModel {
+public final class OpenAiResponsesModel extends OpenAiEndpointModel {
 
     /** What OpenAI's models return through the Responses API: logprobs with up to 20 alternatives, streamed too. */
     public static final Capabilities RESPONSES_CAPABILITIES = new Capabilities(true, 20, true, false);
 
-    private final OpenAiChatModel.Builder settings;
-    private final Transport transport;
-    private final URI endpoint;
-
-    private OpenAiResponsesModel(OpenAiChatModel.Builder settings, Transport transport, URI endpoint, ChatOptions bound) {
-        super(bound);
-        this.settings = settings;
-        this.transport = transport;
-        this.endpoint = endpoint;
+    private OpenAiResponsesModel(OpenAiChatModel.Builder.Resolved resolved, ChatOptions bound) {
+        super(resolved, bound);
     }
 
     /** A builder with OpenAI's defaults; {@link Builder#model(String)} must be set. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    @Override
-    public String modelName() {
-        return settings.model();
-    }
-
-    @Override
-    public Capabilities capabilities() {
-        return settings.resolvedCapabilities();
-    }
-
-    /** The base URL requests go to, e.g. {@code https://api.openai.com/v1}. */
-    public String baseUrl() {
-        return settings.resolvedBaseUrl();
     }
 
     @Override
@@ -92,136 +60,34 @@ public final class OpenAiResponsesModel extends AbstractChatModel {
 
     @Override
     protected OpenAiResponsesModel withBoundOptions(ChatOptions options) {
-        return new OpenAiResponsesModel(settings, transport, endpoint, options);
+        return new OpenAiResponsesModel(resolved(), options);
     }
 
     @Override
     protected AIMessage doInvoke(ChatRequest request) {
-        byte[] body = ResponsesWire.write(settings.model(), request, false);
-        String raw = transport.readAll(transport.post(endpoint, body, false));
-        try {
-            return ResponsesWire.readResponse(raw, request.options().wantsLogprobs(), 200);
-        } catch (ProviderException e) {
-            throw transport.scrub(e);
-        }
+        return invoke(ResponsesWire.write(settings.model(), request, false),
+                raw -> ResponsesWire.readResponse(raw, request.options().wantsLogprobs(), 200));
     }
 
     @Override
     protected ChunkSource doStream(ChatRequest request) {
-        byte[] body = ResponsesWire.write(settings.model(), request, true);
-        boolean want = request.options().wantsLogprobs();
-        return new OpenAiChunkSource(transport.post(endpoint, body, true), transport, new ResponsesWire.StreamDecoder(want), null);
-    }
-
-    @Override
-    protected Executor asyncExecutor() {
-        return settings.executor() != null ? settings.executor() : super.asyncExecutor();
+        return stream(ResponsesWire.write(settings.model(), request, true),
+                new ResponsesWire.StreamDecoder(request.options().wantsLogprobs()), null);
     }
 
     @Override
     public String toString() {
-        return "OpenAiResponsesModel[model=" + settings.model() + ", baseUrl=" + settings.resolvedBaseUrl()
-                + ", apiKey=" + (settings.hasKey() ? "(set)" : "none") + ", boundOptions=" + boundOptions() + "]";
+        return describe("");
     }
 
     /**
      * Builds an {@link OpenAiResponsesModel}; not thread-safe. The settings and their defaults are
-     * {@link OpenAiChatModel.Builder}'s.
+     * {@link OpenAiChatModel.Builder}'s; {@code /responses} is appended to the base URL, and the
+     * default capabilities are {@link #RESPONSES_CAPABILITIES}.
      */
-    public static final class Builder {
-        private final OpenAiChatModel.Builder base = OpenAiChatModel.builder();
+    public static final class Builder extends OpenAiEndpointModel.Builder<Builder> {
 
         private Builder() {
-        }
-
-        /** The model's name as the server knows it. Required. */
-        public Builder model(String model) {
-            base.model(model);
-            return this;
-        }
-
-        /** The API key. Default: the {@code OPENAI_API_KEY} environment variable; none for servers that need none. */
-        public Builder apiKey(String apiKey) {
-            base.apiKey(apiKey);
-            return this;
-        }
-
-        /** The API's base URL; {@code /responses} is appended. Default: {@value OpenAiChatModel#DEFAULT_BASE_URL}. */
-        public Builder baseUrl(String baseUrl) {
-            base.baseUrl(baseUrl);
-            return this;
-        }
-
-        /** Sent as the {@code OpenAI-Organization} header. Default: none. */
-        public Builder organization(String organization) {
-            base.organization(organization);
-            return this;
-        }
-
-        /** Sent as the {@code OpenAI-Project} header. Default: none. */
-        public Builder project(String project) {
-            base.project(project);
-            return this;
-        }
-
-        /** An extra header sent with every request (replacing one of the same name given before). Default: none. */
-        public Builder header(String name, String value) {
-            base.header(name, value);
-            return this;
-        }
-
-        /** How long to wait for a connection; applies to the default HTTP client only. Default: 10 s. */
-        public Builder connectTimeout(Duration connectTimeout) {
-            base.connectTimeout(connectTimeout);
-            return this;
-        }
-
-        /** How long each attempt waits for the answer's status and headers. Default: 10 min. */
-        public Builder timeout(Duration timeout) {
-            base.timeout(timeout);
-            return this;
-        }
-
-        /** The longest silence allowed while reading an answer's body before the connection is dropped. Default: 5 min. */
-        public Builder readTimeout(Duration readTimeout) {
-            base.readTimeout(readTimeout);
-            return this;
-        }
-
-        /** How many times a failed request is tried again (0 for never). Default: 2, as in OpenAI's SDKs. */
-        public Builder maxRetries(int maxRetries) {
-            base.maxRetries(maxRetries);
-            return this;
-        }
-
-        /** The HTTP client to use. Default: one built for this model. */
-        public Builder httpClient(HttpClient httpClient) {
-            base.httpClient(httpClient);
-            return this;
-        }
-
-        /** Runs the default HTTP client's work and the async calls. Default: the JDK's and the core's. */
-        public Builder executor(Executor executor) {
-            base.executor(executor);
-            return this;
-        }
-
-        /** What the model can return. Default: {@link #RESPONSES_CAPABILITIES}. */
-        public Builder capabilities(Capabilities capabilities) {
-            base.capabilities(capabilities);
-            return this;
-        }
-
-        /** Tests: replaces the wait between retries. */
-        Builder sleeper(Sleeper sleeper) {
-            base.sleeper(sleeper);
-            return this;
-        }
-
-        /** Tests: replaces the environment variables. */
-        Builder env(UnaryOperator<String> env) {
-            base.env(env);
-            return this;
         }
 
         /**
@@ -231,9 +97,8 @@ public final class OpenAiResponsesModel extends AbstractChatModel {
          * @throws IllegalArgumentException when the base URL is not an http(s) URL
          */
         public OpenAiResponsesModel build() {
-            OpenAiChatModel.Builder.Resolved r = base.resolve("/responses", RESPONSES_CAPABILITIES, RESPONSES_CAPABILITIES,
-                    "OpenAiResponsesModel", "gpt-4.1-mini");
-            return new OpenAiResponsesModel(r.settings(), r.transport(), r.endpoint(), ChatOptions.NONE);
+            return new OpenAiResponsesModel(base.resolve("/responses", RESPONSES_CAPABILITIES, RESPONSES_CAPABILITIES,
+                    "OpenAiResponsesModel", "gpt-4.1-mini"), ChatOptions.NONE);
         }
     }
 }

@@ -1,23 +1,18 @@
 package dev.logprobs4j.tgi;
 
 import dev.logprobs4j.AIMessage;
-import dev.logprobs4j.AbstractChatModel;
 import dev.logprobs4j.Capabilities;
 import dev.logprobs4j.ChatModel;
 import dev.logprobs4j.ChatOptions;
 import dev.logprobs4j.ChatRequest;
 import dev.logprobs4j.ChunkSource;
 import dev.logprobs4j.Message;
-import dev.logprobs4j.UnsupportedCapabilityException;
 import dev.logprobs4j.http.internal.JsonSupport;
+import dev.logprobs4j.http.internal.HttpChatModel;
 import dev.logprobs4j.http.internal.Transport;
 import dev.logprobs4j.tgi.internal.TgiClient;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -62,7 +57,7 @@ import java.util.stream.Collectors;
  * double first = msg.logprobs().content().get(0).logprob();
  * }
  */
-public final class TgiChatModel extends AbstractChatModel {
+public final class TgiChatModel extends HttpChatModel {
 
     /** TGI's default {@code --max-top-n-tokens}. */
     public static final int DEFAULT_MAX_TOP_N_TOKENS = 5;
@@ -71,14 +66,11 @@ public final class TgiChatModel extends AbstractChatModel {
     private final TgiClient client;
 
     private TgiChatModel(Builder config, ChatOptions bound) {
-        super(bound);
-        this.config = config.copy();
-        HttpClient http = config.httpClient != null ? config.httpClient
-                : HttpClient.newBuilder().connectTimeout(config.timeout).build();
-        // No retries: the builder has no setting for them (TGI's own router queues and retries).
-        Transport transport = Transport.builder(http, (status, body, retries) -> JsonSupport.providerError(status, body))
-                .timeout(config.timeout).headers(config.headers).build();
-        this.client = new TgiClient(config.baseUrl, transport, config.modelName, config.promptLogprobs);
+        super(config, bound);
+        this.config = config;
+        // No retries unless asked for: TGI's own router queues and retries.
+        Transport transport = transport((status, body, retries) -> JsonSupport.providerError(status, body)).build();
+        this.client = new TgiClient(baseUri(), transport, modelName(), config.promptLogprobs);
     }
 
     /** A builder with the defaults below. */
@@ -91,11 +83,6 @@ public final class TgiChatModel extends AbstractChatModel {
         return messages.stream().map(Message::content).collect(Collectors.joining("\n"));
     }
 
-    @Override
-    public String modelName() {
-        return config.modelName;
-    }
-
     /**
      * Logprobs with up to {@link Builder#maxTopNTokens(int)} alternatives (5 by default), streamed
      * too, and prompt logprobs ({@code decoder_input_details}, blocking calls only); or what
@@ -103,8 +90,8 @@ public final class TgiChatModel extends AbstractChatModel {
      */
     @Override
     public Capabilities capabilities() {
-        return config.capabilities != null ? config.capabilities
-                : new Capabilities(true, config.maxTopNTokens, true, true);
+        Capabilities set = super.capabilities();
+        return set != null ? set : new Capabilities(true, config.maxTopNTokens, true, true);
     }
 
     @Override
@@ -125,73 +112,41 @@ public final class TgiChatModel extends AbstractChatModel {
     }
 
     private void checkN(ChatOptions o) {
-        if (o.n() != null && o.n() > 1) {
-            throw new UnsupportedCapabilityException("n", modelName(),
-                    "TGI's /generate returns one answer per call; remove n(" + o.n() + ") and call again for more");
-        }
+        requireSingleAnswer(o, n -> "TGI's /generate returns one answer per call; remove n(" + n + ") and call again for more");
     }
 
-    /** Configures a {@link TgiChatModel}; not thread-safe. */
-    public static final class Builder {
-        private URI baseUrl = URI.create("http://localhost:3000/");
-        private String modelName = "tgi";
-        private Duration timeout = Duration.ofMinutes(5);
-        private HttpClient httpClient;
+    /**
+     * Configures a {@link TgiChatModel}; not thread-safe. Defaults: base URL
+     * {@code http://localhost:3000}, model name {@code tgi}, timeout 5 minutes (also the connect
+     * timeout of the default HTTP client), no retries, capabilities derived from
+     * {@link #maxTopNTokens(int)}.
+     */
+    public static final class Builder extends HttpChatModel.Builder<Builder> {
         private Function<List<Message>, String> renderer = TgiChatModel::plainPrompt;
         private boolean promptLogprobs;
         private int maxTopNTokens = DEFAULT_MAX_TOP_N_TOKENS;
-        private Capabilities capabilities;
-        private ChatOptions options = ChatOptions.NONE;
-        private final Map<String, String> headers = new LinkedHashMap<>();
 
         private Builder() {
+            super("http://localhost:3000/", Duration.ofMinutes(5), 0, null);
+            model = "tgi";
         }
 
         private Builder copy() {
-            Builder b = new Builder();
-            b.baseUrl = baseUrl;
-            b.modelName = modelName;
-            b.timeout = timeout;
-            b.httpClient = httpClient;
+            Builder b = copyInto(new Builder());
             b.renderer = renderer;
             b.promptLogprobs = promptLogprobs;
             b.maxTopNTokens = maxTopNTokens;
-            b.capabilities = capabilities;
-            b.options = options;
-            b.headers.putAll(headers);
             return b;
         }
 
-        /** The server's address. Default: {@code http://localhost:3000}. */
-        public Builder baseUrl(String baseUrl) {
-            this.baseUrl = URI.create(Objects.requireNonNull(baseUrl, "baseUrl").replaceAll("/+$", "") + "/");
+        @Override
+        protected Builder self() {
             return this;
         }
 
         /** The name {@link #modelName()} and {@code model_name} report (TGI serves one model). Default: {@code tgi}. */
         public Builder modelName(String modelName) {
-            this.modelName = Objects.requireNonNull(modelName, "modelName");
-            return this;
-        }
-
-        /** How long one request may take, and the connect timeout. Default: 5 minutes. */
-        public Builder timeout(Duration timeout) {
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("timeout must be positive, was " + timeout);
-            }
-            this.timeout = timeout;
-            return this;
-        }
-
-        /** The HTTP client to use. Default: a new one with {@link #timeout(Duration)} as connect timeout. */
-        public Builder httpClient(HttpClient httpClient) {
-            this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
-            return this;
-        }
-
-        /** A header sent with every request (e.g. {@code Authorization: Bearer hf_...} for Inference Endpoints). Default: none. */
-        public Builder header(String name, String value) {
-            headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            this.model = Objects.requireNonNull(modelName, "modelName");
             return this;
         }
 
@@ -217,21 +172,9 @@ public final class TgiChatModel extends AbstractChatModel {
             return this;
         }
 
-        /** What the server can return, when it is not what TGI returns. Default: derived from {@link #maxTopNTokens(int)}. */
-        public Builder capabilities(Capabilities capabilities) {
-            this.capabilities = Objects.requireNonNull(capabilities, "capabilities");
-            return this;
-        }
-
-        /** Options bound to the model. Default: {@link ChatOptions#NONE}. */
-        public Builder options(ChatOptions options) {
-            this.options = Objects.requireNonNull(options, "options");
-            return this;
-        }
-
         /** The model. */
         public TgiChatModel build() {
-            return new TgiChatModel(this, options);
+            return new TgiChatModel(copy(), options);
         }
     }
 }

@@ -111,26 +111,56 @@ public final class AnthropicClient {
         JsonParser p = JsonSupport.parser(body);
         try (p) {
             JsonSupport.expect(p, JsonToken.START_OBJECT, "a JSON object");
-            String id = null;
-            String answerModel = null;
+            Fields m = new Fields();
             StringBuilder text = new StringBuilder();
-            String stopReason = null;
-            String stopSequence = null;
-            long[] usage = null;
+            m.readObject(p, field -> {
+                if (field.equals("content")) {
+                    content(p, text);
+                } else {
+                    p.skipChildren();
+                }
+            });
+            JsonSupport.requireEnd(p);
+            long[] usage = m.usage;
+            Usage u = usage == null ? null : new Usage(usage[0], usage[1], usage[0] + usage[1]);
+            ResponseInfo info = new ResponseInfo(m.id, m.model, null, u, m.stopExtra());
+            return new AIMessage(List.of(new Choice(0, text.toString(), null, null, finishReason(m.stopReason))), info, body);
+        } catch (IOException e) {
+            throw malformed(p, e);
+        }
+    }
+
+    /**
+     * The message fields the blocking answer and the stream's events share ({@code id}, {@code model},
+     * {@code text}, {@code stop_reason}, {@code stop_sequence}, {@code usage}), as read so far.
+     */
+    private static final class Fields {
+        String id;
+        String model;
+        String text;
+        String stopReason;
+        String stopSequence;
+        long[] usage;
+
+        /** Reads the current object's fields until its end; {@code other} reads (or skips) the fields not shared. */
+        void readObject(JsonParser p, OtherField other) throws IOException {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 p.nextToken();
                 switch (field) {
-                    case "id": id = JsonSupport.string(p); break;
-                    case "model": answerModel = JsonSupport.string(p); break;
-                    case "content": content(p, text); break;
-                    case "stop_reason": stopReason = JsonSupport.string(p); break;
-                    case "stop_sequence": stopSequence = JsonSupport.string(p); break;
-                    case "usage": usage = usage(p); break;
-                    default: p.skipChildren();
+                    case "id" -> id = JsonSupport.string(p);
+                    case "model" -> model = JsonSupport.string(p);
+                    case "text" -> text = JsonSupport.string(p);
+                    case "stop_reason" -> stopReason = JsonSupport.string(p);
+                    case "stop_sequence" -> stopSequence = JsonSupport.string(p);
+                    case "usage" -> usage = usage(p);
+                    default -> other.read(field);
                 }
             }
-            JsonSupport.requireEnd(p);
+        }
+
+        /** {@code stop_reason} and {@code stop_sequence} for {@code ResponseInfo.extra()}, those that were sent. */
+        Map<String, Object> stopExtra() {
             Map<String, Object> extra = new LinkedHashMap<>();
             if (stopReason != null) {
                 extra.put("stop_reason", stopReason);
@@ -138,12 +168,13 @@ public final class AnthropicClient {
             if (stopSequence != null) {
                 extra.put("stop_sequence", stopSequence);
             }
-            Usage u = usage == null ? null : new Usage(usage[0], usage[1], usage[0] + usage[1]);
-            ResponseInfo info = new ResponseInfo(id, answerModel, null, u, extra);
-            return new AIMessage(List.of(new Choice(0, text.toString(), null, null, finishReason(stopReason))), info, body);
-        } catch (IOException e) {
-            throw malformed(p, e);
+            return extra;
         }
+    }
+
+    /** Reads one field {@link Fields} does not know, the parser on its value. */
+    private interface OtherField {
+        void read(String field) throws IOException;
     }
 
     /** Concatenates the text of {@code content}'s text blocks; other blocks (tool use, thinking) are skipped. */
@@ -236,81 +267,38 @@ public final class AnthropicClient {
             JsonParser p = JsonSupport.parser(data);
             try (p) {
                 JsonSupport.expect(p, JsonToken.START_OBJECT, "a JSON object");
-                String type = null;
-                String id = null;
-                String answerModel = null;
-                String text = null;
-                String stopReason = null;
-                String stopSequence = null;
-                long[] usage = null;
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = p.currentName();
-                    p.nextToken();
+                String[] type = new String[1];
+                Fields m = new Fields();
+                // message_start nests the message's id, model and usage in 'message'; deltas nest text and stop in 'delta'.
+                m.readObject(p, field -> {
                     switch (field) {
-                        case "type":
-                            type = JsonSupport.string(p);
-                            break;
-                        case "message": // message_start
-                            JsonSupport.require(p, JsonToken.START_OBJECT, "message to be an object");
-                            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                                String f = p.currentName();
-                                p.nextToken();
-                                switch (f) {
-                                    case "id": id = JsonSupport.string(p); break;
-                                    case "model": answerModel = JsonSupport.string(p); break;
-                                    case "usage": usage = usage(p); break;
-                                    default: p.skipChildren();
-                                }
-                            }
-                            break;
-                        case "delta": // content_block_delta or message_delta
-                            JsonSupport.require(p, JsonToken.START_OBJECT, "delta to be an object");
-                            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                                String f = p.currentName();
-                                p.nextToken();
-                                switch (f) {
-                                    case "text": text = JsonSupport.string(p); break;
-                                    case "stop_reason": stopReason = JsonSupport.string(p); break;
-                                    case "stop_sequence": stopSequence = JsonSupport.string(p); break;
-                                    default: p.skipChildren();
-                                }
-                            }
-                            break;
-                        case "usage": // message_delta
-                            usage = usage(p);
-                            break;
-                        case "error": {
-                            p.skipChildren();
-                            break;
+                        case "type" -> type[0] = JsonSupport.string(p);
+                        case "message", "delta" -> {
+                            JsonSupport.require(p, JsonToken.START_OBJECT, field + " to be an object");
+                            m.readObject(p, f -> p.skipChildren());
                         }
-                        default:
-                            p.skipChildren();
+                        default -> p.skipChildren();
                     }
-                }
+                });
                 JsonSupport.requireEnd(p);
-                if (type == null) {
+                String text = m.text;
+                long[] usage = m.usage;
+                if (type[0] == null) {
                     throw malformed(p, "an event has no 'type'");
                 }
-                switch (type) {
+                switch (type[0]) {
                     case "message_start": {
                         inputTokens = usage == null ? 0 : usage[0];
-                        ResponseInfo info = new ResponseInfo(id, answerModel, null, null, null);
+                        ResponseInfo info = new ResponseInfo(m.id, m.model, null, null, null);
                         return AIMessageChunk.of(List.of(new Choice(0, "", null, null, null)), info, data);
                     }
                     case "content_block_delta":
                         return text == null ? null : AIMessageChunk.of(List.of(new Choice(0, text, null, null, null)), null, data);
                     case "message_delta": {
                         long output = usage == null ? 0 : usage[1];
-                        Map<String, Object> extra = new LinkedHashMap<>();
-                        if (stopReason != null) {
-                            extra.put("stop_reason", stopReason);
-                        }
-                        if (stopSequence != null) {
-                            extra.put("stop_sequence", stopSequence);
-                        }
                         ResponseInfo info = new ResponseInfo(null, null, null,
-                                new Usage(inputTokens, output, inputTokens + output), extra);
-                        return AIMessageChunk.of(List.of(new Choice(0, "", null, null, finishReason(stopReason))), info, data);
+                                new Usage(inputTokens, output, inputTokens + output), m.stopExtra());
+                        return AIMessageChunk.of(List.of(new Choice(0, "", null, null, finishReason(m.stopReason))), info, data);
                     }
                     case "message_stop":
                         finished = true;

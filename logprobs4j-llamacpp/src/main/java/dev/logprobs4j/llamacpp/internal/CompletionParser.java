@@ -168,146 +168,136 @@ public final class CompletionParser {
         if (p.currentToken() == JsonToken.VALUE_NULL) {
             return null;
         }
-        JsonSupport.require(p, JsonToken.START_ARRAY, "completion_probabilities to be an array");
-        List<TokenLogprob> out = new ArrayList<>();
+        return objects(p, "completion_probabilities to be an array", "a token object", q -> token(q, topLogprobs));
+    }
+
+    /** Reads one element of an array of objects, the parser on its {@code START_OBJECT}. */
+    private interface ElementReader<T> {
+        T read(JsonParser p) throws IOException;
+    }
+
+    /** An array of objects, each read by {@code reader}; {@code array} and {@code element} say what was expected. */
+    private static <T> List<T> objects(JsonParser p, String array, String element, ElementReader<T> reader) throws IOException {
+        JsonSupport.require(p, JsonToken.START_ARRAY, array);
+        List<T> out = new ArrayList<>();
         while (p.nextToken() != JsonToken.END_ARRAY) {
-            JsonSupport.require(p, JsonToken.START_OBJECT, "a token object");
-            out.add(token(p, topLogprobs));
+            JsonSupport.require(p, JsonToken.START_OBJECT, element);
+            out.add(reader.read(p));
         }
         return out;
     }
 
+    /** The fields token entries and their alternatives share, as read so far. */
+    private static final class Entry {
+        String token;
+        byte[] bytes;
+        double logprob = Double.NaN;
+        boolean haveLogprob;
+
+        /**
+         * Reads {@code field} when it is {@code token}, {@code bytes}, {@code logprob} (ignored unless
+         * {@code logprobCounts}: post-sampling alternatives carry {@code prob}) or {@code prob}.
+         *
+         * @return false for any other field, which the caller reads or skips
+         */
+        boolean read(JsonParser p, String field, boolean logprobCounts) throws IOException {
+            switch (field) {
+                case "token" -> token = JsonSupport.string(p);
+                case "bytes" -> bytes = JsonSupport.bytes(p);
+                case "logprob" -> {
+                    if (logprobCounts) {
+                        logprob = fromLogprob(JsonSupport.number(p));
+                        haveLogprob = true;
+                    }
+                }
+                case "prob" -> {
+                    logprob = Probabilities.toLogprob(JsonSupport.number(p), p);
+                    haveLogprob = true;
+                }
+                default -> {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The bytes sent, or the UTF-8 of the token when none were. */
+        byte[] bytesOrUtf8() {
+            return bytes != null ? bytes : JsonSupport.utf8(token);
+        }
+    }
+
     /** One entry of either shape; the fields tell which. */
     private static TokenLogprob token(JsonParser p, int topLogprobs) throws IOException {
-        String token = null;
-        byte[] bytes = null;
-        double logprob = Double.NaN;
-        boolean haveLogprob = false;
+        Entry e = new Entry();
         List<TopLogprob> top = List.of();
         String legacyContent = null;
         List<TopLogprob> legacyProbs = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             p.nextToken();
+            if (e.read(p, field, true)) {
+                continue;
+            }
             switch (field) {
-                case "token":
-                    token = JsonSupport.string(p);
-                    break;
-                case "bytes":
-                    bytes = JsonSupport.bytes(p);
-                    break;
-                case "logprob":
-                    logprob = fromLogprob(JsonSupport.number(p));
-                    haveLogprob = true;
-                    break;
-                case "prob":
-                    logprob = Probabilities.toLogprob(JsonSupport.number(p), p);
-                    haveLogprob = true;
-                    break;
-                case "top_logprobs":
-                    top = alternatives(p, topLogprobs, false);
-                    break;
-                case "top_probs":
-                    top = alternatives(p, topLogprobs, true);
-                    break;
-                case "content":
-                    legacyContent = JsonSupport.string(p);
-                    break;
-                case "probs":
-                    legacyProbs = legacyAlternatives(p);
-                    break;
-                default:
-                    p.skipChildren();
+                case "top_logprobs" -> top = alternatives(p, topLogprobs, false);
+                case "top_probs" -> top = alternatives(p, topLogprobs, true);
+                case "content" -> legacyContent = JsonSupport.string(p);
+                case "probs" -> legacyProbs = legacyAlternatives(p);
+                default -> p.skipChildren();
             }
         }
         if (legacyContent != null || legacyProbs != null) {
             return legacyToken(p, legacyContent, legacyProbs, topLogprobs);
         }
-        if (token == null) {
+        if (e.token == null) {
             throw malformed(p, "a token entry has no 'token' (current servers) nor 'content' (older servers)");
         }
-        if (!haveLogprob) {
-            throw malformed(p, "token '" + token + "' has neither 'logprob' nor 'prob'");
+        if (!e.haveLogprob) {
+            throw malformed(p, "token '" + e.token + "' has neither 'logprob' nor 'prob'");
         }
-        return new TokenLogprob(token, bytes != null ? bytes : JsonSupport.utf8(token), logprob, top);
+        return new TokenLogprob(e.token, e.bytesOrUtf8(), e.logprob, top);
     }
 
     private static List<TopLogprob> alternatives(JsonParser p, int keep, boolean probabilities) throws IOException {
         if (p.currentToken() == JsonToken.VALUE_NULL) {
             return List.of();
         }
-        JsonSupport.require(p, JsonToken.START_ARRAY, "an array of alternatives");
-        List<TopLogprob> out = new ArrayList<>();
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-            JsonSupport.require(p, JsonToken.START_OBJECT, "an alternative object");
-            String token = null;
-            byte[] bytes = null;
-            double logprob = Double.NaN;
-            boolean have = false;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                p.nextToken();
-                switch (field) {
-                    case "token":
-                        token = JsonSupport.string(p);
-                        break;
-                    case "bytes":
-                        bytes = JsonSupport.bytes(p);
-                        break;
-                    case "logprob":
-                        if (!probabilities) {
-                            logprob = fromLogprob(JsonSupport.number(p));
-                            have = true;
-                        }
-                        break;
-                    case "prob":
-                        logprob = Probabilities.toLogprob(JsonSupport.number(p), p);
-                        have = true;
-                        break;
-                    default:
-                        p.skipChildren();
+        List<TopLogprob> all = objects(p, "an array of alternatives", "an alternative object", q -> {
+            Entry e = new Entry();
+            while (q.nextToken() == JsonToken.FIELD_NAME) {
+                String field = q.currentName();
+                q.nextToken();
+                if (!e.read(q, field, !probabilities)) {
+                    q.skipChildren();
                 }
             }
-            if (token == null || !have) {
-                throw malformed(p, "an alternative needs 'token' and '" + (probabilities ? "prob" : "logprob") + "'");
+            if (e.token == null || !e.haveLogprob) {
+                throw malformed(q, "an alternative needs 'token' and '" + (probabilities ? "prob" : "logprob") + "'");
             }
-            if (out.size() < keep) {
-                out.add(new TopLogprob(token, bytes != null ? bytes : JsonSupport.utf8(token), logprob));
-            }
-        }
-        return out;
+            return new TopLogprob(e.token, e.bytesOrUtf8(), e.logprob);
+        });
+        return all.size() > keep ? new ArrayList<>(all.subList(0, keep)) : all;
     }
 
     /** Older servers' {@code probs: [{tok_str, prob}]}, kept whole: the chosen token's probability is found among them. */
     private static List<TopLogprob> legacyAlternatives(JsonParser p) throws IOException {
-        JsonSupport.require(p, JsonToken.START_ARRAY, "'probs' to be an array");
-        List<TopLogprob> out = new ArrayList<>();
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-            JsonSupport.require(p, JsonToken.START_OBJECT, "a {tok_str, prob} object");
-            String token = null;
-            double logprob = Double.NaN;
-            boolean have = false;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                p.nextToken();
+        return objects(p, "'probs' to be an array", "a {tok_str, prob} object", q -> {
+            Entry e = new Entry();
+            while (q.nextToken() == JsonToken.FIELD_NAME) {
+                String field = q.currentName();
+                q.nextToken();
                 switch (field) {
-                    case "tok_str":
-                        token = JsonSupport.string(p);
-                        break;
-                    case "prob":
-                        logprob = Probabilities.toLogprob(JsonSupport.number(p), p);
-                        have = true;
-                        break;
-                    default:
-                        p.skipChildren();
+                    case "tok_str" -> e.token = JsonSupport.string(q);
+                    case "prob" -> e.read(q, field, false);
+                    default -> q.skipChildren();
                 }
             }
-            if (token == null || !have) {
-                throw malformed(p, "an entry of 'probs' needs 'tok_str' and 'prob'");
+            if (e.token == null || !e.haveLogprob) {
+                throw malformed(q, "an entry of 'probs' needs 'tok_str' and 'prob'");
             }
-            out.add(new TopLogprob(token, Probabilities.legacyBytes(token), logprob));
-        }
-        return out;
+            return new TopLogprob(e.token, Probabilities.legacyBytes(e.token), e.logprob);
+        });
     }
 
     private static TokenLogprob legacyToken(JsonParser p, String content, List<TopLogprob> probs, int keep) {

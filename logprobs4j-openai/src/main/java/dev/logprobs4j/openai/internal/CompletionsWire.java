@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The legacy Completions API ({@code POST /completions}) on the wire, as OpenAI and vLLM serve it:
@@ -55,52 +56,17 @@ public final class CompletionsWire {
             g.writeStartObject();
             g.writeStringField("model", model);
             g.writeStringField("prompt", prompt(request));
-            if (stream) {
-                g.writeBooleanField("stream", true);
-                if (streamUsage) {
-                    g.writeObjectFieldStart("stream_options");
-                    g.writeBooleanField("include_usage", true);
-                    g.writeEndObject();
-                }
-            }
+            RequestWriter.writeStream(g, stream, streamUsage);
             if (o.wantsLogprobs()) {
                 g.writeNumberField("logprobs", o.topLogprobs() == null ? 0 : o.topLogprobs());
             }
             if (echo) {
                 g.writeBooleanField("echo", true);
             }
-            if (o.temperature() != null) {
-                g.writeNumberField("temperature", o.temperature());
-            }
-            if (o.topP() != null) {
-                g.writeNumberField("top_p", o.topP());
-            }
-            if (o.seed() != null) {
-                g.writeNumberField("seed", o.seed());
-            }
-            if (o.maxTokens() != null) {
-                g.writeNumberField("max_tokens", o.maxTokens());
-            }
-            if (o.stop() != null && !o.stop().isEmpty()) {
-                g.writeArrayFieldStart("stop");
-                for (String s : o.stop()) {
-                    g.writeString(s);
-                }
-                g.writeEndArray();
-            }
-            if (o.n() != null) {
-                g.writeNumberField("n", o.n());
-            }
-            for (Map.Entry<String, Object> e : o.extra().entrySet()) {
-                String key = e.getKey();
-                if (key.equals("model") || key.equals("prompt") || key.equals("stream") || key.equals("stream_options")
-                        || key.equals("echo")) {
-                    throw new IllegalArgumentException("extra option '" + key + "' is set by the client itself; remove it"
-                            + " (echo is a builder setting; streaming follows stream(...) or invoke(...))");
-                }
-                g.writeFieldName(key);
-                RequestWriter.writeValue(g, e.getValue(), key);
-            }
+            RequestWriter.writeSampling(g, o, "max_tokens");
+            RequestWriter.writeStopAndN(g, o);
+            RequestWriter.writeExtra(g, o, Set.of("model", "prompt", "stream", "stream_options", "echo"),
+                    "echo is a builder setting; streaming follows stream(...) or invoke(...)");
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // writing to memory does not fail
@@ -180,8 +146,8 @@ public final class CompletionsWire {
                 case "model": model = string(t); break;
                 case "system_fingerprint": systemFingerprint = string(t); break;
                 case "choices": readChoices(t); break;
-                case "usage": readUsage(t); break;
-                case "error": readError(t); break;
+                case "usage": usage = orElse(readUsage(t, null), usage); break;
+                case "error": error = orElse(readErrorValue(t), error); break;
                 case "created":
                     if (!chunk && t != JsonToken.VALUE_NULL) {
                         extra.put(name, value(t));
@@ -191,33 +157,6 @@ public final class CompletionsWire {
                     break;
                 default: p.skipChildren();
             }
-        }
-
-        private void readError(JsonToken t) throws IOException {
-            if (t == JsonToken.VALUE_NULL) {
-                return;
-            }
-            if (t == JsonToken.VALUE_STRING) {
-                error = new CompletionReader.ProviderError(null, null, null, p.getText());
-                return;
-            }
-            expect(t, JsonToken.START_OBJECT, "an error object");
-            String message = null;
-            String type = null;
-            String code = null;
-            String param = null;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String f = p.currentName();
-                JsonToken v = p.nextToken();
-                switch (f) {
-                    case "message": message = scalarText(v); break;
-                    case "type": type = scalarText(v); break;
-                    case "code": code = scalarText(v); break;
-                    case "param": param = scalarText(v); break;
-                    default: p.skipChildren();
-                }
-            }
-            error = new CompletionReader.ProviderError(type, code, param, message);
         }
 
         private void readChoices(JsonToken t) throws IOException {
@@ -280,7 +219,7 @@ public final class CompletionsWire {
             List<String> tokens = new ArrayList<>();
             List<Double> values = new ArrayList<>();
             List<List<TopLogprob>> tops = new ArrayList<>();
-            String at = CompletionReader.pathOf(p.getParsingContext());
+            String at = WireReader.pathOf(p.getParsingContext());
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken v = p.nextToken();
@@ -345,32 +284,11 @@ public final class CompletionsWire {
                 try {
                     top.add(new TopLogprob(token, utf8(token), logprob));
                 } catch (IllegalArgumentException e) {
-                    throw malformed(e.getMessage(), CompletionReader.pathOf(p.getParsingContext()));
+                    throw malformed(e.getMessage(), WireReader.pathOf(p.getParsingContext()));
                 }
             }
             top.sort(Comparator.comparingDouble(TopLogprob::logprob).reversed()); // stable: ties keep the server's order
             return top;
-        }
-
-        private void readUsage(JsonToken t) throws IOException {
-            if (t == JsonToken.VALUE_NULL) {
-                return;
-            }
-            expect(t, JsonToken.START_OBJECT, "an object or null");
-            long prompt = 0;
-            long completion = 0;
-            long total = -1;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String f = p.currentName();
-                JsonToken v = p.nextToken();
-                switch (f) {
-                    case "prompt_tokens": prompt = count(v); break;
-                    case "completion_tokens": completion = count(v); break;
-                    case "total_tokens": total = count(v); break;
-                    default: p.skipChildren();
-                }
-            }
-            usage = new Usage(prompt, completion, total < 0 ? prompt + completion : total);
         }
     }
 }

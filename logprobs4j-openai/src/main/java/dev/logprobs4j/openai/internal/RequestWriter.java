@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes a Chat Completions request body with Jackson's streaming generator. Only options that are
@@ -43,50 +44,17 @@ public final class RequestWriter {
                 g.writeEndObject();
             }
             g.writeEndArray();
-            if (stream) {
-                g.writeBooleanField("stream", true);
-                if (streamUsage) {
-                    g.writeObjectFieldStart("stream_options");
-                    g.writeBooleanField("include_usage", true);
-                    g.writeEndObject();
-                }
-            }
+            writeStream(g, stream, streamUsage);
             if (o.logprobs() != null) {
                 g.writeBooleanField("logprobs", o.logprobs());
             }
             if (o.topLogprobs() != null) {
                 g.writeNumberField("top_logprobs", o.topLogprobs());
             }
-            if (o.temperature() != null) {
-                g.writeNumberField("temperature", o.temperature());
-            }
-            if (o.topP() != null) {
-                g.writeNumberField("top_p", o.topP());
-            }
-            if (o.seed() != null) {
-                g.writeNumberField("seed", o.seed());
-            }
-            if (o.maxTokens() != null) {
-                g.writeNumberField(maxCompletionTokens ? "max_completion_tokens" : "max_tokens", o.maxTokens());
-            }
-            if (o.stop() != null && !o.stop().isEmpty()) {
-                g.writeArrayFieldStart("stop");
-                for (String s : o.stop()) {
-                    g.writeString(s);
-                }
-                g.writeEndArray();
-            }
-            if (o.n() != null) {
-                g.writeNumberField("n", o.n());
-            }
-            for (Map.Entry<String, Object> e : o.extra().entrySet()) {
-                if (isOurs(e.getKey())) {
-                    throw new IllegalArgumentException("extra option '" + e.getKey() + "' is set by the client itself; remove it"
-                            + " (streaming is chosen by calling stream(...) or invoke(...))");
-                }
-                g.writeFieldName(e.getKey());
-                writeValue(g, e.getValue(), e.getKey());
-            }
+            writeSampling(g, o, maxCompletionTokens ? "max_completion_tokens" : "max_tokens");
+            writeStopAndN(g, o);
+            writeExtra(g, o, Set.of("model", "messages", "stream", "stream_options"),
+                    "streaming is chosen by calling stream(...) or invoke(...)");
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // writing to memory does not fail
@@ -94,8 +62,63 @@ public final class RequestWriter {
         return out.toByteArray();
     }
 
-    private static boolean isOurs(String key) {
-        return key.equals("model") || key.equals("messages") || key.equals("stream") || key.equals("stream_options");
+    /** {@code stream: true}, with {@code stream_options.include_usage} when {@code streamUsage}; nothing for blocking calls. */
+    static void writeStream(JsonGenerator g, boolean stream, boolean streamUsage) throws IOException {
+        if (stream) {
+            g.writeBooleanField("stream", true);
+            if (streamUsage) {
+                g.writeObjectFieldStart("stream_options");
+                g.writeBooleanField("include_usage", true);
+                g.writeEndObject();
+            }
+        }
+    }
+
+    /** {@code temperature}, {@code top_p}, {@code seed} and the token limit (as {@code maxTokensField}), those that are set. */
+    static void writeSampling(JsonGenerator g, ChatOptions o, String maxTokensField) throws IOException {
+        if (o.temperature() != null) {
+            g.writeNumberField("temperature", o.temperature());
+        }
+        if (o.topP() != null) {
+            g.writeNumberField("top_p", o.topP());
+        }
+        if (o.seed() != null) {
+            g.writeNumberField("seed", o.seed());
+        }
+        if (o.maxTokens() != null) {
+            g.writeNumberField(maxTokensField, o.maxTokens());
+        }
+    }
+
+    /** {@code stop} (when not empty) and {@code n}, those that are set. */
+    static void writeStopAndN(JsonGenerator g, ChatOptions o) throws IOException {
+        if (o.stop() != null && !o.stop().isEmpty()) {
+            g.writeArrayFieldStart("stop");
+            for (String s : o.stop()) {
+                g.writeString(s);
+            }
+            g.writeEndArray();
+        }
+        if (o.n() != null) {
+            g.writeNumberField("n", o.n());
+        }
+    }
+
+    /**
+     * The {@link ChatOptions#extra()} fields as they are.
+     *
+     * @param ours fields the client writes itself: an extra option naming one is refused
+     * @param hint how to set what such an option was after, for the exception's message
+     */
+    static void writeExtra(JsonGenerator g, ChatOptions o, Set<String> ours, String hint) throws IOException {
+        for (Map.Entry<String, Object> e : o.extra().entrySet()) {
+            if (ours.contains(e.getKey())) {
+                throw new IllegalArgumentException("extra option '" + e.getKey() + "' is set by the client itself; remove it"
+                        + " (" + hint + ")");
+            }
+            g.writeFieldName(e.getKey());
+            writeValue(g, e.getValue(), e.getKey());
+        }
     }
 
     static void writeValue(JsonGenerator g, Object v, String key) throws IOException {

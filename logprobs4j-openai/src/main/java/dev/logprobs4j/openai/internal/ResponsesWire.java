@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * OpenAI's Responses API ({@code POST /responses}) on the wire: the request body, the
@@ -69,30 +70,15 @@ public final class ResponsesWire {
             if (stream) {
                 g.writeBooleanField("stream", true);
             }
-            if (o.temperature() != null) {
-                g.writeNumberField("temperature", o.temperature());
-            }
-            if (o.topP() != null) {
-                g.writeNumberField("top_p", o.topP());
-            }
-            if (o.maxTokens() != null) {
-                g.writeNumberField("max_output_tokens", o.maxTokens());
-            }
+            RequestWriter.writeSampling(g, o, "max_output_tokens"); // seed was refused above
             if (o.wantsLogprobs()) {
                 g.writeNumberField("top_logprobs", o.topLogprobs() == null ? 0 : o.topLogprobs());
                 g.writeArrayFieldStart("include");
                 g.writeString(INCLUDE_LOGPROBS);
                 g.writeEndArray();
             }
-            for (Map.Entry<String, Object> e : o.extra().entrySet()) {
-                String key = e.getKey();
-                if (key.equals("model") || key.equals("input") || key.equals("stream") || key.equals("include")) {
-                    throw new IllegalArgumentException("extra option '" + key + "' is set by the client itself; remove it"
-                            + " (include follows logprobs(true), streaming follows stream(...) or invoke(...))");
-                }
-                g.writeFieldName(key);
-                RequestWriter.writeValue(g, e.getValue(), key);
-            }
+            RequestWriter.writeExtra(g, o, Set.of("model", "input", "stream", "include"),
+                    "include follows logprobs(true), streaming follows stream(...) or invoke(...)");
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // writing to memory does not fail

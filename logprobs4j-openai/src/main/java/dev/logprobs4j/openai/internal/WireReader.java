@@ -3,21 +3,25 @@ package dev.logprobs4j.openai.internal;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.logprobs4j.MalformedResponseException;
 import dev.logprobs4j.TokenLogprob;
 import dev.logprobs4j.TopLogprob;
+import dev.logprobs4j.Usage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The parsing steps the Responses and legacy Completions readers share: typed reads from Jackson's
+ * The parsing steps the Chat Completions, Responses and legacy Completions readers share: typed reads from Jackson's
  * streaming parser that fail with a {@link MalformedResponseException} naming the JSON path. One
  * instance reads one document; not thread-safe.
  */
@@ -58,9 +62,9 @@ abstract class WireReader {
         } catch (JsonProcessingException e) {
             long offset = e.getLocation() == null ? -1 : Math.max(e.getLocation().getCharOffset(), e.getLocation().getByteOffset());
             throw new MalformedResponseException(what + " is not valid JSON: " + e.getOriginalMessage(),
-                    CompletionReader.pathOf(p.getParsingContext()) + (offset >= 0 ? " (character " + offset + " of " + what + ")" : ""), e);
+                    pathOf(p.getParsingContext()) + (offset >= 0 ? " (character " + offset + " of " + what + ")" : ""), e);
         } catch (IOException e) {
-            throw new MalformedResponseException("cannot read " + what + ": " + e.getMessage(), CompletionReader.pathOf(p.getParsingContext()), e);
+            throw new MalformedResponseException("cannot read " + what + ": " + e.getMessage(), pathOf(p.getParsingContext()), e);
         }
     }
 
@@ -80,7 +84,7 @@ abstract class WireReader {
 
     /**
      * OpenAI's token logprob objects ({@code token}, {@code bytes}, {@code logprob},
-     * {@code top_logprobs}); bytes missing from the wire become the UTF-8 encoding of the token.
+     * {@code top_logprobs}), an empty list for null; bytes missing from the wire go through {@link #bytesOf}.
      */
     final List<TokenLogprob> readTokens(JsonToken t) throws IOException {
         if (t == JsonToken.VALUE_NULL) {
@@ -90,28 +94,7 @@ abstract class WireReader {
         List<TokenLogprob> tokens = new ArrayList<>();
         while (p.nextToken() != JsonToken.END_ARRAY) {
             expect(p.currentToken(), JsonToken.START_OBJECT, "a token object");
-            String at = CompletionReader.pathOf(p.getParsingContext().getParent());
-            String token = null;
-            byte[] bytes = null;
-            double logprob = Double.NaN;
-            List<TopLogprob> top = List.of();
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken v = p.nextToken();
-                switch (name) {
-                    case "token": token = string(v); break;
-                    case "bytes": bytes = readBytes(v); break;
-                    case "logprob": logprob = number(v); break;
-                    case "top_logprobs": top = readTop(v); break;
-                    default: p.skipChildren();
-                }
-            }
-            require(token, logprob, at);
-            try {
-                tokens.add(new TokenLogprob(token, bytes != null ? bytes : utf8(token), logprob, top));
-            } catch (IllegalArgumentException e) {
-                throw malformed(e.getMessage(), at + ".logprob");
-            }
+            tokens.add(readEntry(true));
         }
         return tokens;
     }
@@ -124,41 +107,63 @@ abstract class WireReader {
         List<TopLogprob> top = new ArrayList<>();
         while (p.nextToken() != JsonToken.END_ARRAY) {
             expect(p.currentToken(), JsonToken.START_OBJECT, "a top_logprobs entry");
-            String at = CompletionReader.pathOf(p.getParsingContext().getParent());
-            String token = null;
-            byte[] bytes = null;
-            double logprob = Double.NaN;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken v = p.nextToken();
-                switch (name) {
-                    case "token": token = string(v); break;
-                    case "bytes": bytes = readBytes(v); break;
-                    case "logprob": logprob = number(v); break;
-                    default: p.skipChildren();
-                }
-            }
-            require(token, logprob, at);
-            try {
-                top.add(new TopLogprob(token, bytes != null ? bytes : utf8(token), logprob));
-            } catch (IllegalArgumentException e) {
-                throw malformed(e.getMessage(), at + ".logprob");
-            }
+            TokenLogprob e = readEntry(false);
+            top.add(new TopLogprob(e.token(), e.bytes(), e.logprob()));
         }
         return top;
     }
 
-    static byte[] utf8(String token) {
-        return token.getBytes(StandardCharsets.UTF_8);
-    }
-
-    void require(String token, double logprob, String at) {
+    /**
+     * One {@code {token, bytes, logprob}} object the parser has just entered, with its
+     * {@code top_logprobs} when {@code withTop} (an alternative's own are skipped).
+     */
+    private TokenLogprob readEntry(boolean withTop) throws IOException {
+        String at = pathOf(p.getParsingContext().getParent());
+        String token = null;
+        byte[] bytes = null;
+        double logprob = Double.NaN;
+        List<TopLogprob> top = List.of();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (name) {
+                case "token" -> token = string(v);
+                case "bytes" -> bytes = readBytes(v);
+                case "logprob" -> logprob = number(v);
+                case "top_logprobs" -> top = withTop ? readTop(v) : skip(top);
+                default -> p.skipChildren();
+            }
+        }
         if (token == null) {
             throw malformed("a logprobs entry has no \"token\" (a string)", at + ".token");
         }
         if (Double.isNaN(logprob)) {
             throw malformed("a logprobs entry has no \"logprob\" (a number)", at + ".logprob");
         }
+        try {
+            return new TokenLogprob(token, bytesOf(token, bytes), logprob, top);
+        } catch (IllegalArgumentException e) {
+            throw malformed(e.getMessage(), at + ".logprob");
+        }
+    }
+
+    private <T> T skip(T unchanged) throws IOException {
+        p.skipChildren();
+        return unchanged;
+    }
+
+    /** {@code value}, or {@code previous} when it is null (a null field leaves what an earlier one set). */
+    static <T> T orElse(T value, T previous) {
+        return value != null ? value : previous;
+    }
+
+    /** The bytes a token gets: those sent, or the UTF-8 encoding of its text when none were. */
+    byte[] bytesOf(String token, byte[] sent) {
+        return sent != null ? sent : utf8(token);
+    }
+
+    static byte[] utf8(String token) {
+        return token.getBytes(StandardCharsets.UTF_8);
     }
 
     private byte[] readBytes(JsonToken t) throws IOException {
@@ -179,6 +184,83 @@ abstract class WireReader {
             out[n++] = (byte) p.getIntValue();
         }
         return Arrays.copyOf(out, n);
+    }
+
+    /**
+     * OpenAI's {@code usage} object, null for null: prompt, completion and total tokens (the total
+     * defaults to their sum); {@code details}, when not null, gets its {@code *_details} objects.
+     */
+    final Usage readUsage(JsonToken t, Map<String, Object> details) throws IOException {
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        expect(t, JsonToken.START_OBJECT, "an object or null");
+        long prompt = 0;
+        long completion = 0;
+        long total = -1;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (name) {
+                case "prompt_tokens" -> prompt = count(v);
+                case "completion_tokens" -> completion = count(v);
+                case "total_tokens" -> total = count(v);
+                default -> {
+                    if (details != null && name.endsWith("_details") && v != JsonToken.VALUE_NULL) {
+                        details.put(name, value(v));
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+            }
+        }
+        return new Usage(prompt, completion, total < 0 ? prompt + completion : total);
+    }
+
+    /** An {@code error} field's value, null for null: a message string, or an object read by {@link #readErrorFields}. */
+    final CompletionReader.ProviderError readErrorValue(JsonToken t) throws IOException {
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (t == JsonToken.VALUE_STRING) {
+            return new CompletionReader.ProviderError(null, null, null, p.getText());
+        }
+        expect(t, JsonToken.START_OBJECT, "an error object");
+        return readErrorFields(null);
+    }
+
+    /**
+     * The {@code message}, {@code type}, {@code code} and {@code param} of the object the parser is
+     * in. With {@code nested} (a top-level body, vLLM's flat form or OpenAI's {@code {"error": {...}}}),
+     * an {@code error} field inside goes to {@code nested[0]}, and the result is null without a message.
+     */
+    final CompletionReader.ProviderError readErrorFields(CompletionReader.ProviderError[] nested) throws IOException {
+        String message = null;
+        String type = null;
+        String code = null;
+        String param = null;
+        boolean any = false;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (name) {
+                case "message" -> {
+                    message = scalarText(v);
+                    any = true;
+                }
+                case "type" -> type = scalarText(v);
+                case "code" -> code = scalarText(v);
+                case "param" -> param = scalarText(v);
+                case "error" -> {
+                    CompletionReader.ProviderError inner = nested != null ? readErrorValue(v) : skip(null);
+                    if (inner != null) {
+                        nested[0] = inner;
+                    }
+                }
+                default -> p.skipChildren();
+            }
+        }
+        return any || nested == null ? new CompletionReader.ProviderError(type, code, param, message) : null;
     }
 
     /** Any JSON value as maps, lists, strings, longs, doubles, booleans and null. */
@@ -255,7 +337,7 @@ abstract class WireReader {
     }
 
     final MalformedResponseException mismatch(String expected, JsonToken actual) throws IOException {
-        return malformed("expected " + expected + ", found " + describe(actual), CompletionReader.pathOf(p.getParsingContext()));
+        return malformed("expected " + expected + ", found " + describe(actual), pathOf(p.getParsingContext()));
     }
 
     private String describe(JsonToken t) throws IOException {
@@ -274,6 +356,21 @@ abstract class WireReader {
             case START_ARRAY: return "an array";
             default: return "'" + t.asString() + "'";
         }
+    }
+
+    /** A Jackson parsing context as a JSON path: {@code $.choices[0].logprobs.content[2].logprob}. */
+    static String pathOf(JsonStreamContext ctx) {
+        Deque<String> parts = new ArrayDeque<>();
+        for (JsonStreamContext c = ctx; c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inArray()) {
+                parts.push("[" + Math.max(0, c.getCurrentIndex()) + "]");
+            } else if (c.inObject() && c.getCurrentName() != null) {
+                parts.push("." + c.getCurrentName());
+            }
+        }
+        StringBuilder s = new StringBuilder("$");
+        parts.forEach(s::append);
+        return s.toString();
     }
 
     final MalformedResponseException malformed(String problem, String path) {
