@@ -7,10 +7,10 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Reads server-sent events from raw bytes, per the WHATWG "event stream" rules: lines end in CRLF,
@@ -35,12 +35,69 @@ public final class SseReader implements AutoCloseable {
     /**
      * One dispatched event: immutable.
      *
-     * @param type   the {@code event:} name, or null for the default {@code message} type
-     * @param data   the {@code data:} lines joined by {@code \n}, or null when the event has none
-     * @param error  the {@code error:} field (llama.cpp), or null
-     * @param offset the byte offset of the event's first line in the stream
+     * <p>Readers that parse the data themselves take it as bytes ({@link #dataBytes()}, the exact UTF-8
+     * of {@link #data()}, already checked to be valid) and so skip a second, char-based parse.
      */
-    public record Event(String type, String data, String error, long offset) {
+    public static final class Event {
+
+        private final String type;
+        private final String data;
+        private final byte[] dataBytes; // exactly the UTF-8 of data, or null when the event has none
+        private final String error;
+        private final long offset;
+
+        Event(String type, String data, byte[] dataBytes, String error, long offset) {
+            this.type = type;
+            this.data = data;
+            this.dataBytes = dataBytes;
+            this.error = error;
+            this.offset = offset;
+        }
+
+        /** The {@code event:} name, or null for the default {@code message} type. */
+        public String type() {
+            return type;
+        }
+
+        /** The {@code data:} lines joined by {@code \n}, or null when the event has none. */
+        public String data() {
+            return data;
+        }
+
+        /**
+         * The UTF-8 bytes of {@link #data()} (shared: the caller must not change them), or null when the
+         * event has none.
+         */
+        public byte[] dataBytes() {
+            return dataBytes;
+        }
+
+        /** The {@code error:} field (llama.cpp), or null. */
+        public String error() {
+            return error;
+        }
+
+        /** The byte offset of the event's first line in the stream. */
+        public long offset() {
+            return offset;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Event e && Objects.equals(type, e.type) && Objects.equals(data, e.data)
+                    && Objects.equals(error, e.error) && offset == e.offset;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(type, data, error, offset);
+        }
+
+        @Override
+        public String toString() {
+            return "Event[type=" + type + ", data=" + data
+                    + ", error=" + error + ", offset=" + offset + "]";
+        }
     }
 
     private static final byte[] DATA = {'d', 'a', 't', 'a'};
@@ -71,9 +128,6 @@ public final class SseReader implements AutoCloseable {
     private String type;
     private String error;
     private long eventOffset = -1;
-
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
 
     /** A reader that accepts llama.cpp's {@code error:} field. */
     public SseReader(InputStream in) {
@@ -108,8 +162,9 @@ public final class SseReader implements AutoCloseable {
         while (readLine()) {
             if (lineLength == 0) {
                 if (hasData || error != null) {
-                    String text = hasData ? decode(data, Math.max(0, dataLength - 1), eventOffset) : null;
-                    Event e = new Event(type, text, error, eventOffset);
+                    byte[] bytes = hasData ? Arrays.copyOf(data, Math.max(0, dataLength - 1)) : null;
+                    String text = hasData ? decode(bytes, bytes.length, eventOffset) : null;
+                    Event e = new Event(type, text, bytes, error, eventOffset);
                     reset();
                     return e;
                 }
@@ -273,9 +328,19 @@ public final class SseReader implements AutoCloseable {
         return true;
     }
 
-    private String decode(byte[] bytes, int length, long at) {
+    /**
+     * The UTF-8 text of {@code bytes}, refusing malformed sequences. {@code new String} is the fast path (one
+     * copy for ASCII, no CharBuffer); it replaces bad input with U+FFFD, so only text containing that
+     * character is decoded again strictly to tell a sent U+FFFD from a bad byte.
+     */
+    private static String decode(byte[] bytes, int length, long at) {
+        String text = new String(bytes, 0, length, StandardCharsets.UTF_8);
+        if (text.indexOf('\uFFFD') < 0) {
+            return text;
+        }
         try {
-            return utf8.reset().decode(ByteBuffer.wrap(bytes, 0, length)).toString();
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, 0, length)).toString();
         } catch (CharacterCodingException e) {
             throw new MalformedResponseException("the stream is not valid UTF-8", "the event at byte " + at + " of the stream", e);
         }
