@@ -68,14 +68,16 @@ public final class CompletionReader extends WireReader {
     /**
      * One streamed {@code chat.completion.chunk} (the JSON of an SSE event's data) as a chunk.
      *
+     * @param data        the event's data, kept as the chunk's raw event
+     * @param bytes       the same data as UTF-8, which is what is parsed
      * @param eventNumber 1-based number of the event in the stream, for messages
      * @throws ProviderException          when the event is an error object
      * @throws MalformedResponseException naming the JSON path of the problem
      */
-    public static AIMessageChunk readChunk(String data, int eventNumber) {
+    public static AIMessageChunk readChunk(String data, byte[] bytes, int eventNumber) {
         CompletionReader r;
         try {
-            r = new CompletionReader(JSON.createParser(data), "event " + eventNumber + " of the stream", true);
+            r = new CompletionReader(JSON.createParser(bytes), "event " + eventNumber + " of the stream", true);
         } catch (IOException e) {
             throw new MalformedResponseException("cannot read event " + eventNumber + ": " + e.getMessage(), null, e);
         }

@@ -96,8 +96,8 @@ public final class CompletionsWire {
     public static OpenAiChunkSource.Decoder decoder(boolean wantLogprobs) {
         return new OpenAiChunkSource.Decoder() {
             @Override
-            public AIMessageChunk decode(String type, String data, int eventNumber) {
-                Reader r = new Reader(WireReader.parser(data, "event " + eventNumber + " of the stream"),
+            public AIMessageChunk decode(String type, String data, byte[] bytes, int eventNumber) {
+                Reader r = new Reader(WireReader.parser(bytes, "event " + eventNumber + " of the stream"),
                         "event " + eventNumber + " of the stream", true, wantLogprobs);
                 r.readRoot();
                 if (r.error != null) {

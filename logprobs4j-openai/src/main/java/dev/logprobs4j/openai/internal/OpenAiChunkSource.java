@@ -27,10 +27,11 @@ public final class OpenAiChunkSource implements ChunkSource {
          * The chunk for one event, or null when the event carries nothing for the caller.
          *
          * @param type        the SSE event type, or null for the default
-         * @param data        the event's data
+         * @param data        the event's data (kept as the chunk's raw event)
+         * @param bytes       the same data as UTF-8, which the decoder parses (no second, char-based read)
          * @param eventNumber 1-based, for messages
          */
-        AIMessageChunk decode(String type, String data, int eventNumber);
+        AIMessageChunk decode(String type, String data, byte[] bytes, int eventNumber);
 
         /** Whether the last decoded event ended the answer (for protocols without {@code [DONE]}). */
         boolean done();
@@ -42,8 +43,8 @@ public final class OpenAiChunkSource implements ChunkSource {
     /** Chat Completions: {@code chat.completion.chunk} events ending with {@code [DONE]}. */
     public static final Decoder CHAT = new Decoder() {
         @Override
-        public AIMessageChunk decode(String type, String data, int eventNumber) {
-            return CompletionReader.readChunk(data, eventNumber);
+        public AIMessageChunk decode(String type, String data, byte[] bytes, int eventNumber) {
+            return CompletionReader.readChunk(data, bytes, eventNumber);
         }
 
         @Override
@@ -140,7 +141,7 @@ public final class OpenAiChunkSource implements ChunkSource {
             }
             AIMessageChunk chunk;
             try {
-                chunk = decoder.decode(event.type(), data, events);
+                chunk = decoder.decode(event.type(), data, event.dataBytes(), events);
             } catch (ProviderException e) {
                 close();
                 throw transport.scrub(e);

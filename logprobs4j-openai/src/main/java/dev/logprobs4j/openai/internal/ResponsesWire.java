@@ -329,8 +329,8 @@ public final class ResponsesWire {
         }
 
         @Override
-        public AIMessageChunk decode(String sseType, String data, int eventNumber) {
-            EventReader e = new EventReader(WireReader.parser(data, "event " + eventNumber + " of the stream"),
+        public AIMessageChunk decode(String sseType, String data, byte[] bytes, int eventNumber) {
+            EventReader e = new EventReader(WireReader.parser(bytes, "event " + eventNumber + " of the stream"),
                     "event " + eventNumber + " of the stream");
             e.readRoot();
             String type = e.type != null ? e.type : sseType;

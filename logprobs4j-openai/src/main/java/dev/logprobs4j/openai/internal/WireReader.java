@@ -42,6 +42,15 @@ abstract class WireReader {
         this.kind = kind;
     }
 
+    /** A parser over UTF-8 {@code bytes}: Jackson's byte parser, which skips decoding to chars first. */
+    static JsonParser parser(byte[] bytes, String what) {
+        try {
+            return JSON.createParser(bytes);
+        } catch (IOException e) {
+            throw new MalformedResponseException("cannot read " + what + ": " + e.getMessage(), null, e);
+        }
+    }
+
     static JsonParser parser(String text, String what) {
         try {
             return JSON.createParser(text);
