@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.logprobs4j.MalformedResponseException;
 import dev.logprobs4j.TokenLogprob;
 import dev.logprobs4j.TopLogprob;
@@ -27,8 +28,13 @@ import java.util.Map;
  */
 abstract class WireReader {
 
-    /** Shared and thread-safe; limits keep hostile bodies from allocating absurd sizes. */
+    /**
+     * Shared and thread-safe; limits keep hostile bodies from allocating absurd sizes. The fast double
+     * parser (FastDoubleParser, shipped inside jackson-core) rounds correctly, so it gives the same double
+     * as {@link Double#parseDouble} at a fraction of the cost: a streamed token has 21 logprobs.
+     */
     static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).maxStringLength(16 << 20).build())
             .build();
 
