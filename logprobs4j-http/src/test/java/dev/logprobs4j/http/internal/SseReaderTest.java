@@ -161,4 +161,25 @@ class SseReaderTest {
         reader.close();
         assertThat(closed[0]).isTrue();
     }
+
+    @Test
+    void wordAtATimeLineEndFindsTheSameEndAsAByteLoop() {
+        // Bytes next to CR/LF (0x09, 0x0B, 0x0C, 0x0E, 0x01), high bytes and zeros are where the
+        // word trick could go wrong; every length and start offset is checked against a plain loop.
+        byte[] alphabet = {'a', '\n', '\r', 0x09, 0x0B, 0x0C, 0x0E, 0x01, 0x00, (byte) 0x8A, (byte) 0x8D, (byte) 0xFF, '{'};
+        java.util.Random random = new java.util.Random(7);
+        for (int trial = 0; trial < 2_000; trial++) {
+            byte[] b = new byte[random.nextInt(40)];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = random.nextInt(4) == 0 ? alphabet[random.nextInt(alphabet.length)] : (byte) ('a' + random.nextInt(26));
+            }
+            for (int from = 0; from <= b.length; from++) {
+                int expected = from;
+                while (expected < b.length && b[expected] != '\n' && b[expected] != '\r') {
+                    expected++;
+                }
+                assertThat(SseReader.lineEnd(b, from, b.length)).as("trial %d from %d", trial, from).isEqualTo(expected);
+            }
+        }
+    }
 }
