@@ -65,39 +65,49 @@ final class Q6_KMatrix extends SegmentMatrix {
 
     @Override
     float vectorDot(long rowOffset, float[] x, int xOffset) {
+        float sum = 0f;
+        for (int b = 0; b < cols / BLOCK; b++) {
+            sum += superBlockDot(rowOffset + (long) b * BLOCK_BYTES, x, xOffset + b * BLOCK);
+        }
+        return sum;
+    }
+
+    /**
+     * One super-block's share of the vector dot product. A method of its own (returning a float,
+     * so no vector crosses a call) keeps each compiled body under C2's inlining node budget; one
+     * loop over a whole row was too big, and the vector operations were then left un-inlined.
+     */
+    private float superBlockDot(long block, float[] x, int xBase0) {
         int lanes = F.length();
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = FloatVector.zero(F);
-        for (int b = 0; b < cols / BLOCK; b++) {
-            long block = rowOffset + (long) b * BLOCK_BYTES;
-            float d = Kernels.f16(data, block + D);
-            for (int half = 0; half < 2; half++) {
-                long ql = block + 64L * half;
-                long qh = block + QH + 32L * half;
-                long scales = block + SCALES + 8L * half;
-                int xBase = xOffset + b * BLOCK + 128 * half;
-                // lanes <= 16, so each step stays inside one 16-weight scale group.
-                for (int l = 0; l < 32; l += lanes) {
-                    ByteVector low0 = ByteVector.fromMemorySegment(B, data, ql + l, LE);
-                    ByteVector low1 = ByteVector.fromMemorySegment(B, data, ql + 32 + l, LE);
-                    ByteVector high = ByteVector.fromMemorySegment(B, data, qh + l, LE);
-                    ByteVector q1 = low0.and((byte) 0xF).or(high.and((byte) 3).lanewise(VectorOperators.LSHL, 4));
-                    ByteVector q2 = low1.and((byte) 0xF)
-                            .or(high.lanewise(VectorOperators.LSHR, 2).and((byte) 3).lanewise(VectorOperators.LSHL, 4));
-                    ByteVector q3 = low0.lanewise(VectorOperators.LSHR, 4)
-                            .or(high.lanewise(VectorOperators.LSHR, 4).and((byte) 3).lanewise(VectorOperators.LSHL, 4));
-                    ByteVector q4 = low1.lanewise(VectorOperators.LSHR, 4)
-                            .or(high.lanewise(VectorOperators.LSHR, 6).lanewise(VectorOperators.LSHL, 4));
-                    int group = l / 16;
-                    float s1 = d * Kernels.i8(data, scales + group);
-                    float s2 = d * Kernels.i8(data, scales + group + 2);
-                    float s3 = d * Kernels.i8(data, scales + group + 4);
-                    float s4 = d * Kernels.i8(data, scales + group + 6);
-                    acc0 = Kernels.toFloats(q1.sub((byte) 32)).mul(s1).fma(FloatVector.fromArray(F, x, xBase + l), acc0);
-                    acc1 = Kernels.toFloats(q2.sub((byte) 32)).mul(s2).fma(FloatVector.fromArray(F, x, xBase + 32 + l), acc1);
-                    acc0 = Kernels.toFloats(q3.sub((byte) 32)).mul(s3).fma(FloatVector.fromArray(F, x, xBase + 64 + l), acc0);
-                    acc1 = Kernels.toFloats(q4.sub((byte) 32)).mul(s4).fma(FloatVector.fromArray(F, x, xBase + 96 + l), acc1);
-                }
+        float d = Kernels.f16(data, block + D);
+        for (int half = 0; half < 2; half++) {
+            long ql = block + 64L * half;
+            long qh = block + QH + 32L * half;
+            long scales = block + SCALES + 8L * half;
+            int xBase = xBase0 + 128 * half;
+            // lanes <= 16, so each step stays inside one 16-weight scale group.
+            for (int l = 0; l < 32; l += lanes) {
+                ByteVector low0 = ByteVector.fromMemorySegment(B, data, ql + l, LE);
+                ByteVector low1 = ByteVector.fromMemorySegment(B, data, ql + 32 + l, LE);
+                ByteVector high = ByteVector.fromMemorySegment(B, data, qh + l, LE);
+                ByteVector q1 = low0.and((byte) 0xF).or(high.and((byte) 3).lanewise(VectorOperators.LSHL, 4));
+                ByteVector q2 = low1.and((byte) 0xF)
+                        .or(high.lanewise(VectorOperators.LSHR, 2).and((byte) 3).lanewise(VectorOperators.LSHL, 4));
+                ByteVector q3 = low0.lanewise(VectorOperators.LSHR, 4)
+                        .or(high.lanewise(VectorOperators.LSHR, 4).and((byte) 3).lanewise(VectorOperators.LSHL, 4));
+                ByteVector q4 = low1.lanewise(VectorOperators.LSHR, 4)
+                        .or(high.lanewise(VectorOperators.LSHR, 6).lanewise(VectorOperators.LSHL, 4));
+                int group = l / 16;
+                float s1 = d * Kernels.i8(data, scales + group);
+                float s2 = d * Kernels.i8(data, scales + group + 2);
+                float s3 = d * Kernels.i8(data, scales + group + 4);
+                float s4 = d * Kernels.i8(data, scales + group + 6);
+                acc0 = Kernels.toFloats(q1.sub((byte) 32)).mul(s1).fma(FloatVector.fromArray(F, x, xBase + l), acc0);
+                acc1 = Kernels.toFloats(q2.sub((byte) 32)).mul(s2).fma(FloatVector.fromArray(F, x, xBase + 32 + l), acc1);
+                acc0 = Kernels.toFloats(q3.sub((byte) 32)).mul(s3).fma(FloatVector.fromArray(F, x, xBase + 64 + l), acc0);
+                acc1 = Kernels.toFloats(q4.sub((byte) 32)).mul(s4).fma(FloatVector.fromArray(F, x, xBase + 96 + l), acc1);
             }
         }
         return Kernels.sumLanes(acc0.add(acc1));

@@ -2,13 +2,14 @@ package dev.logprobs4j.engine.tensor;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * A fixed set of daemon platform threads that run one row-range job at a time together with the
  * calling thread. Decode issues hundreds of small matrix-vector products per token, so workers
- * spin briefly for the next job before parking, and a job is published with one volatile write
- * instead of a queued task. Rows are handed out in chunks from an atomic counter; each row is
+ * spin briefly for the next job before parking, and a job is published with one atomic write
+ * instead of a queued task. Rows are handed out in chunks from an atomic cursor; each row is
  * computed whole by one thread, so results never depend on the thread count.
  *
  * <p>Thread-safe: one job runs at a time; a caller that finds the pool busy (another thread's
@@ -33,8 +34,11 @@ final class RowPool {
     private final int threads;
     private final Worker[] workers;
     private final AtomicBoolean busy = new AtomicBoolean();
-    private final AtomicInteger nextRow = new AtomicInteger();
-    private final AtomicInteger pending = new AtomicInteger();
+    /** Job ticket (high 32 bits) and next unclaimed row (low 32 bits). */
+    private final AtomicLong cursor = new AtomicLong();
+    /** Rows finished in the current job. */
+    private final AtomicInteger done = new AtomicInteger();
+    private static final long CLOSED = 0xFFFF_FFFFL;
 
     // The current job; written before the volatile generation bump that publishes it.
     private RowTask task;
@@ -107,7 +111,9 @@ final class RowPool {
 
     /**
      * Runs {@code task} over rows {@code [0, rows)} on up to {@code maxThreads} threads (the
-     * caller included) and returns when all rows are done. The caller must hold the pool.
+     * caller included) and returns when all rows are done. The caller must hold the pool. The
+     * caller waits only for chunks other threads have claimed, never for a worker that has not
+     * woken up yet, so a descheduled worker (an oversubscribed machine) cannot stall a product.
      */
     void run(RowTask task, int rows, int maxThreads) {
         int used = Math.max(1, Math.min(maxThreads, threads));
@@ -120,24 +126,27 @@ final class RowPool {
         // Several chunks per thread balance a worker that starts late or is descheduled.
         this.chunk = Math.max(1, rows / (used * 8));
         this.failure = null;
-        nextRow.set(0);
-        pending.set(used);
-        generation = (((generation >>> PARTICIPANT_BITS) + 1) << PARTICIPANT_BITS) | used; // publishes the fields above
+        done.set(0);
+        int ticket = (((generation >>> PARTICIPANT_BITS) + 1) << PARTICIPANT_BITS) | used;
+        cursor.set((long) ticket << 32); // opens the job; publishes the fields above
+        generation = ticket;
         for (int i = 0; i < used - 1; i++) {
             Worker worker = workers[i];
             if (worker.sleeping) {
                 LockSupport.unpark(worker.thread);
             }
         }
-        work();
+        work(ticket);
         int spins = 0;
-        while (pending.get() != 0) {
+        while (done.get() < rows) {
             if (++spins < 1 << 16) {
                 Thread.onSpinWait();
             } else {
                 Thread.yield();
             }
         }
+        // Closes the job before its fields are reused: a late claim now finds no rows.
+        cursor.set(((long) ticket << 32) | CLOSED);
         this.task = null;
         Throwable thrown = failure;
         if (thrown != null) {
@@ -151,22 +160,37 @@ final class RowPool {
         }
     }
 
-    /** Takes chunks until none are left, then signs off the job. */
-    private void work() {
-        try {
+    /**
+     * Claims and computes chunks of job {@code ticket} until none are left. A claim is a CAS on
+     * the cursor that still carries this ticket, so a chunk is never taken from a finished job,
+     * and the job's fields cannot change while a claimed chunk is being computed.
+     */
+    private void work(int ticket) {
+        while (true) {
+            long c = cursor.get();
+            if ((int) (c >>> 32) != ticket) {
+                return;
+            }
+            long from = c & 0xFFFF_FFFFL;
             RowTask job = task;
             int total = rows;
             int step = chunk;
-            for (int from; (from = nextRow.getAndAdd(step)) < total; ) {
-                job.run(from, Math.min(from + step, total));
+            if (from >= total) {
+                return;
             }
-        } catch (Throwable t) {
-            if (failure == null) {
-                failure = t;
+            if (!cursor.compareAndSet(c, c + step)) {
+                continue;
             }
-            nextRow.set(Integer.MAX_VALUE / 2);
-        } finally {
-            pending.decrementAndGet();
+            int to = (int) Math.min(from + step, total);
+            try {
+                job.run((int) from, to);
+            } catch (Throwable t) {
+                if (failure == null) {
+                    failure = t;
+                }
+            } finally {
+                done.addAndGet(to - (int) from);
+            }
         }
     }
 
@@ -187,7 +211,7 @@ final class RowPool {
                 int current = awaitJob(seen);
                 seen = current;
                 if (index < (current & ((1 << PARTICIPANT_BITS) - 1))) {
-                    work();
+                    work(current);
                 }
             }
         }

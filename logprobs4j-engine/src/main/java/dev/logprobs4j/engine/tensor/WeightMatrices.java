@@ -48,7 +48,8 @@ public final class WeightMatrices {
 
     /**
      * A matrix view of {@code rows * cols} weights of type {@code type} stored row-major in
-     * {@code data} (exactly the tensor's bytes). The bytes are read in place, never copied.
+     * {@code data} (exactly the tensor's bytes). The bytes are read in place, never copied, from
+     * whichever threads run the products, so {@code data} must not be thread-confined.
      *
      * @param name tensor name, used only in error messages
      * @throws IllegalArgumentException if the type has no kernel, the shape is not positive or not
@@ -65,6 +66,10 @@ public final class WeightMatrices {
         if (cols % type.blockSize() != 0) {
             throw new IllegalArgumentException("tensor '" + name + "': row length " + cols + " is not a multiple of the "
                     + type + " block size " + type.blockSize());
+        }
+        if (!data.isAccessibleBy(new Thread(() -> {}))) {
+            throw new IllegalArgumentException("tensor '" + name + "': data belongs to a confined arena, but products"
+                    + " run on several threads; map or allocate it in a shared or global arena");
         }
         long expected = type.byteSize((long) cols) * rows;
         if (data.byteSize() != expected) {

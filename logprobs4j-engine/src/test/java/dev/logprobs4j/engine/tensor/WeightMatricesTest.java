@@ -68,6 +68,17 @@ class WeightMatricesTest {
     }
 
     @Test
+    void threadConfinedDataIsRejectedBecauseProductsRunOnPoolThreads() {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment data = arena.allocate(16);
+            assertThatThrownBy(() -> WeightMatrices.of("attn_q", GgmlType.F32, 2, 2, data))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("attn_q")
+                    .hasMessageContaining("confined");
+        }
+    }
+
+    @Test
     void rowLengthMustBeWholeBlocks() {
         assertThatThrownBy(() -> WeightMatrices.of("w", GgmlType.Q4_K, 1, 128, TestData.offHeap(new byte[72])))
                 .isInstanceOf(IllegalArgumentException.class)
