@@ -13,6 +13,12 @@ record Stats(double min, double median, double max) {
     }
 
     String format(String unit) {
-        return String.format("%.3f / %.3f / %.3f %s", min, median, max, unit);
+        return String.format("%s / %s / %s %s", num(min), num(median), num(max), unit).trim();
+    }
+
+    /** Three significant digits at least, no more decimals than that needs. */
+    static String num(double v) {
+        double a = Math.abs(v);
+        return a >= 100 ? String.format("%.0f", v) : a >= 10 ? String.format("%.1f", v) : a >= 1 ? String.format("%.2f", v) : String.format("%.3f", v);
     }
 }

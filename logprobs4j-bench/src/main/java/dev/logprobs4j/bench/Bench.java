@@ -1,0 +1,70 @@
+package dev.logprobs4j.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Entry point of the benchmark commands; each prints a table of absolute figures with min / median
+ * / max over repeated runs and ratios against the peer measured in the same run.
+ *
+ * <p>Usage: {@code Bench <engine|bandwidth|logprobs|startup|client|server|chunks|all> [--runs N] [--quick]
+ * [--threads N] [--cache DIR]}
+ */
+public final class Bench {
+    private Bench() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
+            usage();
+            return;
+        }
+        String command = args[0];
+        Integer runs = null;
+        boolean quick = false;
+        int threads = 2;
+        Path cache = Path.of(System.getProperty("user.home"), ".cache", "logprobs4j-bench");
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--runs" -> runs = Integer.parseInt(value(args, ++i, "--runs"));
+                case "--quick" -> quick = true;
+                case "--threads" -> threads = Integer.parseInt(value(args, ++i, "--threads"));
+                case "--cache" -> cache = Path.of(value(args, ++i, "--cache"));
+                default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'; see --help");
+            }
+        }
+        BenchEnv env = new BenchEnv(BenchEnv.findRepoRoot(), cache, threads, runs != null ? runs : quick ? 1 : 3, quick);
+        long t0 = System.nanoTime();
+        List<String> commands = command.equals("all")
+                ? List.of("bandwidth", "engine", "logprobs", "startup", "client", "server", "chunks")
+                : List.of(command);
+        for (String c : commands) {
+            switch (c) {
+                case "engine" -> EngineBench.run(env);
+                default -> throw new IllegalArgumentException("unknown benchmark '" + c + "'; see --help");
+            }
+        }
+        System.err.printf("%nbench %s took %.0f s%n", command, (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static void usage() {
+        System.out.println("""
+                usage: bench <engine|bandwidth|logprobs|startup|client|server|chunks|all> [--runs N] [--quick] [--threads N] [--cache DIR]
+                  engine     prefill (512-token prompt) and decode (128 tokens, top_logprobs=20) tok/s vs llama.cpp 4.1.0
+                             on stories260K and a generated Llama-3.2-1B-shaped model in Q8_0 and Q4_0
+                  bandwidth  streaming read GB/s (1 and 2 threads) and decode as a fraction of bandwidth / weight bytes
+                  logprobs   decode with and without logprobs + top_logprobs=20 on the 1B model
+                  startup    wall time from process start to first token of `chat` on stories260K
+                  client     CPU per streamed token: logprobs4j OpenAI streaming + add vs openai and @langchain/openai (Node)
+                  server     aggregate tok/s with 1, 4 and 8 concurrent streaming requests on the 1B model
+                  chunks     AIMessageChunk.add cost as the stream grows (linearity)
+                  --runs N   repetitions per figure (default 3, quick 1); --quick: shorter workloads, 1B Q8_0 only
+                  --threads  threads for both engines (default 2); --cache DIR: generated models (default ~/.cache/logprobs4j-bench)""");
+    }
+}

@@ -1,0 +1,68 @@
+package dev.logprobs4j.cli.internal;
+
+import dev.logprobs4j.ChatModel;
+import dev.logprobs4j.Logprobs;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A provider opened for one CLI run: the chat model and, for the local engine, prompt scoring.
+ * Closing it releases the model (a mapped GGUF file, a connection pool).
+ */
+public interface Backend extends AutoCloseable {
+
+    /** The model's name, for the JSON and the report. */
+    String modelName();
+
+    /** The model to chat with. */
+    ChatModel chatModel();
+
+    /**
+     * Logprobs of {@code text}, each token given the ones before it.
+     *
+     * @throws UnsupportedOperationException when the provider cannot score a given text
+     */
+    Scored score(String text, int topLogprobs);
+
+    @Override
+    void close();
+
+    /**
+     * Logprobs of a given text: immutable.
+     *
+     * @param unscored leading tokens with nothing before them to predict them from
+     * @param scored   every other token, with its alternatives
+     */
+    record Scored(List<String> unscored, Logprobs scored) {
+        public Scored {
+            unscored = List.copyOf(unscored);
+            Objects.requireNonNull(scored, "scored must not be null");
+        }
+    }
+
+    /**
+     * Where and how to open a provider, from the command line: immutable.
+     *
+     * @param provider   {@code local} or {@code openai}
+     * @param model      {@code --model}, or null for the provider's default
+     * @param baseUrl    {@code --base-url}, or null
+     * @param apiKey     {@code --api-key}, or null
+     * @param threads    {@code --threads}, or null
+     * @param repoRoot   the repository root, where the default model is looked up
+     * @param progressTo where to draw a loading progress bar (a terminal's stderr), or null for none
+     */
+    record Spec(String provider, String model, String baseUrl, String apiKey, Integer threads,
+                java.nio.file.Path repoRoot, java.io.PrintStream progressTo) {
+    }
+
+    /** Opens providers; tests substitute their own. */
+    @FunctionalInterface
+    interface Factory {
+        /**
+         * The opened provider.
+         *
+         * @throws CliException with a message for the user when it cannot be opened
+         */
+        Backend open(Spec spec);
+    }
+}

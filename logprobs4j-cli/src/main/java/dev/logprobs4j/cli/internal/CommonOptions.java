@@ -1,0 +1,28 @@
+package dev.logprobs4j.cli.internal;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options every subcommand has (a picocli mixin). */
+public final class CommonOptions {
+
+    @Option(names = "--top-logprobs", paramLabel = "N", defaultValue = "3",
+            description = "Alternatives to show per token, 0..20. Default: ${DEFAULT-VALUE}.")
+    int topLogprobs;
+
+    @Option(names = "--json", description = "Print only JSON to stdout (OpenAI's response shape); nothing else goes to stdout.")
+    boolean json;
+
+    @Option(names = "--html", paramLabel = "REPORT.html",
+            description = "Also write a self-contained HTML heatmap report to this file.")
+    Path html;
+
+    @Option(names = "--no-color", description = "No colours (also off when stdout is not a terminal or NO_COLOR is set).")
+    boolean noColor;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads of the local engine. Default: all cores.")
+    Integer threads;
+
+    @Option(names = {"-v", "--verbose"}, description = "Show stack traces of errors.")
+    boolean verbose;
+}
