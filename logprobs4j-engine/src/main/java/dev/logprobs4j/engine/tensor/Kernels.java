@@ -45,6 +45,29 @@ final class Kernels {
     static final boolean VECTOR = F.length() >= 8 && F.length() <= 16
             && !"scalar".equalsIgnoreCase(System.getProperty(KERNELS_PROPERTY, "vector"));
 
+    /** System property that selects the activations of quantised products: {@code float} keeps them float. */
+    static final String ACTIVATIONS_PROPERTY = "logprobs4j.activations";
+
+    /**
+     * Whether {@link MatMul} quantises the activations to 8 bits for quantised weights (Q8_0,
+     * Q4_0, Q4_K, Q6_K) and uses integer block dot products, as llama.cpp does; {@code
+     * -Dlogprobs4j.activations=float} keeps the float path of {@link WeightMatrix#dot}.
+     */
+    static final boolean QUANTIZED_ACTIVATIONS =
+            !"float".equalsIgnoreCase(System.getProperty(ACTIVATIONS_PROPERTY, "q8"));
+
+    /*
+     * Species of the integer kernels, fixed at 256 bits: 16 weight bytes widen to 16 shorts, a
+     * product of two shorts' worth of lanes pair-sums into 8 ints and converts to 8 floats. 256
+     * bits is native on every AVX2 CPU; on AVX-512 CPUs wider registers would save instructions
+     * only where they are not split in two anyway (AMD Zen 4 runs 512-bit operations as two
+     * halves), and a 32-weight block splits evenly into 16-lane steps.
+     */
+    static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
+    static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;
+    static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
+    static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
+
     static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -91,6 +114,32 @@ final class Kernels {
     /** {@link #F}.length() signed bytes at {@code offset}, widened to floats. */
     static FloatVector bytesToFloats(MemorySegment segment, long offset) {
         return (FloatVector) ByteVector.fromMemorySegment(B, segment, offset, LE).castShape(F, 0);
+    }
+
+    /** 16 signed bytes at {@code offset}, widened to short lanes. */
+    static ShortVector bytesToShorts(MemorySegment segment, long offset) {
+        return (ShortVector) ByteVector.fromMemorySegment(B16, segment, offset, LE).castShape(S16, 0);
+    }
+
+    /** Widens 16 signed byte lanes to short lanes. */
+    static ShortVector toShorts(ByteVector bytes) {
+        return (ShortVector) bytes.castShape(S16, 0);
+    }
+
+    /**
+     * Sums adjacent pairs of short lanes into int lanes (what x86's {@code pmaddwd} does after a
+     * multiply), exactly: each int lane holds two shorts, the low one sign-extended by a shift
+     * pair and the high one by an arithmetic shift.
+     */
+    static IntVector pairSum(ShortVector v) {
+        IntVector pairs = v.reinterpretAsInts();
+        return pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(pairs.lanewise(VectorOperators.ASHR, 16));
+    }
+
+    /** Int lanes converted to float lanes (exact below 2^24, which block sums stay under). */
+    static FloatVector intsToFloats(IntVector v) {
+        return (FloatVector) v.convert(VectorOperators.I2F, 0);
     }
 
     /** Widens signed byte lanes to float lanes. */

@@ -18,6 +18,13 @@ public final class MatMul {
     /** Below this many weight bytes, waking other threads costs more than it saves. */
     private static final long PARALLEL_MIN_BYTES = 1 << 16;
 
+    /**
+     * Per-thread activation buffers: quantised once per call by the calling thread, then read by
+     * the pool's threads (the job hand-off orders those reads after the writes).
+     */
+    private static final ThreadLocal<QuantizedActivations> ACTIVATIONS =
+            ThreadLocal.withInitial(QuantizedActivations::new);
+
     /** The pooled job; used only by the thread that holds the shared pool. */
     private static final Job JOB = new Job();
 
@@ -73,46 +80,61 @@ public final class MatMul {
         int cols = w.cols();
         Objects.checkFromIndexSize(xOffset, Math.multiplyExact(batch, cols), x.length);
         Objects.checkFromIndexSize(outOffset, Math.multiplyExact(batch, rows), out.length);
+        QuantizedActivations a = null;
+        if (Kernels.QUANTIZED_ACTIVATIONS && w instanceof QuantizedMatrix qm) {
+            a = ACTIVATIONS.get();
+            a.quantize(qm.activationKind(), x, xOffset, batch, cols);
+        }
         long weightBytes = w.type().byteSize(cols) * rows;
         if (maxThreads == 1 || rows == 1 || weightBytes * batch < PARALLEL_MIN_BYTES) {
-            computeRows(w, x, xOffset, batch, out, outOffset, 0, rows);
+            computeRows(w, a, x, xOffset, batch, out, outOffset, 0, rows);
             return;
         }
         RowPool pool = RowPool.shared();
         if (pool.threads() == 1 || !pool.tryAcquire()) {
-            computeRows(w, x, xOffset, batch, out, outOffset, 0, rows);
+            computeRows(w, a, x, xOffset, batch, out, outOffset, 0, rows);
             return;
         }
         try {
-            JOB.set(w, x, xOffset, batch, out, outOffset);
+            JOB.set(w, a, x, xOffset, batch, out, outOffset);
             pool.run(JOB, rows, maxThreads);
         } finally {
-            JOB.set(null, null, 0, 0, null, 0);
+            JOB.set(null, null, null, 0, 0, null, 0);
             pool.release();
         }
     }
 
-    private static void computeRows(WeightMatrix w, float[] x, int xOffset, int batch, float[] out, int outOffset,
-            int from, int to) {
-        int rows = w.rows();
-        int cols = w.cols();
-        for (int r = from; r < to; r++) {
-            for (int b = 0; b < batch; b++) {
-                out[outOffset + b * rows + r] = w.dot(r, x, xOffset + b * cols);
+    /** Rows {@code [from, to)}: with the integer kernels if {@code a} holds the quantised activations. */
+    private static void computeRows(WeightMatrix w, QuantizedActivations a, float[] x, int xOffset, int batch,
+            float[] out, int outOffset, int from, int to) {
+        if (a != null) {
+            ((QuantizedMatrix) w).computeRowsQ(from, to, a, out, outOffset);
+        } else if (w instanceof SegmentMatrix m) {
+            m.computeRows(from, to, x, xOffset, batch, out, outOffset);
+        } else {
+            int rows = w.rows();
+            int cols = w.cols();
+            for (int r = from; r < to; r++) {
+                for (int b = 0; b < batch; b++) {
+                    out[outOffset + b * rows + r] = w.dot(r, x, xOffset + b * cols);
+                }
             }
         }
     }
 
     private static final class Job implements RowPool.RowTask {
         private WeightMatrix w;
+        private QuantizedActivations a;
         private float[] x;
         private int xOffset;
         private int batch;
         private float[] out;
         private int outOffset;
 
-        void set(WeightMatrix w, float[] x, int xOffset, int batch, float[] out, int outOffset) {
+        void set(WeightMatrix w, QuantizedActivations a, float[] x, int xOffset, int batch, float[] out,
+                int outOffset) {
             this.w = w;
+            this.a = a;
             this.x = x;
             this.xOffset = xOffset;
             this.batch = batch;
@@ -122,7 +144,7 @@ public final class MatMul {
 
         @Override
         public void run(int from, int to) {
-            computeRows(w, x, xOffset, batch, out, outOffset, from, to);
+            computeRows(w, a, x, xOffset, batch, out, outOffset, from, to);
         }
     }
 }

@@ -9,7 +9,7 @@ import java.util.Objects;
  * then either the vector kernel or its scalar twin. Immutable and thread-safe.
  */
 abstract sealed class SegmentMatrix implements WeightMatrix
-        permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Matrix, Q4_0Matrix, Q4_KMatrix, Q6_KMatrix {
+        permits F32Matrix, F16Matrix, BF16Matrix, QuantizedMatrix {
 
     final MemorySegment data; // (rows, rowBytes), row-major
     final int rows;
@@ -51,6 +51,22 @@ abstract sealed class SegmentMatrix implements WeightMatrix
         Objects.checkIndex(row, rows);
         Objects.checkFromIndexSize(outOffset, cols, out.length);
         dequantize(row * rowBytes, out, outOffset);
+    }
+
+    /**
+     * {@code out[outOffset + b * rows + r] = row(r) . x[xOffset + b * cols ..]} for rows {@code
+     * [from, to)} and {@code b < batch}; the caller has checked the bounds. One call per chunk of
+     * rows, so the kernel is chosen once per chunk rather than once per row.
+     */
+    void computeRows(int from, int to, float[] x, int xOffset, int batch, float[] out, int outOffset) {
+        for (int r = from; r < to; r++) {
+            long rowOffset = r * rowBytes;
+            for (int b = 0; b < batch; b++) {
+                out[outOffset + b * rows + r] = Kernels.VECTOR
+                        ? vectorDot(rowOffset, x, xOffset + b * cols)
+                        : scalarDot(rowOffset, x, xOffset + b * cols);
+            }
+        }
     }
 
     /** Row at byte {@code rowOffset} dotted with {@code x[xOffset..]}: the plain scalar twin and test oracle. */
