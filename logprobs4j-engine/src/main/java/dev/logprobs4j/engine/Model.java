@@ -77,10 +77,19 @@ public final class Model implements AutoCloseable {
      * @throws IllegalArgumentException if {@code contextLength} is not positive
      */
     public Session newSession(int contextLength) {
+        return newSession(contextLength, KvCacheType.F32);
+    }
+
+    /**
+     * A new session with room for {@code contextLength} tokens and the given attention precision.
+     *
+     * @throws IllegalArgumentException if {@code contextLength} is not positive
+     */
+    public Session newSession(int contextLength, KvCacheType kvCacheType) {
         if (contextLength < 1) {
             throw new IllegalArgumentException("contextLength must be >= 1, is " + contextLength);
         }
-        return new Session(this, weights, contextLength);
+        return new Session(this, weights, contextLength, java.util.Objects.requireNonNull(kvCacheType, "kvCacheType"));
     }
 
     /** Most threads one matrix product may use (see {@link LoadOptions.Builder#threads}). */

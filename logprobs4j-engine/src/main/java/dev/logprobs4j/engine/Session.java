@@ -34,9 +34,9 @@ public final class Session {
     /** Preallocated so that decoding a token creates no lambda. */
     private final Runnable decodeStep = this::decodeOne;
 
-    Session(Model model, Weights weights, int contextLength) {
+    Session(Model model, Weights weights, int contextLength, KvCacheType kvCacheType) {
         this.model = model;
-        this.transformer = new Transformer(model.config(), weights, contextLength, model.threads());
+        this.transformer = new Transformer(model.config(), weights, contextLength, model.threads(), kvCacheType);
         this.vocab = model.config().vocabularySize();
         this.logits = new float[vocab];
     }

@@ -1,5 +1,6 @@
 package dev.logprobs4j.engine.internal;
 
+import dev.logprobs4j.engine.KvCacheType;
 import dev.logprobs4j.engine.ModelConfig;
 import dev.logprobs4j.engine.RopeType;
 import dev.logprobs4j.engine.tensor.MatMul;
@@ -17,6 +18,7 @@ public final class Transformer {
 
     private final ModelConfig c;
     private final int threads;
+    private final boolean halfAttention;
     private final Weights w;
     private final int contextLength;
     private final int dim;
@@ -47,9 +49,10 @@ public final class Transformer {
     private final float[] scores; // (contextLength) attention weights of one head
     private float[] batchLogits; // (batch, vocab), allocated on first use of all-position logits
 
-    public Transformer(ModelConfig config, Weights weights, int contextLength, int threads) {
+    public Transformer(ModelConfig config, Weights weights, int contextLength, int threads, KvCacheType kvCacheType) {
         this.c = config;
         this.threads = threads;
+        this.halfAttention = kvCacheType == KvCacheType.F16;
         this.w = weights;
         this.contextLength = contextLength;
         this.dim = config.embeddingLength();
@@ -141,6 +144,12 @@ public final class Transformer {
                 // Append this token's key and value to the cache.
                 System.arraycopy(k, b * kDim, keyCache[l], pos * kDim, kDim);
                 System.arraycopy(v, b * vDim, valueCache[l], pos * vDim, vDim);
+                if (halfAttention) {
+                    // llama.cpp stores K/V as F16 and converts q to F16 for the K·q product.
+                    toHalf(keyCache[l], pos * kDim, kDim);
+                    toHalf(valueCache[l], pos * vDim, vDim);
+                    toHalf(q, b * qDim, qDim);
+                }
             }
             // Causal softmax(q k^T / sqrt(d)) v per head; query head h reads kv head h / groupSize.
             for (int b = 0; b < n; b++) {
@@ -251,6 +260,12 @@ public final class Transformer {
         float scale = (float) (1.0 / Math.sqrt(ss / size + c.rmsNormEpsilon()));
         for (int i = 0; i < size; i++) {
             out[oo + i] = in[io + i] * scale * weight[i];
+        }
+    }
+
+    private static void toHalf(float[] a, int off, int n) {
+        for (int i = 0; i < n; i++) {
+            a[off + i] = Float.float16ToFloat(Float.floatToFloat16(a[off + i]));
         }
     }
 
