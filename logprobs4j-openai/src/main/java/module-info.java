@@ -1,4 +1,4 @@
-/** logprobs4j for OpenAI Chat Completions and OpenAI-compatible servers. */
+/** logprobs4j for OpenAI Chat Completions, Responses and Completions, and OpenAI-compatible servers. */
 module dev.logprobs4j.openai {
     requires transitive dev.logprobs4j.core;
     requires com.fasterxml.jackson.core;

@@ -35,11 +35,18 @@ public final class Bench {
         BenchEnv env = new BenchEnv(BenchEnv.findRepoRoot(), cache, threads, runs != null ? runs : quick ? 1 : 3, quick);
         long t0 = System.nanoTime();
         List<String> commands = command.equals("all")
-                ? List.of("bandwidth", "engine", "logprobs", "startup", "client", "server", "chunks")
+                ? List.of("engine", "bandwidth", "logprobs", "startup", "client", "server", "chunks")
                 : List.of(command);
+        List<EngineBench.Measured> engine = null;
         for (String c : commands) {
             switch (c) {
-                case "engine" -> EngineBench.run(env);
+                case "engine" -> engine = EngineBench.run(env);
+                case "bandwidth" -> BandwidthBench.run(env, engine);
+                case "logprobs" -> LogprobsBench.run(env);
+                case "startup" -> StartupBench.run(env);
+                case "client" -> ClientBench.run(env);
+                case "server" -> ServerBench.run(env);
+                case "chunks" -> ChunkAddBench.main(new String[] {"20", "" + Math.max(env.runs(), 3), env.quick() ? "10000,20000,40000" : "25000,50000,100000,200000"});
                 default -> throw new IllegalArgumentException("unknown benchmark '" + c + "'; see --help");
             }
         }

@@ -58,6 +58,13 @@ final class Fork {
         cmd.addAll(jvmArgs);
         cmd.add(mainClass);
         cmd.addAll(args);
+        return runCommand(cmd, timeoutSeconds);
+    }
+
+    /** Runs any command that prints RESULT lines. */
+    static Results runCommand(List<String> cmd, long timeoutSeconds) {
+        String mainClass = cmd.get(0);
+        List<String> args = cmd.subList(1, cmd.size());
         try {
             Path log = Files.createTempFile("logprobs4j-bench-", ".out");
             Path err = Files.createTempFile("logprobs4j-bench-", ".err");

@@ -59,6 +59,12 @@ public final class OpenAiChatModel extends AbstractChatModel {
     /** What OpenAI's chat models return: logprobs with up to 20 alternatives, streamed too, no prompt logprobs. */
     public static final Capabilities OPENAI_CAPABILITIES = new Capabilities(true, 20, true, false);
 
+    /**
+     * What vLLM returns with {@link Builder#vllm(boolean) vllm(true)}: OpenAI's, plus prompt logprobs
+     * ({@code prompt_logprobs}). vLLM's own limit on alternatives is its {@code --max-logprobs} (20 by default).
+     */
+    public static final Capabilities VLLM_CAPABILITIES = new Capabilities(true, 20, true, true);
+
     /** OpenAI's API. */
     public static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
 
@@ -162,7 +168,8 @@ public final class OpenAiChatModel extends AbstractChatModel {
         private int maxRetries = 2;
         private HttpClient httpClient;
         private Executor executor;
-        private Capabilities capabilities = OPENAI_CAPABILITIES;
+        private Capabilities capabilities; // null: the model's default
+        private boolean vllm;
         private boolean streamUsage = true;
         private boolean maxCompletionTokensField;
         private Sleeper sleeper = Sleeper.THREAD;
@@ -190,6 +197,7 @@ public final class OpenAiChatModel extends AbstractChatModel {
             b.httpClient = httpClient;
             b.executor = executor;
             b.capabilities = capabilities;
+            b.vllm = vllm;
             b.streamUsage = streamUsage;
             b.maxCompletionTokensField = maxCompletionTokensField;
             b.sleeper = sleeper;
@@ -308,9 +316,22 @@ public final class OpenAiChatModel extends AbstractChatModel {
             return this;
         }
 
-        /** What the model can return, for servers that differ from OpenAI. Default: {@link #OPENAI_CAPABILITIES}. */
+        /**
+         * What the model can return, for servers that differ from OpenAI. Default: {@link #OPENAI_CAPABILITIES}
+         * ({@link #VLLM_CAPABILITIES} with {@link #vllm(boolean) vllm(true)}).
+         */
         public Builder capabilities(Capabilities capabilities) {
             this.capabilities = Objects.requireNonNull(capabilities, "capabilities");
+            return this;
+        }
+
+        /**
+         * The server is vLLM: its extras are then part of the contract. The default capabilities say
+         * {@code promptLogprobs} (vLLM's {@code prompt_logprobs} request field, read back typed with
+         * {@link VllmPromptLogprobs#of(AIMessage)}). Default: false.
+         */
+        public Builder vllm(boolean vllm) {
+            this.vllm = vllm;
             return this;
         }
 
@@ -351,11 +372,27 @@ public final class OpenAiChatModel extends AbstractChatModel {
          * @throws IllegalArgumentException when the base URL is not an http(s) URL
          */
         public OpenAiChatModel build() {
+            Resolved r = resolve("/chat/completions", OPENAI_CAPABILITIES, VLLM_CAPABILITIES, "OpenAiChatModel", "gpt-4o-mini");
+            return new OpenAiChatModel(r.settings(), r.transport(), ChatOptions.NONE);
+        }
+
+        /** Settings checked and completed by {@link #resolve}, and the transport to {@code baseUrl + path}. */
+        record Resolved(Builder settings, Transport transport) {
+        }
+
+        /**
+         * Checks the settings and builds the transport for an endpoint below the base URL: what the
+         * builders of all three models share.
+         */
+        Resolved resolve(String path, Capabilities defaults, Capabilities vllmDefaults, String type, String exampleModel) {
             if (model == null || model.isBlank()) {
-                throw new IllegalStateException("model must be set, e.g. OpenAiChatModel.builder().model(\"gpt-4o-mini\")");
+                throw new IllegalStateException("model must be set, e.g. " + type + ".builder().model(\"" + exampleModel + "\")");
             }
             Builder b = copy();
             b.baseUrl = baseUrl.replaceAll("/+$", "");
+            if (b.capabilities == null) {
+                b.capabilities = vllm ? vllmDefaults : defaults;
+            }
             URI base;
             try {
                 base = new URI(b.baseUrl);
@@ -394,7 +431,7 @@ public final class OpenAiChatModel extends AbstractChatModel {
             }
             sent.add(entry("User-Agent", "logprobs4j-openai"));
             headers.forEach((k, v) -> sent.add(entry(k, v)));
-            String endpoint = b.baseUrl + "/chat/completions"
+            String endpoint = b.baseUrl + path
                     + (apiVersion == null ? "" : "?api-version=" + URLEncoder.encode(apiVersion, StandardCharsets.UTF_8));
             HttpClient client = httpClient;
             if (client == null) {
@@ -405,8 +442,36 @@ public final class OpenAiChatModel extends AbstractChatModel {
                 client = hb.build();
             }
             Transport transport = new Transport(client, URI.create(endpoint), sent, key, timeout, readTimeout, maxRetries,
-                    new RetryPolicy(clock, () -> ThreadLocalRandom.current().nextDouble()), sleeper);
-            return new OpenAiChatModel(b, transport, ChatOptions.NONE);
+                    new RetryPolicy(clock, () -> ThreadLocalRandom.current().nextDouble()), sleeper, model);
+            return new Resolved(b, transport);
+        }
+
+        String model() {
+            return model;
+        }
+
+        String resolvedBaseUrl() {
+            return baseUrl;
+        }
+
+        Capabilities resolvedCapabilities() {
+            return capabilities;
+        }
+
+        Executor executor() {
+            return executor;
+        }
+
+        boolean hasKey() {
+            return resolvedKey != null;
+        }
+
+        boolean isVllm() {
+            return vllm;
+        }
+
+        boolean streamUsage() {
+            return streamUsage;
         }
 
         private static Map.Entry<String, String> entry(String name, String value) {

@@ -33,8 +33,11 @@ final class LlamaCppOracle {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = location("de.kherud.llama.LlamaModel") + java.io.File.pathSeparator
                 + location(LlamaCppTokenizeMain.class.getName());
-        Process p = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
-                LlamaCppTokenizeMain.class.getName(), model.toString(), in.toString(), out.toString())
+        // de.kherud extracts its natives into java.io.tmpdir under fixed names; a private folder per
+        // fork keeps concurrent oracle runs (and the two oracle versions) from overwriting each other.
+        Path natives = Files.createTempDirectory(workDir, "natives");
+        Process p = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-Djava.io.tmpdir=" + natives,
+                "-cp", classpath, LlamaCppTokenizeMain.class.getName(), model.toString(), in.toString(), out.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();

@@ -38,6 +38,9 @@ import picocli.CommandLine.Spec;
                 "Exit codes: 0 ok, 1 model or provider error, 2 usage error."})
 public final class ChatCommand implements Callable<Integer> {
 
+    /** Answer length when none is given to the local engine. */
+    static final int LOCAL_DEFAULT_MAX_TOKENS = 64;
+
     /** Which provider answers. */
     public enum Provider { local, openai }
 
@@ -76,7 +79,8 @@ public final class ChatCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "Seed for reproducible sampling. Default: random.")
     Long seed;
 
-    @Option(names = {"-n", "--max-tokens"}, paramLabel = "N", description = "The most tokens to generate. Default: the provider's.")
+    @Option(names = {"-n", "--max-tokens"}, paramLabel = "N", description = "The most tokens to generate. Default: 64 with the local engine (a small model rambles "
+            + "until its context is full), the provider's otherwise.")
     Integer maxTokens;
 
     @Option(names = "--stop", paramLabel = "S", description = "A stop sequence; repeat for more.")
@@ -159,6 +163,8 @@ public final class ChatCommand implements Callable<Integer> {
             }
             if (maxTokens != null) {
                 b.maxTokens(maxTokens);
+            } else if (provider == Provider.local) {
+                b.maxTokens(LOCAL_DEFAULT_MAX_TOKENS);
             }
             if (!stop.isEmpty()) {
                 b.stop(stop);

@@ -136,6 +136,7 @@ public final class CompletionReader {
                     case "choices": readChoices(t); break;
                     case "usage": readUsage(t); break;
                     case "error": readErrorObject(t); break;
+                    case "prompt_logprobs": readPromptLogprobs(t); break;
                     case "created": case "service_tier":
                         // Streamed chunks repeat these; merging them would add or concatenate, so only whole responses keep them.
                         if (!chunk && t != JsonToken.VALUE_NULL) {
@@ -219,10 +220,61 @@ public final class CompletionReader {
                     break;
                 case "logprobs": logprobs = readLogprobs(t); break;
                 case "finish_reason": finishReason = string(t); break;
+                case "prompt_logprobs":
+                    // vLLM's /v1/completions puts them per choice; every choice has the same prompt.
+                    if (position == 0) {
+                        readPromptLogprobs(t);
+                    } else {
+                        p.skipChildren();
+                    }
+                    break;
                 default: p.skipChildren();
             }
         }
         return new Choice(index, content, refusal, logprobs, finishReason);
+    }
+
+    /**
+     * vLLM's {@code prompt_logprobs} (a list of null or {@code {token_id: {logprob, rank,
+     * decoded_token}}}), kept as vLLM sent it in {@code extra} under its wire name: that is what
+     * LangChain shows, and {@code VllmPromptLogprobs} reads it typed. Checked here so that a bad
+     * entry is reported with its JSON path.
+     */
+    private void readPromptLogprobs(JsonToken t) throws IOException {
+        if (t == JsonToken.VALUE_NULL) {
+            return;
+        }
+        expect(t, JsonToken.START_ARRAY, "an array or null");
+        List<Object> positions = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            JsonToken v = p.currentToken();
+            if (v == JsonToken.VALUE_NULL) {
+                positions.add(null);
+                continue;
+            }
+            expect(v, JsonToken.START_OBJECT, "null or an object of token ids");
+            Map<String, Object> byId = new LinkedHashMap<>();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String id = p.currentName();
+                expect(p.nextToken(), JsonToken.START_OBJECT, "an object with logprob, rank and decoded_token");
+                Map<String, Object> entry = new LinkedHashMap<>();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    JsonToken f = p.nextToken();
+                    switch (name) {
+                        case "logprob": entry.put(name, number(f)); break;
+                        case "rank": entry.put(name, f == JsonToken.VALUE_NULL ? null : count(f)); break;
+                        case "decoded_token": entry.put(name, string(f)); break;
+                        default: p.skipChildren();
+                    }
+                }
+                byId.put(id, entry);
+            }
+            positions.add(byId);
+        }
+        if (!chunk) {
+            extra.putIfAbsent("prompt_logprobs", positions);
+        }
     }
 
     private Logprobs readLogprobs(JsonToken t) throws IOException {
@@ -507,7 +559,7 @@ public final class CompletionReader {
     }
 
     /** A Jackson parsing context as a JSON path: {@code $.choices[0].logprobs.content[2].logprob}. */
-    static String pathOf(JsonStreamContext ctx) {
+    public static String pathOf(JsonStreamContext ctx) {
         Deque<String> parts = new ArrayDeque<>();
         for (JsonStreamContext c = ctx; c != null && !c.inRoot(); c = c.getParent()) {
             if (c.inArray()) {

@@ -9,23 +9,76 @@ import dev.logprobs4j.TransportException;
 import java.io.IOException;
 
 /**
- * The chunks of one streamed chat completion: SSE events read from the open body, each
- * {@code chat.completion.chunk} turned into an {@link AIMessageChunk}, {@code data: [DONE]} ending
- * it. A stream that ends or breaks before {@code [DONE]} fails with
+ * The chunks of one streamed answer of an OpenAI API: SSE events read from the open body, each
+ * turned into an {@link AIMessageChunk} by a {@link Decoder} (Chat Completions, legacy Completions
+ * or Responses events), ending at {@code data: [DONE]} or when the decoder says its protocol's last
+ * event has come. A stream that ends or breaks before that fails with
  * {@link IncompleteStreamException}; the core's {@code ChatStream} attaches what had arrived.
  * Closing it closes the body, which cancels the HTTP exchange. Not thread-safe.
  */
 public final class OpenAiChunkSource implements ChunkSource {
 
+    /** Turns one API's events into chunks. */
+    public interface Decoder {
+
+        /**
+         * The chunk for one event, or null when the event carries nothing for the caller.
+         *
+         * @param type        the SSE event type, or null for the default
+         * @param data        the event's data
+         * @param eventNumber 1-based, for messages
+         */
+        AIMessageChunk decode(String type, String data, int eventNumber);
+
+        /** Whether the last decoded event ended the answer (for protocols without {@code [DONE]}). */
+        boolean done();
+
+        /** A whole JSON answer of a server that ignored {@code stream: true}. */
+        AIMessage whole(String body);
+    }
+
+    /** Chat Completions: {@code chat.completion.chunk} events ending with {@code [DONE]}. */
+    public static final Decoder CHAT = new Decoder() {
+        @Override
+        public AIMessageChunk decode(String type, String data, int eventNumber) {
+            return CompletionReader.readChunk(data, eventNumber);
+        }
+
+        @Override
+        public boolean done() {
+            return false;
+        }
+
+        @Override
+        public AIMessage whole(String body) {
+            return CompletionReader.readCompletion(body.getBytes(java.nio.charset.StandardCharsets.UTF_8), body, 200);
+        }
+    };
+
     private final Transport.Opened opened;
     private final Transport transport;
+    private final Decoder decoder;
     private final SseReader sse;
+    private AIMessageChunk leading;
     private int events;
     private boolean finished;
 
+    /** A Chat Completions stream. */
     public OpenAiChunkSource(Transport.Opened opened, Transport transport) {
+        this(opened, transport, CHAT, null);
+    }
+
+    /**
+     * A stream decoded by {@code decoder}.
+     *
+     * @param leading a chunk handed out before the first event (e.g. the empty logprobs {@code []} that
+     *                APIs without a role chunk do not send), or null
+     */
+    public OpenAiChunkSource(Transport.Opened opened, Transport transport, Decoder decoder, AIMessageChunk leading) {
         this.opened = opened;
         this.transport = transport;
+        this.decoder = decoder;
+        this.leading = leading;
         this.sse = new SseReader(opened.body());
     }
 
@@ -36,6 +89,15 @@ public final class OpenAiChunkSource implements ChunkSource {
         }
         if (opened.contentType().startsWith("application/json")) {
             return wholeAnswer();
+        }
+        if (leading != null) {
+            AIMessageChunk first = leading;
+            leading = null;
+            return first;
+        }
+        if (decoder.done()) {
+            close();
+            return null;
         }
         while (true) {
             SseReader.Event event;
@@ -70,13 +132,23 @@ public final class OpenAiChunkSource implements ChunkSource {
                     close();
                     throw streamError(data);
                 }
-                continue; // other named events are not chat completion chunks
+                if (decoder == CHAT) {
+                    continue; // other named events are not chat completion chunks
+                }
             }
+            AIMessageChunk chunk;
             try {
-                return CompletionReader.readChunk(data, events);
+                chunk = decoder.decode(event.type(), data, events);
             } catch (ProviderException e) {
                 close();
                 throw transport.scrub(e);
+            }
+            if (chunk != null) {
+                return chunk;
+            }
+            if (decoder.done()) {
+                close();
+                return null;
             }
         }
     }
@@ -87,7 +159,7 @@ public final class OpenAiChunkSource implements ChunkSource {
         String body = transport.readAll(opened);
         AIMessage message;
         try {
-            message = CompletionReader.readCompletion(body.getBytes(java.nio.charset.StandardCharsets.UTF_8), body, 200);
+            message = decoder.whole(body);
         } catch (ProviderException e) {
             throw transport.scrub(e);
         }

@@ -98,7 +98,7 @@ public final class RequestWriter {
         return key.equals("model") || key.equals("messages") || key.equals("stream") || key.equals("stream_options");
     }
 
-    private static void writeValue(JsonGenerator g, Object v, String key) throws IOException {
+    static void writeValue(JsonGenerator g, Object v, String key) throws IOException {
         if (v == null) {
             g.writeNull();
         } else if (v instanceof String s) {

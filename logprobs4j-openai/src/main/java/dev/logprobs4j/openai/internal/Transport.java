@@ -3,6 +3,7 @@ package dev.logprobs4j.openai.internal;
 import dev.logprobs4j.MalformedResponseException;
 import dev.logprobs4j.ProviderException;
 import dev.logprobs4j.TransportException;
+import dev.logprobs4j.UnsupportedCapabilityException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -15,6 +16,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -40,9 +42,12 @@ public final class Transport {
     private final int maxRetries;
     private final RetryPolicy retryPolicy;
     private final Sleeper sleeper;
+    private final String model;
 
     public Transport(HttpClient client, URI endpoint, List<Map.Entry<String, String>> headers, String secret,
-                     Duration timeout, Duration readTimeout, int maxRetries, RetryPolicy retryPolicy, Sleeper sleeper) {
+                     Duration timeout, Duration readTimeout, int maxRetries, RetryPolicy retryPolicy, Sleeper sleeper,
+                     String model) {
+        this.model = model;
         this.client = client;
         this.endpoint = endpoint;
         this.headers = List.copyOf(headers);
@@ -62,6 +67,7 @@ public final class Transport {
      * Posts {@code json}, retrying as the SDKs do, and returns the open body of the 2xx answer.
      *
      * @throws ProviderException  for an error answer that is not (or no longer) retried
+     * @throws UnsupportedCapabilityException for a 400 answer refusing logprobs (see {@link #refusal})
      * @throws TransportException when the server cannot be reached or does not answer in time
      */
     public Opened post(byte[] json, boolean stream) {
@@ -111,8 +117,40 @@ public final class Transport {
                 pause(retryPolicy.delay(attempt, response.headers()));
                 continue;
             }
-            throw providerError(status, response.headers(), body, attempt);
+            ProviderException error = providerError(status, response.headers(), body, attempt);
+            UnsupportedCapabilityException refused = refusal(error, model);
+            throw refused != null ? refused : error;
         }
+    }
+
+    /**
+     * The provider's run-time refusal of logprobs as an {@link UnsupportedCapabilityException}, or
+     * null when {@code e} is some other error. A refusal is a 400 whose message (or {@code param})
+     * names {@code logprobs} or {@code top_logprobs} and says it is not supported, as DeepSeek's
+     * reasoner answers ("deepseek-reasoner does not support the parameter `logprobs`"). Other 400s
+     * about logprobs, such as OpenAI's "Invalid 'top_logprobs': integer above maximum value", stay
+     * {@link ProviderException}s: the model has the capability, the value was wrong. The provider's
+     * exception is the cause.
+     */
+    public static UnsupportedCapabilityException refusal(ProviderException e, String model) {
+        if (e.status() != 400 || e.providerMessage() == null) {
+            return null;
+        }
+        String text = e.providerMessage().toLowerCase(Locale.ROOT);
+        String param = e.param() == null ? "" : e.param().toLowerCase(Locale.ROOT);
+        boolean namesLogprobs = text.contains("logprobs") || param.contains("logprobs");
+        boolean saysUnsupported = text.contains("not support") || text.contains("unsupported") || text.contains("not supported");
+        if (!namesLogprobs || !saysUnsupported) {
+            return null;
+        }
+        String capability = text.contains("top_logprobs") && !text.replace("top_logprobs", "").contains("logprobs")
+                || param.equals("top_logprobs") ? "top_logprobs" : "logprobs";
+        UnsupportedCapabilityException u = new UnsupportedCapabilityException(capability, model,
+                model + " refused " + capability + " at run time (HTTP 400): " + e.providerMessage()
+                        + "; remove logprobs(true)/topLogprobs(...) for this model, or give it capabilities without logprobs",
+                e.providerMessage());
+        u.initCause(e);
+        return u;
     }
 
     private ProviderException providerError(int status, HttpHeaders headers, String body, int retries) {

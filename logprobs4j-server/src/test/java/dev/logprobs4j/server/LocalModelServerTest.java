@@ -1,0 +1,83 @@
+package dev.logprobs4j.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.logprobs4j.AIMessage;
+import dev.logprobs4j.ChatOptions;
+import dev.logprobs4j.Message;
+import dev.logprobs4j.local.LocalChatModel;
+import dev.logprobs4j.local.PromptScore;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The server over the real engine (stories260K): what clients read is what LocalChatModel returns. */
+class LocalModelServerTest {
+
+    static LocalChatModel local;
+    static LogprobsServer server;
+    static Http http;
+
+    @BeforeAll
+    static void start() throws Exception {
+        local = Stories.model();
+        server = LogprobsServer.builder().model(local).port(0).maxConcurrent(2).build().start();
+        http = new Http(server, null);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static String chat(String extra) {
+        return "{\"model\":\"" + local.modelName() + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Once upon a time\"}]" + extra + "}";
+    }
+
+    @Test
+    void chatOverHttpEqualsTheLocalModel() {
+        AIMessage want = local.invoke(List.of(Message.human("Once upon a time")),
+                ChatOptions.builder().temperature(0).maxTokens(20).logprobs(true).topLogprobs(3).build());
+        JsonNode body = http.post("/v1/chat/completions", chat(",\"temperature\":0,\"max_tokens\":20,\"logprobs\":true,\"top_logprobs\":3")).json();
+        assertThat(body.at("/model").asText()).isEqualTo(local.modelName());
+        assertThat(body.at("/choices/0/message/content").asText()).isEqualTo(want.content()).isNotEmpty();
+        assertThat(body.at("/choices/0/finish_reason").asText()).isEqualTo(want.finishReason());
+        ResponseShapesTest.assertLogprobs(body.at("/choices/0/logprobs/content"), want.logprobs().content());
+        assertThat(body.at("/usage/prompt_tokens").asLong()).isEqualTo(want.usage().promptTokens());
+        assertThat(body.at("/usage/completion_tokens").asLong()).isEqualTo(want.usage().completionTokens());
+    }
+
+    @Test
+    void streamingEqualsNonStreamingOnTheEngine() {
+        String opts = ",\"temperature\":0.8,\"seed\":11,\"max_tokens\":24,\"logprobs\":true,\"top_logprobs\":2";
+        JsonNode whole = http.post("/v1/chat/completions", chat(opts)).json().at("/choices/0");
+        StringBuilder text = new StringBuilder();
+        List<JsonNode> lps = new ArrayList<>();
+        for (JsonNode c : http.post("/v1/chat/completions", chat(opts + ",\"stream\":true")).chunks()) {
+            text.append(c.at("/choices/0/delta/content").asText(""));
+            c.at("/choices/0/logprobs/content").forEach(lps::add);
+        }
+        assertThat(text.toString()).isEqualTo(whole.at("/message/content").asText());
+        assertThat(lps.toString()).isEqualTo(ResponseShapesTest.toList(whole.at("/logprobs/content")).toString());
+    }
+
+    @Test
+    void echoListsBosThenThePromptTokensScored() {
+        JsonNode lp = http.post("/v1/completions", "{\"model\":\"" + local.modelName()
+                + "\",\"prompt\":\"Once upon a time\",\"echo\":true,\"logprobs\":2,\"max_tokens\":1,\"temperature\":0}").json()
+                .at("/choices/0/logprobs");
+        PromptScore score = local.score("Once upon a time", 2);
+        assertThat(lp.at("/token_logprobs/0").isNull()).isTrue();
+        assertThat(lp.at("/top_logprobs/0").isNull()).isTrue();
+        assertThat(lp.at("/text_offset/0").asInt()).isZero();
+        assertThat(lp.get("tokens").size()).isEqualTo(1 + score.scored().size() + 1);
+        for (int i = 0; i < score.scored().size(); i++) {
+            assertThat(lp.at("/tokens/" + (i + 1)).asText()).isEqualTo(score.scored().content().get(i).token());
+            assertThat(lp.at("/token_logprobs/" + (i + 1)).asDouble()).isEqualTo(score.scored().content().get(i).logprob());
+        }
+        assertThat(lp.at("/text_offset/1").asInt()).as("BOS takes no room in the text").isZero();
+    }
+}
