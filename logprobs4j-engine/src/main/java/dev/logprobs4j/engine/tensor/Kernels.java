@@ -45,16 +45,17 @@ final class Kernels {
     static final boolean VECTOR = F.length() >= 8 && F.length() <= 16
             && !"scalar".equalsIgnoreCase(System.getProperty(KERNELS_PROPERTY, "vector"));
 
-    /** System property that selects the activations of quantised products: {@code float} keeps them float. */
+    /**
+     * System property that selects the activations of the {@link MatMul} overloads without a
+     * {@link MatMul.Activations} argument: {@code int8} quantises them, anything else (the
+     * default, {@code float}) keeps them float.
+     */
     static final String ACTIVATIONS_PROPERTY = "logprobs4j.activations";
 
-    /**
-     * Whether {@link MatMul} quantises the activations to 8 bits for quantised weights (Q8_0,
-     * Q4_0, Q4_K, Q6_K) and uses integer block dot products, as llama.cpp does; {@code
-     * -Dlogprobs4j.activations=float} keeps the float path of {@link WeightMatrix#dot}.
-     */
-    static final boolean QUANTIZED_ACTIVATIONS =
-            !"float".equalsIgnoreCase(System.getProperty(ACTIVATIONS_PROPERTY, "q8"));
+    /** The activations of the {@link MatMul} overloads that do not name them. */
+    static final MatMul.Activations DEFAULT_ACTIVATIONS =
+            "int8".equalsIgnoreCase(System.getProperty(ACTIVATIONS_PROPERTY, "float"))
+                    ? MatMul.Activations.INT8 : MatMul.Activations.FLOAT;
 
     /*
      * Species of the integer kernels, fixed at 256 bits: 16 weight bytes widen to 16 shorts, a

@@ -15,6 +15,22 @@ import java.util.Objects;
  */
 public final class MatMul {
 
+    /** How the activations meet block-quantised weights (Q8_0, Q4_0, Q4_K, Q6_K). */
+    public enum Activations {
+        /**
+         * Float activations times weights dequantised to float: closest to the exact product of
+         * the stored weights and the activations.
+         */
+        FLOAT,
+        /**
+         * Activations quantised to 8 bits once per call, as llama.cpp does, and integer block
+         * dot products with one float multiply per block: faster, and the same arithmetic as
+         * llama.cpp's, but each product moves by up to half an activation quantisation step.
+         * Other weight types ignore it.
+         */
+        INT8
+    }
+
     /** Below this many weight bytes, waking other threads costs more than it saves. */
     private static final long PARALLEL_MIN_BYTES = 1 << 16;
 
@@ -62,14 +78,30 @@ public final class MatMul {
 
     /**
      * The general product: {@code out[outOffset + b * rows + r] = w.row(r) . x[xOffset + b * cols ..]}
-     * for {@code b < batch}, on at most {@code maxThreads} threads (the caller included).
+     * for {@code b < batch}, on at most {@code maxThreads} threads (the caller included), with
+     * {@link Activations#FLOAT} activations unless the system property {@code
+     * logprobs4j.activations} is {@code int8}.
      *
      * @throws IllegalArgumentException if {@code batch} or {@code maxThreads} is not positive
      * @throws IndexOutOfBoundsException if {@code x} or {@code out} is too short
      */
     public static void matmul(WeightMatrix w, float[] x, int xOffset, int batch, float[] out, int outOffset,
             int maxThreads) {
+        matmul(w, x, xOffset, batch, out, outOffset, maxThreads, Kernels.DEFAULT_ACTIVATIONS);
+    }
+
+    /**
+     * The general product with the given activation precision; results depend on {@code
+     * activations} but never on the thread count or on {@code batch} (each activation row gets
+     * the same result as alone).
+     *
+     * @throws IllegalArgumentException if {@code batch} or {@code maxThreads} is not positive
+     * @throws IndexOutOfBoundsException if {@code x} or {@code out} is too short
+     */
+    public static void matmul(WeightMatrix w, float[] x, int xOffset, int batch, float[] out, int outOffset,
+            int maxThreads, Activations activations) {
         Objects.requireNonNull(w, "w");
+        Objects.requireNonNull(activations, "activations");
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be positive, got " + batch);
         }
@@ -81,7 +113,7 @@ public final class MatMul {
         Objects.checkFromIndexSize(xOffset, Math.multiplyExact(batch, cols), x.length);
         Objects.checkFromIndexSize(outOffset, Math.multiplyExact(batch, rows), out.length);
         QuantizedActivations a = null;
-        if (Kernels.QUANTIZED_ACTIVATIONS && w instanceof QuantizedMatrix qm) {
+        if (activations == Activations.INT8 && w instanceof QuantizedMatrix qm) {
             a = ACTIVATIONS.get();
             a.quantize(qm.activationKind(), x, xOffset, batch, cols);
         }

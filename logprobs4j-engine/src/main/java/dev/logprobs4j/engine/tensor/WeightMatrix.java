@@ -7,9 +7,9 @@ import dev.logprobs4j.gguf.GgmlType;
  * inside a memory mapping); rows are decoded on the fly by each dot product.
  *
  * <p>Implementations are immutable and thread-safe. {@link #dot} keeps activations {@code float}:
- * weights are dequantised to float and multiplied with float activations. {@link MatMul}, by
- * default, instead quantises the activations to 8 bits for block-quantised weights, like
- * llama.cpp, and uses integer block dot products (see the package documentation).
+ * weights are dequantised to float and multiplied with float activations. {@link MatMul} can
+ * instead quantise the activations to 8 bits for block-quantised weights, like llama.cpp, and
+ * use integer block dot products ({@link MatMul.Activations#INT8}).
  */
 public interface WeightMatrix {
 

@@ -18,7 +18,7 @@ import java.util.Random;
  *     dev.logprobs4j.engine.tensor.MatMulBench [rows cols [seconds]]
  * </pre>
  * Add {@code -Dlogprobs4j.kernels=scalar} to measure the scalar twins, {@code
- * -Dlogprobs4j.activations=float} for the float-activation path, {@code -Dbench.types=Q8_0,Q4_0}
+ * -Dlogprobs4j.activations=int8} for 8-bit activations, {@code -Dbench.types=Q8_0,Q4_0}
  * to pick types and {@code -Dbench.reps=5} for the repetitions. Each figure is min / median / max
  * over the repetitions; with one thread it is also given per CPU second of the calling thread
  * ("cpu"), which stays meaningful when other processes compete for the cores.
@@ -36,7 +36,7 @@ public final class MatMulBench {
         GgmlType[] types = java.util.Arrays.stream(System.getProperty("bench.types", "Q8_0,Q4_0,Q4_K,Q6_K,F16,BF16,F32")
                 .split(",")).map(GgmlType::valueOf).toArray(GgmlType[]::new);
         int reps = Integer.getInteger("bench.reps", 5);
-        System.out.printf(Locale.ROOT, "quantised activations %b, load average %.2f%n", Kernels.QUANTIZED_ACTIVATIONS,
+        System.out.printf(Locale.ROOT, "activations %s, load average %.2f%n", Kernels.DEFAULT_ACTIVATIONS,
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         Random random = new Random(42);
         float[] x = TestData.randomFloats(cols, random);

@@ -25,7 +25,11 @@ class MatMulTest {
      * else with {@link WeightMatrix#dot}.
      */
     static float expectedDot(WeightMatrix w, int r, float[] x, int off) {
-        if (Kernels.QUANTIZED_ACTIVATIONS && w instanceof QuantizedMatrix m) {
+        return expectedDot(w, r, x, off, Kernels.DEFAULT_ACTIVATIONS);
+    }
+
+    static float expectedDot(WeightMatrix w, int r, float[] x, int off, MatMul.Activations activations) {
+        if (activations == MatMul.Activations.INT8 && w instanceof QuantizedMatrix m) {
             QuantizedActivations a = new QuantizedActivations();
             a.quantize(m.activationKind(), x, off, 1, m.cols());
             return Kernels.VECTOR ? m.vectorDotQ(r * m.rowBytes, a, 0) : m.scalarDotQ(r * m.rowBytes, a, 0);
@@ -110,7 +114,8 @@ class MatMulTest {
     }
 
     @Test
-    void everyTypeGivesRowByRowResultsForAnyBatchAndThreadCount() {
+    void everyTypeGivesRowByRowResultsForAnyBatchThreadCountAndActivations() {
+        for (MatMul.Activations activations : MatMul.Activations.values()) {
         for (GgmlType type : WeightMatrixKernelTest.SUPPORTED) {
             int rows = 131;
             int cols = 1024;
@@ -119,14 +124,39 @@ class MatMulTest {
             float[] x = TestData.randomFloats(batch * cols + 5, new Random(11));
             for (int threads = 1; threads <= 3; threads++) {
                 float[] out = new float[batch * rows];
-                MatMul.matmul(w, x, 5, batch, out, 0, threads);
+                MatMul.matmul(w, x, 5, batch, out, 0, threads, activations);
                 for (int b = 0; b < batch; b++) {
                     for (int r = 0; r < rows; r++) {
-                        assertThat(out[b * rows + r]).as("%s threads %d batch row %d row %d", type, threads, b, r)
-                                .isEqualTo(expectedDot(w, r, x, 5 + b * cols));
+                        assertThat(out[b * rows + r]).as("%s %s threads %d batch row %d row %d", activations, type, threads,
+                                        b, r)
+                                .isEqualTo(expectedDot(w, r, x, 5 + b * cols, activations));
                     }
                 }
             }
+        }
+        }
+    }
+
+    @Test
+    void int8ActivationsChangeQuantisedProductsOnlyAndFloatIsTheDefault() {
+        float[] x = TestData.randomFloats(512, new Random(30));
+        for (GgmlType type : WeightMatrixKernelTest.SUPPORTED) {
+            WeightMatrix w = bigMatrix(type, 8, 512, 31);
+            float[] asFloat = new float[8];
+            float[] asInt8 = new float[8];
+            MatMul.matmul(w, x, 0, 1, asFloat, 0, 1, MatMul.Activations.FLOAT);
+            MatMul.matmul(w, x, 0, 1, asInt8, 0, 1, MatMul.Activations.INT8);
+            for (int r = 0; r < 8; r++) {
+                assertThat(asFloat[r]).isEqualTo(w.dot(r, x, 0));
+            }
+            if (w instanceof QuantizedMatrix) {
+                assertThat(asInt8).as("%s", type).isNotEqualTo(asFloat);
+            } else {
+                assertThat(asInt8).as("%s", type).containsExactly(asFloat);
+            }
+        }
+        if (System.getProperty(Kernels.ACTIVATIONS_PROPERTY) == null) {
+            assertThat(Kernels.DEFAULT_ACTIVATIONS).isEqualTo(MatMul.Activations.FLOAT);
         }
     }
 
@@ -141,7 +171,7 @@ class MatMulTest {
             float[] x = TestData.randomFloats(cols, new Random(21));
             float[] row = new float[cols];
             float[] out = new float[rows];
-            MatMul.matvec(w, x, out);
+            MatMul.matmul(w, x, 0, 1, out, 0, 2, MatMul.Activations.INT8);
             for (int r = 0; r < rows; r++) {
                 w.dequantizeRow(r, row, 0);
                 double exact = 0;
