@@ -1,11 +1,15 @@
 package dev.logprobs4j.engine.tensor;
 
 import static dev.logprobs4j.engine.tensor.Kernels.F;
+import static dev.logprobs4j.engine.tensor.Kernels.LE;
 
 import dev.logprobs4j.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * A Q8_0 weight matrix: blocks of 32 weights stored as a half-precision scale {@code d} and 32
@@ -102,25 +106,32 @@ final class Q8_0Matrix extends QuantizedMatrix {
         int dBase = aRow * blocks;
         // One block per iteration and one accumulator: a second unrolled copy of the inlined
         // vector code pushes C2 past its node budget, and then even f16() is left as a call.
-        FloatVector acc = FloatVector.zero(Kernels.F8);
+        FloatVector acc = FloatVector.zero(Kernels.QF);
         for (int b = 0; b < blocks; b++) {
             long block = rowOffset + (long) b * BLOCK_BYTES;
             float scale = Kernels.f16(data, block) * scales[dBase + b];
-            acc = blockDotQ(block, q, qBase + b * BLOCK).fma(FloatVector.broadcast(Kernels.F8, scale), acc);
+            acc = blockDotQ(block, q, qBase + b * BLOCK).fma(FloatVector.broadcast(Kernels.QF, scale), acc);
         }
         return Kernels.sumLanes(acc);
     }
 
     /**
-     * Eight int lane sums of the block's 32 products, as floats. The two halves' products are
-     * added in 16 bits first: each is at most 128 * 127 in magnitude, so two fit.
+     * Int lane sums of the block's 32 products, as floats: one step of 32 shorts with 512-bit
+     * vectors, two of 16 with 256-bit ones, whose products are added in 16 bits first (each is at
+     * most 128 * 127 in magnitude, so two fit).
      */
     private FloatVector blockDotQ(long block, short[] q, int qAt) {
-        ShortVector w0 = Kernels.bytesToShorts(data, block + 2);
-        ShortVector w1 = Kernels.bytesToShorts(data, block + 2 + 16);
-        ShortVector products = w0.mul(ShortVector.fromArray(Kernels.S16, q, qAt))
-                .add(w1.mul(ShortVector.fromArray(Kernels.S16, q, qAt + 16)));
-        return Kernels.intsToFloats(Kernels.pairSum(products));
+        int lanes = Kernels.QS.length();
+        ShortVector products = ((ShortVector) ByteVector.fromMemorySegment(Kernels.QB, data, block + 2, LE)
+                .castShape(Kernels.QS, 0)).mul(ShortVector.fromArray(Kernels.QS, q, qAt));
+        for (int i = lanes; i < BLOCK; i += lanes) {
+            products = products.add(((ShortVector) ByteVector.fromMemorySegment(Kernels.QB, data, block + 2 + i, LE)
+                    .castShape(Kernels.QS, 0)).mul(ShortVector.fromArray(Kernels.QS, q, qAt + i)));
+        }
+        IntVector pairs = products.reinterpretAsInts();
+        IntVector sums = pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(pairs.lanewise(VectorOperators.ASHR, 16));
+        return (FloatVector) sums.convert(VectorOperators.I2F, 0);
     }
 
     @Override
