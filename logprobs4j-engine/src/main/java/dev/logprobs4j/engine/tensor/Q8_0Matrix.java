@@ -116,6 +116,55 @@ final class Q8_0Matrix extends QuantizedMatrix {
     }
 
     /**
+     * Four activation rows per pass: each weight block is loaded and widened once. With 256-bit
+     * vectors (two steps per block) the plain per-row kernel is used instead, keeping this
+     * method's compiled body within C2's inlining budget.
+     */
+    @Override
+    void vectorDotQ4(long rowOffset, QuantizedActivations a, int aRow, float[] out, int at, int stride) {
+        if (Kernels.QS.length() != BLOCK) {
+            super.vectorDotQ4(rowOffset, a, aRow, out, at, stride);
+            return;
+        }
+        short[] q = a.q;
+        float[] scales = a.d;
+        int blocks = cols / BLOCK;
+        int q0 = aRow * cols;
+        int d0 = aRow * blocks;
+        FloatVector acc0 = FloatVector.zero(Kernels.QF);
+        FloatVector acc1 = FloatVector.zero(Kernels.QF);
+        FloatVector acc2 = FloatVector.zero(Kernels.QF);
+        FloatVector acc3 = FloatVector.zero(Kernels.QF);
+        for (int b = 0; b < blocks; b++) {
+            long block = rowOffset + (long) b * BLOCK_BYTES;
+            float d = Kernels.f16(data, block);
+            ShortVector w = (ShortVector) ByteVector.fromMemorySegment(Kernels.QB, data, block + 2, LE)
+                    .castShape(Kernels.QS, 0);
+            int qAt = q0 + b * BLOCK;
+            int dAt = d0 + b;
+            // The same operations, in the same order, as blockDotQ and vectorDotQ for each row.
+            acc0 = pairSumFloats(w.mul(ShortVector.fromArray(Kernels.QS, q, qAt)))
+                    .fma(FloatVector.broadcast(Kernels.QF, d * scales[dAt]), acc0);
+            acc1 = pairSumFloats(w.mul(ShortVector.fromArray(Kernels.QS, q, qAt + cols)))
+                    .fma(FloatVector.broadcast(Kernels.QF, d * scales[dAt + blocks]), acc1);
+            acc2 = pairSumFloats(w.mul(ShortVector.fromArray(Kernels.QS, q, qAt + 2 * cols)))
+                    .fma(FloatVector.broadcast(Kernels.QF, d * scales[dAt + 2 * blocks]), acc2);
+            acc3 = pairSumFloats(w.mul(ShortVector.fromArray(Kernels.QS, q, qAt + 3 * cols)))
+                    .fma(FloatVector.broadcast(Kernels.QF, d * scales[dAt + 3 * blocks]), acc3);
+        }
+        out[at] = Kernels.sumLanes(acc0);
+        out[at + stride] = Kernels.sumLanes(acc1);
+        out[at + 2 * stride] = Kernels.sumLanes(acc2);
+        out[at + 3 * stride] = Kernels.sumLanes(acc3);
+    }
+
+    private static FloatVector pairSumFloats(ShortVector products) {
+        IntVector pairs = products.reinterpretAsInts();
+        return (FloatVector) pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(pairs.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+    }
+
+    /**
      * Int lane sums of the block's 32 products, as floats: one step of 32 shorts with 512-bit
      * vectors, two of 16 with 256-bit ones, whose products are added in 16 bits first (each is at
      * most 128 * 127 in magnitude, so two fit).

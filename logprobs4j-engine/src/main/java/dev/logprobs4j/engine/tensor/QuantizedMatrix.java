@@ -23,6 +23,17 @@ abstract sealed class QuantizedMatrix extends SegmentMatrix permits Q8_0Matrix, 
     abstract float vectorDotQ(long rowOffset, QuantizedActivations a, int aRow);
 
     /**
+     * The vector dot products of one row with activation rows {@code aRow .. aRow + 3}, stored
+     * to {@code out[at]}, {@code out[at + stride]}, ...; each exactly as {@link #vectorDotQ}
+     * computes it. Kernels that decode a weight block once for all four rows override this.
+     */
+    void vectorDotQ4(long rowOffset, QuantizedActivations a, int aRow, float[] out, int at, int stride) {
+        for (int k = 0; k < 4; k++) {
+            out[at + k * stride] = vectorDotQ(rowOffset, a, aRow + k);
+        }
+    }
+
+    /**
      * Like {@link #computeRows} for activations already quantised to this matrix's {@link
      * #activationKind()}: rows {@code [from, to)} times all {@code a.batch} activation rows.
      */
@@ -30,7 +41,14 @@ abstract sealed class QuantizedMatrix extends SegmentMatrix permits Q8_0Matrix, 
         int batch = a.batch;
         for (int r = from; r < to; r++) {
             long rowOffset = r * rowBytes;
-            for (int b = 0; b < batch; b++) {
+            int b = 0;
+            if (Kernels.VECTOR) {
+                // Prefill: four activation rows per pass over the weight row.
+                for (; b + 4 <= batch; b += 4) {
+                    vectorDotQ4(rowOffset, a, b, out, outOffset + b * rows + r, rows);
+                }
+            }
+            for (; b < batch; b++) {
                 out[outOffset + b * rows + r] = Kernels.VECTOR ? vectorDotQ(rowOffset, a, b) : scalarDotQ(rowOffset, a, b);
             }
         }

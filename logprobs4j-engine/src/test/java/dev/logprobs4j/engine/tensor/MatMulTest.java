@@ -119,7 +119,7 @@ class MatMulTest {
         for (GgmlType type : WeightMatrixKernelTest.SUPPORTED) {
             int rows = 131;
             int cols = 1024;
-            int batch = 3;
+            int batch = 6; // one group of four activation rows (prefill kernels) and two single ones
             WeightMatrix w = bigMatrix(type, rows, cols, 10 + type.ordinal());
             float[] x = TestData.randomFloats(batch * cols + 5, new Random(11));
             for (int threads = 1; threads <= 3; threads++) {
