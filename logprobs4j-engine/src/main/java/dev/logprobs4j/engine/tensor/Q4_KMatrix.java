@@ -239,6 +239,38 @@ final class Q4_KMatrix extends QuantizedMatrix {
     }
 
     @Override
+    void computeRows(int from, int to, float[] x, int xOffset, int batch, float[] out, int outOffset) {
+        // A copy per class keeps this call site monomorphic (see SegmentMatrix.computeRows).
+        for (int r = from; r < to; r++) {
+            long rowOffset = r * rowBytes;
+            for (int b = 0; b < batch; b++) {
+                out[outOffset + b * rows + r] = Kernels.VECTOR
+                        ? vectorDot(rowOffset, x, xOffset + b * cols)
+                        : scalarDot(rowOffset, x, xOffset + b * cols);
+            }
+        }
+    }
+
+    @Override
+    void computeRowsQ(int from, int to, QuantizedActivations a, float[] out, int outOffset) {
+        // A copy per class keeps these call sites monomorphic (see SegmentMatrix.computeRows).
+        int batch = a.batch;
+        for (int r = from; r < to; r++) {
+            long rowOffset = r * rowBytes;
+            int b = 0;
+            if (Kernels.VECTOR) {
+                // Prefill: four activation rows per pass over the weight row.
+                for (; b + 4 <= batch; b += 4) {
+                    vectorDotQ4(rowOffset, a, b, out, outOffset + b * rows + r, rows);
+                }
+            }
+            for (; b < batch; b++) {
+                out[outOffset + b * rows + r] = Kernels.VECTOR ? vectorDotQ(rowOffset, a, b) : scalarDotQ(rowOffset, a, b);
+            }
+        }
+    }
+
+    @Override
     void dequantize(long rowOffset, float[] out, int outOffset) {
         for (int b = 0; b < cols / BLOCK; b++) {
             long block = rowOffset + (long) b * BLOCK_BYTES;

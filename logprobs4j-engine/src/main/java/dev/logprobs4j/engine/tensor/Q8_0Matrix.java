@@ -106,11 +106,28 @@ final class Q8_0Matrix extends QuantizedMatrix {
         int dBase = aRow * blocks;
         // One block per iteration and one accumulator: a second unrolled copy of the inlined
         // vector code pushes C2 past its node budget, and then even f16() is left as a call.
+        // The block product is written out here, not in a helper: a helper returning a vector
+        // that C2 declines to inline (it judges by size and call counts at compile time) returns
+        // a boxed vector, an allocation per block.
+        int lanes = Kernels.QS.length();
         FloatVector acc = FloatVector.zero(Kernels.QF);
         for (int b = 0; b < blocks; b++) {
             long block = rowOffset + (long) b * BLOCK_BYTES;
+            int qAt = qBase + b * BLOCK;
             float scale = Kernels.f16(data, block) * scales[dBase + b];
-            acc = blockDotQ(block, q, qBase + b * BLOCK).fma(FloatVector.broadcast(Kernels.QF, scale), acc);
+            // One step of 32 shorts with 512-bit vectors, two of 16 with 256-bit ones, whose
+            // products are added in 16 bits (each is at most 128 * 127 in magnitude, so two fit).
+            ShortVector products = ((ShortVector) ByteVector.fromMemorySegment(Kernels.QB, data, block + 2, LE)
+                    .castShape(Kernels.QS, 0)).mul(ShortVector.fromArray(Kernels.QS, q, qAt));
+            for (int i = lanes; i < BLOCK; i += lanes) {
+                products = products.add(((ShortVector) ByteVector.fromMemorySegment(Kernels.QB, data, block + 2 + i, LE)
+                        .castShape(Kernels.QS, 0)).mul(ShortVector.fromArray(Kernels.QS, q, qAt + i)));
+            }
+            IntVector pairs = products.reinterpretAsInts();
+            FloatVector sums = (FloatVector) pairs.lanewise(VectorOperators.LSHL, 16)
+                    .lanewise(VectorOperators.ASHR, 16).add(pairs.lanewise(VectorOperators.ASHR, 16))
+                    .convert(VectorOperators.I2F, 0);
+            acc = sums.fma(FloatVector.broadcast(Kernels.QF, scale), acc);
         }
         return Kernels.sumLanes(acc);
     }
@@ -142,14 +159,22 @@ final class Q8_0Matrix extends QuantizedMatrix {
                     .castShape(Kernels.QS, 0);
             int qAt = q0 + b * BLOCK;
             int dAt = d0 + b;
-            // The same operations, in the same order, as blockDotQ and vectorDotQ for each row.
-            acc0 = pairSumFloats(w.mul(ShortVector.fromArray(Kernels.QS, q, qAt)))
+            // The same operations, in the same order, as vectorDotQ for each row.
+            IntVector p0 = w.mul(ShortVector.fromArray(Kernels.QS, q, qAt)).reinterpretAsInts();
+            IntVector p1 = w.mul(ShortVector.fromArray(Kernels.QS, q, qAt + cols)).reinterpretAsInts();
+            IntVector p2 = w.mul(ShortVector.fromArray(Kernels.QS, q, qAt + 2 * cols)).reinterpretAsInts();
+            IntVector p3 = w.mul(ShortVector.fromArray(Kernels.QS, q, qAt + 3 * cols)).reinterpretAsInts();
+            acc0 = ((FloatVector) p0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(p0.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0))
                     .fma(FloatVector.broadcast(Kernels.QF, d * scales[dAt]), acc0);
-            acc1 = pairSumFloats(w.mul(ShortVector.fromArray(Kernels.QS, q, qAt + cols)))
+            acc1 = ((FloatVector) p1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(p1.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0))
                     .fma(FloatVector.broadcast(Kernels.QF, d * scales[dAt + blocks]), acc1);
-            acc2 = pairSumFloats(w.mul(ShortVector.fromArray(Kernels.QS, q, qAt + 2 * cols)))
+            acc2 = ((FloatVector) p2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(p2.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0))
                     .fma(FloatVector.broadcast(Kernels.QF, d * scales[dAt + 2 * blocks]), acc2);
-            acc3 = pairSumFloats(w.mul(ShortVector.fromArray(Kernels.QS, q, qAt + 3 * cols)))
+            acc3 = ((FloatVector) p3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(p3.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0))
                     .fma(FloatVector.broadcast(Kernels.QF, d * scales[dAt + 3 * blocks]), acc3);
         }
         out[at] = Kernels.sumLanes(acc0);
@@ -158,29 +183,36 @@ final class Q8_0Matrix extends QuantizedMatrix {
         out[at + 3 * stride] = Kernels.sumLanes(acc3);
     }
 
-    private static FloatVector pairSumFloats(ShortVector products) {
-        IntVector pairs = products.reinterpretAsInts();
-        return (FloatVector) pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(pairs.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+    @Override
+    void computeRows(int from, int to, float[] x, int xOffset, int batch, float[] out, int outOffset) {
+        // A copy per class keeps this call site monomorphic (see SegmentMatrix.computeRows).
+        for (int r = from; r < to; r++) {
+            long rowOffset = r * rowBytes;
+            for (int b = 0; b < batch; b++) {
+                out[outOffset + b * rows + r] = Kernels.VECTOR
+                        ? vectorDot(rowOffset, x, xOffset + b * cols)
+                        : scalarDot(rowOffset, x, xOffset + b * cols);
+            }
+        }
     }
 
-    /**
-     * Int lane sums of the block's 32 products, as floats: one step of 32 shorts with 512-bit
-     * vectors, two of 16 with 256-bit ones, whose products are added in 16 bits first (each is at
-     * most 128 * 127 in magnitude, so two fit).
-     */
-    private FloatVector blockDotQ(long block, short[] q, int qAt) {
-        int lanes = Kernels.QS.length();
-        ShortVector products = ((ShortVector) ByteVector.fromMemorySegment(Kernels.QB, data, block + 2, LE)
-                .castShape(Kernels.QS, 0)).mul(ShortVector.fromArray(Kernels.QS, q, qAt));
-        for (int i = lanes; i < BLOCK; i += lanes) {
-            products = products.add(((ShortVector) ByteVector.fromMemorySegment(Kernels.QB, data, block + 2 + i, LE)
-                    .castShape(Kernels.QS, 0)).mul(ShortVector.fromArray(Kernels.QS, q, qAt + i)));
+    @Override
+    void computeRowsQ(int from, int to, QuantizedActivations a, float[] out, int outOffset) {
+        // A copy per class keeps these call sites monomorphic (see SegmentMatrix.computeRows).
+        int batch = a.batch;
+        for (int r = from; r < to; r++) {
+            long rowOffset = r * rowBytes;
+            int b = 0;
+            if (Kernels.VECTOR) {
+                // Prefill: four activation rows per pass over the weight row.
+                for (; b + 4 <= batch; b += 4) {
+                    vectorDotQ4(rowOffset, a, b, out, outOffset + b * rows + r, rows);
+                }
+            }
+            for (; b < batch; b++) {
+                out[outOffset + b * rows + r] = Kernels.VECTOR ? vectorDotQ(rowOffset, a, b) : scalarDotQ(rowOffset, a, b);
+            }
         }
-        IntVector pairs = products.reinterpretAsInts();
-        IntVector sums = pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(pairs.lanewise(VectorOperators.ASHR, 16));
-        return (FloatVector) sums.convert(VectorOperators.I2F, 0);
     }
 
     @Override

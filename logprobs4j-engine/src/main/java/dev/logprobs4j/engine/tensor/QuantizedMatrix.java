@@ -35,22 +35,9 @@ abstract sealed class QuantizedMatrix extends SegmentMatrix permits Q8_0Matrix, 
 
     /**
      * Like {@link #computeRows} for activations already quantised to this matrix's {@link
-     * #activationKind()}: rows {@code [from, to)} times all {@code a.batch} activation rows.
+     * #activationKind()}: rows {@code [from, to)} times all {@code a.batch} activation rows, four
+     * at a time through {@link #vectorDotQ4} while four remain. A copy in every class, as for
+     * {@link #computeRows}.
      */
-    final void computeRowsQ(int from, int to, QuantizedActivations a, float[] out, int outOffset) {
-        int batch = a.batch;
-        for (int r = from; r < to; r++) {
-            long rowOffset = r * rowBytes;
-            int b = 0;
-            if (Kernels.VECTOR) {
-                // Prefill: four activation rows per pass over the weight row.
-                for (; b + 4 <= batch; b += 4) {
-                    vectorDotQ4(rowOffset, a, b, out, outOffset + b * rows + r, rows);
-                }
-            }
-            for (; b < batch; b++) {
-                out[outOffset + b * rows + r] = Kernels.VECTOR ? vectorDotQ(rowOffset, a, b) : scalarDotQ(rowOffset, a, b);
-            }
-        }
-    }
+    abstract void computeRowsQ(int from, int to, QuantizedActivations a, float[] out, int outOffset);
 }

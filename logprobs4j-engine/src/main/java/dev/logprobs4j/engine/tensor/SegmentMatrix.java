@@ -55,19 +55,12 @@ abstract sealed class SegmentMatrix implements WeightMatrix
 
     /**
      * {@code out[outOffset + b * rows + r] = row(r) . x[xOffset + b * cols ..]} for rows {@code
-     * [from, to)} and {@code b < batch}; the caller has checked the bounds. One call per chunk of
-     * rows, so the kernel is chosen once per chunk rather than once per row.
+     * [from, to)} and {@code b < batch}; the caller has checked the bounds. Every class has its
+     * own copy of this loop (see below): a loop shared by all classes would see
+     * several kernels at its call site, and C2 would then either call them without inlining or
+     * inline two into one body too big for its budget, leaving their vector operations boxed.
      */
-    void computeRows(int from, int to, float[] x, int xOffset, int batch, float[] out, int outOffset) {
-        for (int r = from; r < to; r++) {
-            long rowOffset = r * rowBytes;
-            for (int b = 0; b < batch; b++) {
-                out[outOffset + b * rows + r] = Kernels.VECTOR
-                        ? vectorDot(rowOffset, x, xOffset + b * cols)
-                        : scalarDot(rowOffset, x, xOffset + b * cols);
-            }
-        }
-    }
+    abstract void computeRows(int from, int to, float[] x, int xOffset, int batch, float[] out, int outOffset);
 
     /** Row at byte {@code rowOffset} dotted with {@code x[xOffset..]}: the plain scalar twin and test oracle. */
     abstract float scalarDot(long rowOffset, float[] x, int xOffset);
