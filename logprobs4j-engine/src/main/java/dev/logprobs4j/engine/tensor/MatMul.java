@@ -139,10 +139,8 @@ public final class MatMul {
     /** Rows {@code [from, to)}: with the integer kernels if {@code a} holds the quantised activations. */
     private static void computeRows(WeightMatrix w, QuantizedActivations a, float[] x, int xOffset, int batch,
             float[] out, int outOffset, int from, int to) {
-        if (a != null) {
-            ((QuantizedMatrix) w).computeRowsQ(from, to, a, out, outOffset);
-        } else if (w instanceof SegmentMatrix m) {
-            m.computeRows(from, to, x, xOffset, batch, out, outOffset);
+        if (w instanceof SegmentMatrix m) {
+            m.computeRowsOpaque(from, to, a, x, xOffset, batch, out, outOffset);
         } else {
             int rows = w.rows();
             int cols = w.cols();
