@@ -48,6 +48,19 @@ final class BF16Matrix extends SegmentMatrix {
     }
 
     @Override
+    void computeRows(int from, int to, float[] x, int xOffset, int batch, float[] out, int outOffset) {
+        // A copy per class keeps this call site monomorphic (see SegmentMatrix.computeRows).
+        for (int r = from; r < to; r++) {
+            long rowOffset = r * rowBytes;
+            for (int b = 0; b < batch; b++) {
+                out[outOffset + b * rows + r] = Kernels.VECTOR
+                        ? vectorDot(rowOffset, x, xOffset + b * cols)
+                        : scalarDot(rowOffset, x, xOffset + b * cols);
+            }
+        }
+    }
+
+    @Override
     void dequantize(long rowOffset, float[] out, int outOffset) {
         for (int j = 0; j < cols; j++) {
             out[outOffset + j] = Kernels.bf16(data, rowOffset + 2L * j);

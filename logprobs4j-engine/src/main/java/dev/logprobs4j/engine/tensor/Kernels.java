@@ -45,6 +45,43 @@ final class Kernels {
     static final boolean VECTOR = F.length() >= 8 && F.length() <= 16
             && !"scalar".equalsIgnoreCase(System.getProperty(KERNELS_PROPERTY, "vector"));
 
+    /**
+     * System property that selects the activations of the {@link MatMul} overloads without a
+     * {@link MatMul.Activations} argument: {@code int8} quantises them, anything else (the
+     * default, {@code float}) keeps them float.
+     */
+    static final String ACTIVATIONS_PROPERTY = "logprobs4j.activations";
+
+    /** The activations of the {@link MatMul} overloads that do not name them. */
+    static final MatMul.Activations DEFAULT_ACTIVATIONS =
+            "int8".equalsIgnoreCase(System.getProperty(ACTIVATIONS_PROPERTY, "float"))
+                    ? MatMul.Activations.INT8 : MatMul.Activations.FLOAT;
+
+    /*
+     * Species of the integer kernels, fixed at 256 bits: 16 weight bytes widen to 16 shorts, a
+     * product of two shorts' worth of lanes pair-sums into 8 ints and converts to 8 floats. 256
+     * bits is native on every AVX2 CPU; on AVX-512 CPUs wider registers would save instructions
+     * only where they are not split in two anyway (AMD Zen 4 runs 512-bit operations as two
+     * halves), and a 32-weight block splits evenly into 16-lane steps.
+     */
+    static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
+
+    /*
+     * Species of the Q8_0 integer kernel, the widest the CPU prefers (at least 256 bits where
+     * the vector kernels run): a whole 32-byte block widens to 32 shorts in one 512-bit register
+     * on AVX-512, and the block then needs half the instructions of two 256-bit steps. Q8_0
+     * rows are the ones decode streams most of, so the instruction count per byte matters most
+     * there; measured on AMD Zen 4 it beat the 256-bit form even though Zen 4 splits 512-bit
+     * operations in two.
+     */
+    static final VectorSpecies<Short> QS = ShortVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Byte> QB = speciesOf(byte.class, Math.max(64, QS.vectorBitSize() / 2));
+    static final VectorSpecies<Integer> QI = IntVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> QF = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;
+    static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
+    static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
+
     static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -91,6 +128,32 @@ final class Kernels {
     /** {@link #F}.length() signed bytes at {@code offset}, widened to floats. */
     static FloatVector bytesToFloats(MemorySegment segment, long offset) {
         return (FloatVector) ByteVector.fromMemorySegment(B, segment, offset, LE).castShape(F, 0);
+    }
+
+    /** 16 signed bytes at {@code offset}, widened to short lanes. */
+    static ShortVector bytesToShorts(MemorySegment segment, long offset) {
+        return (ShortVector) ByteVector.fromMemorySegment(B16, segment, offset, LE).castShape(S16, 0);
+    }
+
+    /** Widens 16 signed byte lanes to short lanes. */
+    static ShortVector toShorts(ByteVector bytes) {
+        return (ShortVector) bytes.castShape(S16, 0);
+    }
+
+    /**
+     * Sums adjacent pairs of short lanes into int lanes (what x86's {@code pmaddwd} does after a
+     * multiply), exactly: each int lane holds two shorts, the low one sign-extended by a shift
+     * pair and the high one by an arithmetic shift.
+     */
+    static IntVector pairSum(ShortVector v) {
+        IntVector pairs = v.reinterpretAsInts();
+        return pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(pairs.lanewise(VectorOperators.ASHR, 16));
+    }
+
+    /** Int lanes converted to float lanes (exact below 2^24, which block sums stay under). */
+    static FloatVector intsToFloats(IntVector v) {
+        return (FloatVector) v.convert(VectorOperators.I2F, 0);
     }
 
     /** Widens signed byte lanes to float lanes. */

@@ -6,8 +6,11 @@ import static dev.logprobs4j.engine.tensor.Kernels.LE;
 
 import dev.logprobs4j.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -17,7 +20,7 @@ import jdk.incubator.vector.VectorOperators;
  * (sub-block {@code 2k}), high nibbles the next 32 (sub-block {@code 2k + 1}); a weight is
  * {@code d * sc * q - dmin * m}. Immutable and thread-safe.
  */
-final class Q4_KMatrix extends SegmentMatrix {
+final class Q4_KMatrix extends QuantizedMatrix {
 
     private static final int BLOCK = 256;
     private static final int BLOCK_BYTES = 2 + 2 + 12 + BLOCK / 2;
@@ -51,6 +54,31 @@ final class Q4_KMatrix extends SegmentMatrix {
             min = (packed >>> 4) | ((Kernels.u8(data, scales + j) >>> 6) << 4);
         }
         return scale | (min << 8);
+    }
+
+    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
+    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
+
+    /**
+     * All eight 6-bit scales of the super-block whose scale bytes start at {@code scales}, scale
+     * {@code j} in byte {@code j} of the result: the same unpacking as {@link #scaleMin}, done on
+     * whole words (two loads instead of sixteen).
+     */
+    static long packedScales(MemorySegment data, long scales) {
+        long low = data.get(LE_LONG, scales);
+        int high = data.get(LE_INT, scales + 8);
+        long first = low & 0x3F3F3F3FL;
+        long second = (high & 0x0F0F0F0FL) | ((low & 0xC0C0C0C0L) >>> 2);
+        return first | (second << 32);
+    }
+
+    /** All eight 6-bit mins, min {@code j} in byte {@code j}; see {@link #packedScales}. */
+    static long packedMins(MemorySegment data, long scales) {
+        long low = data.get(LE_LONG, scales);
+        int high = data.get(LE_INT, scales + 8);
+        long first = (low >>> 32) & 0x3F3F3F3FL;
+        long second = ((high >>> 4) & 0x0F0F0F0FL) | (((low >>> 32) & 0xC0C0C0C0L) >>> 2);
+        return first | (second << 32);
     }
 
     @Override
@@ -113,6 +141,133 @@ final class Q4_KMatrix extends SegmentMatrix {
             }
         }
         return Kernels.sumLanes(acc0.add(acc1));
+    }
+
+    @Override
+    QuantizedActivations.Kind activationKind() {
+        return QuantizedActivations.Kind.Q8_K;
+    }
+
+    /*
+     * With activations x = xd * xq, a super-block contributes
+     * xd * (d * sum_j sc_j * sum_i q_i xq_i - dmin * sum_j m_j * sum_i xq_i), sub-blocks j of 32,
+     * and sum_i xq_i is the activations' precomputed 32-value sum: integers up to the last step.
+     */
+    @Override
+    float scalarDotQ(long rowOffset, QuantizedActivations a, int aRow) {
+        short[] q = a.q;
+        int blocks = cols / BLOCK;
+        float sum = 0f;
+        for (int b = 0; b < blocks; b++) {
+            long block = rowOffset + (long) b * BLOCK_BYTES;
+            int qAt = aRow * cols + b * BLOCK;
+            int dots = 0;
+            int mins = 0;
+            for (int sub = 0; sub < 8; sub++) {
+                int sm = scaleMin(data, block + SCALES, sub);
+                long qs = block + QS + 32L * (sub / 2);
+                int shift = 4 * (sub % 2);
+                int dot = 0;
+                for (int i = 0; i < 32; i++) {
+                    dot += ((Kernels.u8(data, qs + i) >>> shift) & 0xF) * q[qAt + 32 * sub + i];
+                }
+                dots += (sm & 0xFF) * dot;
+                mins += (sm >>> 8) * a.sums[qAt / 32 + sub];
+            }
+            float xd = a.d[aRow * blocks + b];
+            sum += xd * (Kernels.f16(data, block) * dots) - xd * (Kernels.f16(data, block + 2) * mins);
+        }
+        return sum;
+    }
+
+    @Override
+    float vectorDotQ(long rowOffset, QuantizedActivations a, int aRow) {
+        int blocks = cols / BLOCK;
+        float sum = 0f;
+        for (int b = 0; b < blocks; b++) {
+            long block = rowOffset + (long) b * BLOCK_BYTES;
+            int qAt = aRow * cols + b * BLOCK;
+            int dots = superBlockDotQ(block, a.q, qAt);
+            long packedMins = packedMins(data, block + SCALES);
+            int mins = 0;
+            for (int sub = 0; sub < 8; sub++) {
+                mins += (int) (packedMins >>> (8 * sub) & 0xFF) * a.sums[qAt / 32 + sub];
+            }
+            // The same float steps as the scalar twin: integer sums are exact, so both agree bit for bit.
+            float xd = a.d[aRow * blocks + b];
+            sum += xd * (Kernels.f16(data, block) * dots) - xd * (Kernels.f16(data, block + 2) * mins);
+        }
+        return sum;
+    }
+
+    /**
+     * The sum of sc_j * q_i * xq_i over a super-block (exact; at most 256 * 15 * 127 * 63). It
+     * returns an int, not a vector: a vector returned from a call that is not inlined is boxed.
+     * Vector calls are written out rather than wrapped in helpers: every helper level counts
+     * against C2's inlining depth, and past it the vector operations are left as calls.
+     */
+    private int superBlockDotQ(long block, short[] q, int qAt) {
+        IntVector dots = IntVector.zero(Kernels.I8);
+        long scales = packedScales(data, block + SCALES);
+        for (int pair = 0; pair < 4; pair++) {
+            long qs = block + QS + 32L * pair;
+            int at = qAt + 64 * pair;
+            // Widened to shorts before the nibbles are split: x86 has no byte shifts.
+            ShortVector packed0 = (ShortVector) ByteVector.fromMemorySegment(Kernels.B16, data, qs, LE)
+                    .castShape(Kernels.S16, 0);
+            ShortVector packed1 = (ShortVector) ByteVector.fromMemorySegment(Kernels.B16, data, qs + 16, LE)
+                    .castShape(Kernels.S16, 0);
+            ShortVector low0 = packed0.and((short) 0xF);
+            ShortVector low1 = packed1.and((short) 0xF);
+            ShortVector high0 = packed0.lanewise(VectorOperators.LSHR, 4).and((short) 0xF);
+            ShortVector high1 = packed1.lanewise(VectorOperators.LSHR, 4).and((short) 0xF);
+            // Products are at most 15 * 127, so two add in 16 bits.
+            IntVector low = low0.mul(ShortVector.fromArray(Kernels.S16, q, at))
+                    .add(low1.mul(ShortVector.fromArray(Kernels.S16, q, at + 16))).reinterpretAsInts();
+            IntVector high = high0.mul(ShortVector.fromArray(Kernels.S16, q, at + 32))
+                    .add(high1.mul(ShortVector.fromArray(Kernels.S16, q, at + 48))).reinterpretAsInts();
+            int scaleLow = (int) (scales >>> (16 * pair)) & 0xFF;
+            int scaleHigh = (int) (scales >>> (16 * pair + 8)) & 0xFF;
+            // Pair sums of the 16-bit lanes (see Kernels.pairSum), times the sub-block scales.
+            IntVector lowSums = low.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(low.lanewise(VectorOperators.ASHR, 16));
+            IntVector highSums = high.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(high.lanewise(VectorOperators.ASHR, 16));
+            dots = dots.add(lowSums.mul(scaleLow)).add(highSums.mul(scaleHigh));
+        }
+        return dots.reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    void computeRows(int from, int to, float[] x, int xOffset, int batch, float[] out, int outOffset) {
+        // A copy per class keeps this call site monomorphic (see SegmentMatrix.computeRows).
+        for (int r = from; r < to; r++) {
+            long rowOffset = r * rowBytes;
+            for (int b = 0; b < batch; b++) {
+                out[outOffset + b * rows + r] = Kernels.VECTOR
+                        ? vectorDot(rowOffset, x, xOffset + b * cols)
+                        : scalarDot(rowOffset, x, xOffset + b * cols);
+            }
+        }
+    }
+
+    @Override
+    void computeRowsQ(int from, int to, QuantizedActivations a, float[] out, int outOffset) {
+        // A copy per class keeps these call sites monomorphic (see SegmentMatrix.computeRows).
+        int batch = a.batch;
+        for (int r = from; r < to; r++) {
+            long rowOffset = r * rowBytes;
+            int b = 0;
+            if (Kernels.VECTOR) {
+                // Prefill: four activation rows per pass over the weight row.
+                for (; b + 4 <= batch; b += 4) {
+                    vectorDotQ4(rowOffset, a, b, out, outOffset + b * rows + r, rows);
+                }
+            }
+            for (; b < batch; b++) {
+                out[outOffset + b * rows + r] = Kernels.VECTOR ? vectorDotQ(rowOffset, a, b) : scalarDotQ(rowOffset, a, b);
+            }
+        }
     }
 
     @Override

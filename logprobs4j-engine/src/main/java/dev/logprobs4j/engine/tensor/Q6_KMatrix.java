@@ -6,8 +6,11 @@ import static dev.logprobs4j.engine.tensor.Kernels.LE;
 
 import dev.logprobs4j.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -19,7 +22,7 @@ import jdk.incubator.vector.VectorOperators;
  * with bit pairs 0-1, 2-3, 4-5, 6-7 of {@code qh[l]}; a weight is {@code d * scale[16-weight
  * group] * (q - 32)}. Immutable and thread-safe.
  */
-final class Q6_KMatrix extends SegmentMatrix {
+final class Q6_KMatrix extends QuantizedMatrix {
 
     private static final int BLOCK = 256;
     private static final int BLOCK_BYTES = BLOCK / 2 + BLOCK / 4 + BLOCK / 16 + 2;
@@ -100,10 +103,10 @@ final class Q6_KMatrix extends SegmentMatrix {
                 ByteVector q4 = low1.lanewise(VectorOperators.LSHR, 4)
                         .or(high.lanewise(VectorOperators.LSHR, 6).lanewise(VectorOperators.LSHL, 4));
                 int group = l / 16;
-                float s1 = d * Kernels.i8(data, scales + group);
-                float s2 = d * Kernels.i8(data, scales + group + 2);
-                float s3 = d * Kernels.i8(data, scales + group + 4);
-                float s4 = d * Kernels.i8(data, scales + group + 6);
+                float s1 = d * data.get(ValueLayout.JAVA_BYTE, scales + group);
+                float s2 = d * data.get(ValueLayout.JAVA_BYTE, scales + group + 2);
+                float s3 = d * data.get(ValueLayout.JAVA_BYTE, scales + group + 4);
+                float s4 = d * data.get(ValueLayout.JAVA_BYTE, scales + group + 6);
                 acc0 = Kernels.toFloats(q1.sub((byte) 32)).mul(s1).fma(FloatVector.fromArray(F, x, xBase + l), acc0);
                 acc1 = Kernels.toFloats(q2.sub((byte) 32)).mul(s2).fma(FloatVector.fromArray(F, x, xBase + 32 + l), acc1);
                 acc0 = Kernels.toFloats(q3.sub((byte) 32)).mul(s3).fma(FloatVector.fromArray(F, x, xBase + 64 + l), acc0);
@@ -111,6 +114,129 @@ final class Q6_KMatrix extends SegmentMatrix {
             }
         }
         return Kernels.sumLanes(acc0.add(acc1));
+    }
+
+    @Override
+    QuantizedActivations.Kind activationKind() {
+        return QuantizedActivations.Kind.Q8_K;
+    }
+
+    /** With activations x = xd * xq a super-block contributes xd * d * sum_g scale_g * sum_i (q_i - 32) xq_i. */
+    @Override
+    float scalarDotQ(long rowOffset, QuantizedActivations a, int aRow) {
+        short[] q = a.q;
+        int blocks = cols / BLOCK;
+        float sum = 0f;
+        for (int b = 0; b < blocks; b++) {
+            long block = rowOffset + (long) b * BLOCK_BYTES;
+            int qAt = aRow * cols + b * BLOCK;
+            int dots = 0;
+            for (int g = 0; g < 16; g++) {
+                int dot = 0;
+                for (int i = 16 * g; i < 16 * g + 16; i++) {
+                    dot += (quant(block, i) - 32) * q[qAt + i];
+                }
+                dots += Kernels.i8(data, block + SCALES + g) * dot;
+            }
+            sum += a.d[aRow * blocks + b] * Kernels.f16(data, block + D) * dots;
+        }
+        return sum;
+    }
+
+    @Override
+    float vectorDotQ(long rowOffset, QuantizedActivations a, int aRow) {
+        int blocks = cols / BLOCK;
+        float sum = 0f;
+        for (int b = 0; b < blocks; b++) {
+            long block = rowOffset + (long) b * BLOCK_BYTES;
+            int dots = superBlockDotQ(block, a.q, aRow * cols + b * BLOCK);
+            // The same float steps as the scalar twin: integer sums are exact, so both agree bit for bit.
+            sum += a.d[aRow * blocks + b] * Kernels.f16(data, block + D) * dots;
+        }
+        return sum;
+    }
+
+    /**
+     * The sum of scale_g * (q_i - 32) * xq_i over a super-block (exact; at most 256 * 32 * 127 *
+     * 128). It returns an int, not a vector: a vector returned from a call that is not inlined is
+     * boxed. Vector calls are written out rather than wrapped in helpers: every helper
+     * level counts against C2's inlining depth, and past it vector operations are left as calls.
+     */
+    private int superBlockDotQ(long block, short[] q, int qAt) {
+        IntVector dots = IntVector.zero(Kernels.I8);
+        for (int half = 0; half < 2; half++) {
+            long ql = block + 64L * half;
+            long qh = block + QH + 32L * half;
+            long scales = block + SCALES + 8L * half;
+            int at = qAt + 128 * half;
+            // Each 16-lane step is one scale group of each quarter.
+            for (int l = 0; l < 32; l += 16) {
+                // Bytes are widened to shorts first: x86 has no byte shifts, so byte-lane shifts
+                // would each be emulated with several instructions.
+                ShortVector low0 = (ShortVector) ByteVector.fromMemorySegment(Kernels.B16, data, ql + l, LE)
+                        .castShape(Kernels.S16, 0);
+                ShortVector low1 = (ShortVector) ByteVector.fromMemorySegment(Kernels.B16, data, ql + 32 + l, LE)
+                        .castShape(Kernels.S16, 0);
+                ShortVector high = (ShortVector) ByteVector.fromMemorySegment(Kernels.B16, data, qh + l, LE)
+                        .castShape(Kernels.S16, 0);
+                // Quants minus 32, in [-32, 31]; the top bits come from qh bit pairs moved to bits 4-5.
+                ShortVector q1 = low0.and((short) 0xF)
+                        .or(high.lanewise(VectorOperators.LSHL, 4).and((short) 0x30)).sub((short) 32);
+                ShortVector q2 = low1.and((short) 0xF)
+                        .or(high.lanewise(VectorOperators.LSHL, 2).and((short) 0x30)).sub((short) 32);
+                ShortVector q3 = low0.lanewise(VectorOperators.LSHR, 4).and((short) 0xF)
+                        .or(high.and((short) 0x30)).sub((short) 32);
+                ShortVector q4 = low1.lanewise(VectorOperators.LSHR, 4).and((short) 0xF)
+                        .or(high.lanewise(VectorOperators.LSHR, 2).and((short) 0x30)).sub((short) 32);
+                int group = l / 16;
+                IntVector p1 = q1.mul(ShortVector.fromArray(Kernels.S16, q, at + l)).reinterpretAsInts();
+                IntVector p2 = q2.mul(ShortVector.fromArray(Kernels.S16, q, at + 32 + l)).reinterpretAsInts();
+                IntVector p3 = q3.mul(ShortVector.fromArray(Kernels.S16, q, at + 64 + l)).reinterpretAsInts();
+                IntVector p4 = q4.mul(ShortVector.fromArray(Kernels.S16, q, at + 96 + l)).reinterpretAsInts();
+                // Pair sums of the 16-bit products (see Kernels.pairSum), times the group scales.
+                dots = dots.add(p1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                                .add(p1.lanewise(VectorOperators.ASHR, 16)).mul(data.get(ValueLayout.JAVA_BYTE, scales + group)))
+                        .add(p2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                                .add(p2.lanewise(VectorOperators.ASHR, 16)).mul(data.get(ValueLayout.JAVA_BYTE, scales + group + 2)))
+                        .add(p3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                                .add(p3.lanewise(VectorOperators.ASHR, 16)).mul(data.get(ValueLayout.JAVA_BYTE, scales + group + 4)))
+                        .add(p4.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                                .add(p4.lanewise(VectorOperators.ASHR, 16)).mul(data.get(ValueLayout.JAVA_BYTE, scales + group + 6)));
+            }
+        }
+        return dots.reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    void computeRows(int from, int to, float[] x, int xOffset, int batch, float[] out, int outOffset) {
+        // A copy per class keeps this call site monomorphic (see SegmentMatrix.computeRows).
+        for (int r = from; r < to; r++) {
+            long rowOffset = r * rowBytes;
+            for (int b = 0; b < batch; b++) {
+                out[outOffset + b * rows + r] = Kernels.VECTOR
+                        ? vectorDot(rowOffset, x, xOffset + b * cols)
+                        : scalarDot(rowOffset, x, xOffset + b * cols);
+            }
+        }
+    }
+
+    @Override
+    void computeRowsQ(int from, int to, QuantizedActivations a, float[] out, int outOffset) {
+        // A copy per class keeps these call sites monomorphic (see SegmentMatrix.computeRows).
+        int batch = a.batch;
+        for (int r = from; r < to; r++) {
+            long rowOffset = r * rowBytes;
+            int b = 0;
+            if (Kernels.VECTOR) {
+                // Prefill: four activation rows per pass over the weight row.
+                for (; b + 4 <= batch; b += 4) {
+                    vectorDotQ4(rowOffset, a, b, out, outOffset + b * rows + r, rows);
+                }
+            }
+            for (; b < batch; b++) {
+                out[outOffset + b * rows + r] = Kernels.VECTOR ? vectorDotQ(rowOffset, a, b) : scalarDotQ(rowOffset, a, b);
+            }
+        }
     }
 
     @Override

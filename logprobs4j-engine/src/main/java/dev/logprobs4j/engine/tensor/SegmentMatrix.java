@@ -2,6 +2,9 @@ package dev.logprobs4j.engine.tensor;
 
 import dev.logprobs4j.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.Objects;
 
 /**
@@ -9,7 +12,33 @@ import java.util.Objects;
  * then either the vector kernel or its scalar twin. Immutable and thread-safe.
  */
 abstract sealed class SegmentMatrix implements WeightMatrix
-        permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Matrix, Q4_0Matrix, Q4_KMatrix, Q6_KMatrix {
+        permits F32Matrix, F16Matrix, BF16Matrix, QuantizedMatrix {
+
+    private static final MethodHandle COMPUTE_ROWS;
+    private static final MethodHandle COMPUTE_ROWS_Q;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            COMPUTE_ROWS = lookup.findVirtual(SegmentMatrix.class, "computeRows", MethodType.methodType(void.class,
+                    int.class, int.class, float[].class, int.class, int.class, float[].class, int.class));
+            COMPUTE_ROWS_Q = lookup.findVirtual(QuantizedMatrix.class, "computeRowsQ", MethodType.methodType(void.class,
+                    int.class, int.class, QuantizedActivations.class, float[].class, int.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /*
+     * computeRows (and computeRowsQ) bound to this matrix, called only through these handles.
+     * A handle read from a field is not a constant, so C2 cannot inline through it: each class's
+     * loop and kernel are compiled on their own with a profile that saw only that class. Called
+     * directly from one shared caller, C2 inlined the first class's kernel into the caller and,
+     * once a second class came, both kernels into one body too big for its budget, leaving
+     * vector operations unintrinsified (Q4_0 ran at half speed after Q8_0 in the same JVM).
+     */
+    private final MethodHandle computeRowsHandle;
+    private final MethodHandle computeRowsQHandle;
 
     final MemorySegment data; // (rows, rowBytes), row-major
     final int rows;
@@ -26,6 +55,27 @@ abstract sealed class SegmentMatrix implements WeightMatrix
         this.data = data;
         this.rows = rows;
         this.cols = cols;
+        this.computeRowsHandle = COMPUTE_ROWS.bindTo(this);
+        this.computeRowsQHandle = this instanceof QuantizedMatrix ? COMPUTE_ROWS_Q.bindTo(this) : null;
+    }
+
+    /**
+     * Rows {@code [from, to)} through an inlining barrier: with the integer kernels if {@code a}
+     * holds quantised activations (then this is a {@link QuantizedMatrix}), else the float ones.
+     */
+    final void computeRowsOpaque(int from, int to, QuantizedActivations a, float[] x, int xOffset, int batch,
+            float[] out, int outOffset) {
+        try {
+            if (a != null) {
+                computeRowsQHandle.invokeExact(from, to, a, out, outOffset);
+            } else {
+                computeRowsHandle.invokeExact(from, to, x, xOffset, batch, out, outOffset);
+            }
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
@@ -52,6 +102,15 @@ abstract sealed class SegmentMatrix implements WeightMatrix
         Objects.checkFromIndexSize(outOffset, cols, out.length);
         dequantize(row * rowBytes, out, outOffset);
     }
+
+    /**
+     * {@code out[outOffset + b * rows + r] = row(r) . x[xOffset + b * cols ..]} for rows {@code
+     * [from, to)} and {@code b < batch}; the caller has checked the bounds. Every class has its
+     * own copy of this loop (see below): a loop shared by all classes would see
+     * several kernels at its call site, and C2 would then either call them without inlining or
+     * inline two into one body too big for its budget, leaving their vector operations boxed.
+     */
+    abstract void computeRows(int from, int to, float[] x, int xOffset, int batch, float[] out, int outOffset);
 
     /** Row at byte {@code rowOffset} dotted with {@code x[xOffset..]}: the plain scalar twin and test oracle. */
     abstract float scalarDot(long rowOffset, float[] x, int xOffset);

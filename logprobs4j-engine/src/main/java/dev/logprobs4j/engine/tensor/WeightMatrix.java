@@ -6,10 +6,10 @@ import dev.logprobs4j.gguf.GgmlType;
  * A {@code rows x cols} weight matrix stored row-major and left in its GGUF encoding (usually
  * inside a memory mapping); rows are decoded on the fly by each dot product.
  *
- * <p>Implementations are immutable and thread-safe. Activations stay {@code float}: weights are
- * dequantised to float and multiplied with float activations, unlike llama.cpp, which quantises
- * the activations to 8 bits for quantised weights. This costs a little speed but keeps the
- * result as close as possible to the exact product of the stored weights and the activations.
+ * <p>Implementations are immutable and thread-safe. {@link #dot} keeps activations {@code float}:
+ * weights are dequantised to float and multiplied with float activations. {@link MatMul} can
+ * instead quantise the activations to 8 bits for block-quantised weights, like llama.cpp, and
+ * use integer block dot products ({@link MatMul.Activations#INT8}).
  */
 public interface WeightMatrix {
 

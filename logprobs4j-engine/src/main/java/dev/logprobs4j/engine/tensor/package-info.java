@@ -10,8 +10,17 @@
  *       split across a shared thread pool by output rows.
  * </ul>
  *
+ * <p>With {@code MatMul.Activations.INT8}, products with block-quantised weights (Q8_0, Q4_0,
+ * Q4_K, Q6_K) quantise the activations to 8 bits once per call, as llama.cpp does (32-value
+ * blocks with a half-precision scale for Q8_0/Q4_0, 256-value blocks with a float scale and
+ * 32-value sums for the K-quants), and multiply blocks in integer arithmetic with one float
+ * multiply per block: llama.cpp's arithmetic rather than the exact product. {@code FLOAT}, the
+ * default of the overloads that do not name it (system property {@code
+ * logprobs4j.activations=int8} changes that default), keeps float activations, as {@link
+ * dev.logprobs4j.engine.tensor.WeightMatrix#dot} always does.
+ *
  * <p>Every dot product has a Vector API kernel and a plain scalar twin; the system property
- * {@code logprobs4j.kernels=scalar} selects the scalar twins (read once, at class
- * initialisation). Activations are never quantised.
+ * {@code logprobs4j.kernels=scalar} selects the scalar twins. Both properties are read once, at
+ * class initialisation.
  */
 package dev.logprobs4j.engine.tensor;

@@ -17,7 +17,11 @@ import java.util.Random;
  * java --add-modules jdk.incubator.vector -cp logprobs4j-engine/target/classes:logprobs4j-engine/target/test-classes:logprobs4j-gguf/target/classes \
  *     dev.logprobs4j.engine.tensor.MatMulBench [rows cols [seconds]]
  * </pre>
- * Add {@code -Dlogprobs4j.kernels=scalar} to measure the scalar twins.
+ * Add {@code -Dlogprobs4j.kernels=scalar} to measure the scalar twins, {@code
+ * -Dlogprobs4j.activations=int8} for 8-bit activations, {@code -Dbench.types=Q8_0,Q4_0}
+ * to pick types and {@code -Dbench.reps=5} for the repetitions. Each figure is min / median / max
+ * over the repetitions; with one thread it is also given per CPU second of the calling thread
+ * ("cpu"), which stays meaningful when other processes compete for the cores.
  */
 public final class MatMulBench {
 
@@ -29,8 +33,11 @@ public final class MatMulBench {
         double seconds = args.length > 2 ? Double.parseDouble(args[2]) : 2.0;
         System.out.printf(Locale.ROOT, "matvec %dx%d, float species %s, vector kernels %b, pool threads %d%n",
                 rows, cols, Kernels.F, Kernels.VECTOR, MatMul.threads());
-        GgmlType[] types = {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.F16, GgmlType.BF16,
-                GgmlType.F32};
+        GgmlType[] types = java.util.Arrays.stream(System.getProperty("bench.types", "Q8_0,Q4_0,Q4_K,Q6_K,F16,BF16,F32")
+                .split(",")).map(GgmlType::valueOf).toArray(GgmlType[]::new);
+        int reps = Integer.getInteger("bench.reps", 5);
+        System.out.printf(Locale.ROOT, "activations %s, load average %.2f%n", Kernels.DEFAULT_ACTIVATIONS,
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         Random random = new Random(42);
         float[] x = TestData.randomFloats(cols, random);
         float[] out = new float[rows];
@@ -48,19 +55,36 @@ public final class MatMulBench {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-5s %7.1f MB/matrix x %d:", type,
                     matrixBytes / 1e6, copies));
             for (int threads = 1; threads <= 2; threads++) {
-                run(matrices, x, out, threads, 0.5); // warm-up and JIT
-                double gbPerSecond = run(matrices, x, out, threads, seconds);
-                line.append(String.format(Locale.ROOT, "  %d thread%s %6.2f GB/s (%6.3f ms/matvec)", threads,
-                        threads == 1 ? " " : "s", gbPerSecond, matrixBytes / gbPerSecond / 1e6));
+                run(matrices, x, out, threads, 0.5, null); // warm-up and JIT
+                double[] wall = new double[reps];
+                double[] cpu = new double[reps];
+                for (int r = 0; r < reps; r++) {
+                    double[] cpuOut = new double[1];
+                    wall[r] = run(matrices, x, out, threads, seconds / reps, cpuOut);
+                    cpu[r] = cpuOut[0];
+                }
+                line.append(String.format(Locale.ROOT, "  %dT %s GB/s", threads, stats(wall)));
+                if (threads == 1) {
+                    line.append(String.format(Locale.ROOT, " (cpu %s)", stats(cpu)));
+                }
             }
             System.out.println(line);
             arena.close();
         }
     }
 
-    private static double run(WeightMatrix[] matrices, float[] x, float[] out, int threads, double seconds) {
+    private static String stats(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return String.format(Locale.ROOT, "%5.2f/%5.2f/%5.2f", s[0], s[s.length / 2], s[s.length - 1]);
+    }
+
+    private static double run(WeightMatrix[] matrices, float[] x, float[] out, int threads, double seconds,
+            double[] cpuGbPerSecond) {
         long bytes = matrices[0].type().byteSize((long) matrices[0].rows() * matrices[0].cols());
         long count = 0;
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpuStart = mx.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         long deadline = start + (long) (seconds * 1e9);
         long now;
@@ -71,6 +95,9 @@ public final class MatMulBench {
             }
             now = System.nanoTime();
         } while (now < deadline);
+        if (cpuGbPerSecond != null) {
+            cpuGbPerSecond[0] = (double) bytes * count / (mx.getCurrentThreadCpuTime() - cpuStart);
+        }
         return (double) bytes * count / (now - start);
     }
 }

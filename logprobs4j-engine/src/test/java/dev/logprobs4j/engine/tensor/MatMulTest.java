@@ -19,13 +19,31 @@ class MatMulTest {
         return TestData.matrix(type, rows, cols, TestData.randomEncoding(type, rows * cols, new Random(seed)));
     }
 
+    /**
+     * Row {@code r} times {@code x[off..]} the way {@link MatMul} computes it: on activations
+     * quantised by {@link QuantizedActivations} for quantised weights (unless switched off),
+     * else with {@link WeightMatrix#dot}.
+     */
+    static float expectedDot(WeightMatrix w, int r, float[] x, int off) {
+        return expectedDot(w, r, x, off, Kernels.DEFAULT_ACTIVATIONS);
+    }
+
+    static float expectedDot(WeightMatrix w, int r, float[] x, int off, MatMul.Activations activations) {
+        if (activations == MatMul.Activations.INT8 && w instanceof QuantizedMatrix m) {
+            QuantizedActivations a = new QuantizedActivations();
+            a.quantize(m.activationKind(), x, off, 1, m.cols());
+            return Kernels.VECTOR ? m.vectorDotQ(r * m.rowBytes, a, 0) : m.scalarDotQ(r * m.rowBytes, a, 0);
+        }
+        return w.dot(r, x, off);
+    }
+
     @Test
     void matvecEqualsRowByRowDotBitForBitWithAnyThreadCount() {
         WeightMatrix w = bigMatrix(GgmlType.Q8_0, 517, 512, 1);
         float[] x = TestData.randomFloats(512, new Random(2));
         float[] expected = new float[517];
         for (int r = 0; r < 517; r++) {
-            expected[r] = w.dot(r, x, 0);
+            expected[r] = expectedDot(w, r, x, 0);
         }
         for (int threads = 1; threads <= 4; threads++) {
             float[] out = new float[517];
@@ -45,7 +63,7 @@ class MatMulTest {
         java.util.Arrays.fill(out, -42f);
         MatMul.matvec(w, x, 7, out, 4);
         for (int r = 0; r < 300; r++) {
-            assertThat(out[4 + r]).isEqualTo(w.dot(r, x, 7));
+            assertThat(out[4 + r]).isEqualTo(expectedDot(w, r, x, 7));
         }
         assertThat(out[3]).isEqualTo(-42f);
         assertThat(out[304]).isEqualTo(-42f);
@@ -92,6 +110,78 @@ class MatMulTest {
             }
         } finally {
             executor.shutdownNow();
+        }
+    }
+
+    @Test
+    void everyTypeGivesRowByRowResultsForAnyBatchThreadCountAndActivations() {
+        for (MatMul.Activations activations : MatMul.Activations.values()) {
+        for (GgmlType type : WeightMatrixKernelTest.SUPPORTED) {
+            int rows = 131;
+            int cols = 1024;
+            int batch = 6; // one group of four activation rows (prefill kernels) and two single ones
+            WeightMatrix w = bigMatrix(type, rows, cols, 10 + type.ordinal());
+            float[] x = TestData.randomFloats(batch * cols + 5, new Random(11));
+            for (int threads = 1; threads <= 3; threads++) {
+                float[] out = new float[batch * rows];
+                MatMul.matmul(w, x, 5, batch, out, 0, threads, activations);
+                for (int b = 0; b < batch; b++) {
+                    for (int r = 0; r < rows; r++) {
+                        assertThat(out[b * rows + r]).as("%s %s threads %d batch row %d row %d", activations, type, threads,
+                                        b, r)
+                                .isEqualTo(expectedDot(w, r, x, 5 + b * cols, activations));
+                    }
+                }
+            }
+        }
+        }
+    }
+
+    @Test
+    void int8ActivationsChangeQuantisedProductsOnlyAndFloatIsTheDefault() {
+        float[] x = TestData.randomFloats(512, new Random(30));
+        for (GgmlType type : WeightMatrixKernelTest.SUPPORTED) {
+            WeightMatrix w = bigMatrix(type, 8, 512, 31);
+            float[] asFloat = new float[8];
+            float[] asInt8 = new float[8];
+            MatMul.matmul(w, x, 0, 1, asFloat, 0, 1, MatMul.Activations.FLOAT);
+            MatMul.matmul(w, x, 0, 1, asInt8, 0, 1, MatMul.Activations.INT8);
+            for (int r = 0; r < 8; r++) {
+                assertThat(asFloat[r]).isEqualTo(w.dot(r, x, 0));
+            }
+            if (w instanceof QuantizedMatrix) {
+                assertThat(asInt8).as("%s", type).isNotEqualTo(asFloat);
+            } else {
+                assertThat(asInt8).as("%s", type).containsExactly(asFloat);
+            }
+        }
+        if (System.getProperty(Kernels.ACTIVATIONS_PROPERTY) == null) {
+            assertThat(Kernels.DEFAULT_ACTIVATIONS).isEqualTo(MatMul.Activations.FLOAT);
+        }
+    }
+
+    @Test
+    void quantisedActivationProductIsCloseToTheFloatProduct() {
+        // The 8-bit activations round each value by at most half a step (amax / 254 of its block),
+        // so the product moves by at most sum |w| * step / 2; on Gaussian data it moves far less.
+        for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K}) {
+            int rows = 64;
+            int cols = 2048;
+            SegmentMatrix w = (SegmentMatrix) bigMatrix(type, rows, cols, 20 + type.ordinal());
+            float[] x = TestData.randomFloats(cols, new Random(21));
+            float[] row = new float[cols];
+            float[] out = new float[rows];
+            MatMul.matmul(w, x, 0, 1, out, 0, 2, MatMul.Activations.INT8);
+            for (int r = 0; r < rows; r++) {
+                w.dequantizeRow(r, row, 0);
+                double exact = 0;
+                double bound = 0;
+                for (int j = 0; j < cols; j++) {
+                    exact += (double) row[j] * x[j];
+                    bound += Math.abs(row[j]) * 5.0 / 254; // |x| of N(0, 1) data stays below 5
+                }
+                assertThat((double) out[r]).as("%s row %d", type, r).isCloseTo(exact, org.assertj.core.data.Offset.offset(bound));
+            }
         }
     }
 

@@ -133,6 +133,118 @@ class WeightMatrixKernelTest {
         assertThat(Float.floatToRawIntBits(hot)).as("%s", type).isEqualTo(Float.floatToRawIntBits(cold));
     }
 
+    static QuantizedActivations quantized(QuantizedMatrix m, float[] x, int xOffset) {
+        QuantizedActivations a = new QuantizedActivations();
+        a.quantize(m.activationKind(), x, xOffset, 1, m.cols());
+        return a;
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    void scalarQuantizedDotEqualsProductOfDecodedWeightsAndActivationsUpToRounding(GgmlType type) {
+        Random random = new Random(500 + type.ordinal());
+        for (int cols : colsFor(type)) {
+            int rows = 4;
+            byte[] bytes = TestData.randomEncoding(type, rows * cols, random);
+            QuantizedMatrix m = (QuantizedMatrix) TestData.matrix(type, rows, cols, bytes);
+            float[] x = TestData.randomFloats(cols + 2, random);
+            QuantizedActivations a = quantized(m, x, 2);
+            int block = m.activationKind().block;
+            for (int r = 0; r < rows; r++) {
+                double exact = 0;
+                double magnitude = 0;
+                for (int j = 0; j < cols; j++) {
+                    double w = ReferenceDecoder.element(type, bytes, r * cols + j);
+                    double xq = (double) a.d[j / block] * a.q[j];
+                    exact += w * xq;
+                    magnitude += Math.abs(w * xq);
+                    if (type == GgmlType.Q4_K) {
+                        // The minimum is subtracted separately: its rounding scales with |dmin * 63 * x|.
+                        int at = (r * cols + j) / 256 * 144;
+                        double dmin = Float.float16ToFloat((short) ((bytes[at + 2] & 0xFF) | (bytes[at + 3] & 0xFF) << 8));
+                        magnitude += Math.abs(dmin * 63 * xq);
+                    }
+                }
+                float scalar = m.scalarDotQ(r * m.rowBytes, a, 0);
+                assertThat((double) scalar).as("%s cols %d row %d", type, cols, r)
+                        .isCloseTo(exact, org.assertj.core.data.Offset.offset(4 * (cols / block + 4) * 0x1p-24 * magnitude + 1e-30));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    void vectorQuantizedDotMatchesScalarTwin(GgmlType type) {
+        if (!Kernels.VECTOR) {
+            return; // no vector kernels on this machine: nothing to compare
+        }
+        Random random = new Random(600 + type.ordinal());
+        for (int cols : colsFor(type)) {
+            int rows = 5;
+            byte[] bytes = TestData.randomEncoding(type, rows * cols, random);
+            QuantizedMatrix m = (QuantizedMatrix) TestData.matrix(type, rows, cols, bytes);
+            for (int xOffset : new int[] {0, 1, 13}) {
+                float[] x = TestData.randomFloats(cols + xOffset, random);
+                QuantizedActivations a = quantized(m, x, xOffset);
+                for (int r = 0; r < rows; r++) {
+                    float scalar = m.scalarDotQ(r * m.rowBytes, a, 0);
+                    float vector = m.vectorDotQ(r * m.rowBytes, a, 0);
+                    if (type == GgmlType.Q4_K || type == GgmlType.Q6_K) {
+                        // Integer sums per super-block, then the same float steps: equal bit for bit.
+                        assertThat(vector).as("%s cols %d row %d", type, cols, r).isEqualTo(scalar);
+                    } else {
+                        double magnitude = 0;
+                        float[] w = new float[cols];
+                        m.dequantizeRow(r, w, 0);
+                        for (int j = 0; j < cols; j++) {
+                            magnitude += Math.abs((double) w[j] * a.d[j / 32] * a.q[j]);
+                        }
+                        assertThat((double) vector).as("%s cols %d row %d", type, cols, r)
+                                .isCloseTo(scalar, org.assertj.core.data.Offset.offset(1e-5 * magnitude + 1e-30));
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    void quantizedDotGivesTheSameBitsBeforeAndAfterJitCompilation(GgmlType type) {
+        if (!Kernels.VECTOR) {
+            return;
+        }
+        Random random = new Random(700 + type.ordinal());
+        int cols = 4 * type.blockSize() * (type.blockSize() == 32 ? 8 : 1);
+        QuantizedMatrix m = (QuantizedMatrix) TestData.matrix(type, 1, cols, TestData.randomEncoding(type, cols, random));
+        QuantizedActivations a = quantized(m, TestData.randomFloats(cols, random), 0);
+        float cold = m.vectorDotQ(0, a, 0);
+        float hot = cold;
+        for (int i = 0; i < 20_000; i++) {
+            hot = m.vectorDotQ(0, a, 0);
+            if (hot != cold) {
+                break;
+            }
+        }
+        assertThat(Float.floatToRawIntBits(hot)).as("%s", type).isEqualTo(Float.floatToRawIntBits(cold));
+    }
+
+    @Test
+    void packedQ4KScalesAndMinsMatchTheBytewiseUnpacking() {
+        Random random = new Random(800);
+        byte[] bytes = new byte[12];
+        for (int k = 0; k < 1000; k++) {
+            random.nextBytes(bytes);
+            java.lang.foreign.MemorySegment segment = TestData.offHeap(bytes);
+            long scales = Q4_KMatrix.packedScales(segment, 0);
+            long mins = Q4_KMatrix.packedMins(segment, 0);
+            for (int j = 0; j < 8; j++) {
+                int sm = Q4_KMatrix.scaleMin(segment, 0, j);
+                assertThat((int) (scales >>> (8 * j)) & 0xFF).as("scale %d", j).isEqualTo(sm & 0xFF);
+                assertThat((int) (mins >>> (8 * j)) & 0xFF).as("min %d", j).isEqualTo(sm >>> 8);
+            }
+        }
+    }
+
     @Test
     void vectorHalfConversionIsExactForAllHalfBitPatterns() {
         int lanes = Kernels.I.length();
