@@ -159,6 +159,9 @@ public final class LocalGeneration implements ChunkSource {
             // Feed the token now so that the logits for the next step are ready.
             if (generatedCount < maxTokens && session.position() < session.contextLength()) {
                 logits = engine.decode(ticket, session, token);
+            } else {
+                // No further step will be needed: stop the shared loop from waiting for this generation.
+                leaveDecoding();
             }
             int holdBack = stops.isEmpty() ? 0 : stops.partialSuffix(text, textLength);
             AIMessageChunk out = release(textLength - holdBack, false);
@@ -251,12 +254,16 @@ public final class LocalGeneration implements ChunkSource {
         return AIMessageChunk.of(List.of(new Choice(choiceIndex, content, null, logprobs, finishReason)), chunkInfo, null);
     }
 
-    private void finishSession() {
+    private void leaveDecoding() {
         if (ticket != null) {
             DecodeScheduler.Ticket t = ticket;
             ticket = null;
             engine.leaveDecoding(t);
         }
+    }
+
+    private void finishSession() {
+        leaveDecoding();
         if (session != null) {
             Session s = session;
             session = null;
