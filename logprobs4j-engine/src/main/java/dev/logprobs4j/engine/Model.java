@@ -101,6 +101,11 @@ public final class Model implements AutoCloseable {
         return new Session(this, weights, contextLength, java.util.Objects.requireNonNull(kvCacheType, "kvCacheType"));
     }
 
+    /** A new, empty {@link DecodeBatch} for stepping several of this model's sessions together. */
+    public DecodeBatch newDecodeBatch() {
+        return new DecodeBatch(this, weights);
+    }
+
     /** Most threads one matrix product may use (see {@link LoadOptions.Builder#threads}). */
     public int threads() {
         return threads;

@@ -118,6 +118,15 @@ public final class Session {
         position++;
     }
 
+    Transformer transformer() {
+        return transformer;
+    }
+
+    /** Counts the token a {@link DecodeBatch} step just fed. */
+    void advance() {
+        position++;
+    }
+
     /** The logits after the last fed token (zeros before the first call). */
     public float[] logits() {
         return logits;

@@ -8,6 +8,8 @@
  *       {@code qwen2}, {@code qwen3}.</li>
  *   <li>{@link dev.logprobs4j.engine.Session} holds one conversation's KV cache: batched
  *       {@code prefill}, {@code decode}, {@code rewind}.</li>
+ *   <li>{@link dev.logprobs4j.engine.DecodeBatch} decodes one token for each of several sessions in
+ *       one pass over the weights, with exactly the logits each would get alone.</li>
  *   <li>{@link dev.logprobs4j.engine.Generator} runs a {@link dev.logprobs4j.engine.GenerationRequest}
  *       to a {@link dev.logprobs4j.engine.GenerationResult} of {@link dev.logprobs4j.engine.GenerationStep}s,
  *       choosing tokens with a {@link dev.logprobs4j.engine.Sampler} configured by

@@ -54,7 +54,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * or the context is full), stop, n, and the extras {@code top_k} and {@code min_p}.
  *
  * <p>Immutable and thread-safe; {@link #bind} variants share the loaded file, and each concurrent
- * call uses its own session (KV cache). {@link #close()} unmaps the file for all of them.
+ * call uses its own session (KV cache). Concurrent generations decode in shared steps that read
+ * the weights once for all of them; each still produces exactly what it would alone (same seed,
+ * same output). {@link #close()} unmaps the file for all of them.
  */
 public final class LocalChatModel extends AbstractChatModel implements AutoCloseable {
 

@@ -4,12 +4,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Finds the shared model files: {@code ../shared/models} seen from the repository root. */
-final class SharedModelFiles {
+public final class SharedModelFiles {
 
     private SharedModelFiles() {
     }
 
-    static Path stories260K() {
+    public static Path stories260K() {
         return model("stories260K.gguf");
     }
 
@@ -22,6 +22,13 @@ final class SharedModelFiles {
             throw new IllegalStateException("cannot find the repository root above " + Path.of("").toAbsolutePath());
         }
         Path file = dir.resolveSibling("shared").resolve("models").resolve(name);
+        // A git worktree (wt/x) sits one level deeper than a clone: look further up too.
+        for (Path d = dir.getParent(); d != null && !Files.isRegularFile(file); d = d.getParent()) {
+            Path candidate = d.resolve("shared").resolve("models").resolve(name);
+            if (Files.isRegularFile(candidate)) {
+                file = candidate;
+            }
+        }
         if (!Files.isRegularFile(file)) {
             throw new IllegalStateException("missing shared model " + file + ": the shared/ folder must sit beside the repository");
         }

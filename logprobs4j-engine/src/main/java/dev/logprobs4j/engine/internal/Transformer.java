@@ -121,39 +121,11 @@ public final class Transformer {
             MatMul.matmul(lw.wk(), xb, 0, n, k, 0, threads);
             MatMul.matmul(lw.wv(), xb, 0, n, v, 0, threads);
             for (int b = 0; b < n; b++) {
-                if (lw.bq() != null) {
-                    addInPlace(q, b * qDim, lw.bq(), qDim);
-                    addInPlace(k, b * kDim, lw.bk(), kDim);
-                    addInPlace(v, b * vDim, lw.bv(), vDim);
-                }
-                int pos = startPos + b;
-                for (int h = 0; h < c.headCount(); h++) {
-                    int o = b * qDim + h * headSize;
-                    if (lw.qNorm() != null) {
-                        rmsNorm(q, o, q, o, lw.qNorm(), headSize);
-                    }
-                    rope(q, o, pos);
-                }
-                for (int h = 0; h < c.headCountKv(); h++) {
-                    int o = b * kDim + h * headSize;
-                    if (lw.kNorm() != null) {
-                        rmsNorm(k, o, k, o, lw.kNorm(), headSize);
-                    }
-                    rope(k, o, pos);
-                }
-                // Append this token's key and value to the cache.
-                System.arraycopy(k, b * kDim, keyCache[l], pos * kDim, kDim);
-                System.arraycopy(v, b * vDim, valueCache[l], pos * vDim, vDim);
-                if (halfAttention) {
-                    // llama.cpp stores K/V as F16 and converts q to F16 for the K·q product.
-                    toHalf(keyCache[l], pos * kDim, kDim);
-                    toHalf(valueCache[l], pos * vDim, vDim);
-                    toHalf(q, b * qDim, qDim);
-                }
+                positionQkv(l, lw, q, b * qDim, k, b * kDim, v, b * vDim, startPos + b);
             }
             // Causal softmax(q k^T / sqrt(d)) v per head; query head h reads kv head h / groupSize.
             for (int b = 0; b < n; b++) {
-                attention(l, b, startPos + b);
+                attention(l, q, b * qDim, att, b * attnOutDim, startPos + b);
             }
             MatMul.matmul(lw.wo(), att, 0, n, xb2, 0, threads);
             addInPlace(x, 0, xb2, n * dim);
@@ -163,10 +135,7 @@ public final class Transformer {
             }
             MatMul.matmul(lw.wGate(), xb, 0, n, hb, 0, threads);
             MatMul.matmul(lw.wUp(), xb, 0, n, hb2, 0, threads);
-            for (int i = 0; i < n * ffn; i++) {
-                float g = hb[i];
-                hb[i] = g / (1f + (float) Math.exp(-g)) * hb2[i];
-            }
+            swiGlu(hb, hb2, n * ffn);
             MatMul.matmul(lw.wDown(), hb, 0, n, xb2, 0, threads);
             addInPlace(x, 0, xb2, n * dim);
         }
@@ -190,13 +159,52 @@ public final class Transformer {
         return batchLogits;
     }
 
-    private void attention(int layer, int b, int pos) {
+    /**
+     * Adds biases, normalises q/k per head and rotates them for {@code pos}, then appends k and v
+     * to layer {@code layer}'s cache at {@code pos}. Shared by prefill and batched decode so that both
+     * compute exactly the same floats.
+     */
+    public void positionQkv(int layer, LayerWeights lw, float[] q, int qOff, float[] k, int kOff, float[] v, int vOff, int pos) {
+        if (lw.bq() != null) {
+            addInPlace(q, qOff, lw.bq(), qDim);
+            addInPlace(k, kOff, lw.bk(), kDim);
+            addInPlace(v, vOff, lw.bv(), vDim);
+        }
+        for (int h = 0; h < c.headCount(); h++) {
+            int o = qOff + h * headSize;
+            if (lw.qNorm() != null) {
+                rmsNorm(q, o, q, o, lw.qNorm(), headSize);
+            }
+            rope(q, o, pos);
+        }
+        for (int h = 0; h < c.headCountKv(); h++) {
+            int o = kOff + h * headSize;
+            if (lw.kNorm() != null) {
+                rmsNorm(k, o, k, o, lw.kNorm(), headSize);
+            }
+            rope(k, o, pos);
+        }
+        // Append this token's key and value to the cache.
+        System.arraycopy(k, kOff, keyCache[layer], pos * kDim, kDim);
+        System.arraycopy(v, vOff, valueCache[layer], pos * vDim, vDim);
+        if (halfAttention) {
+            // llama.cpp stores K/V as F16 and converts q to F16 for the K·q product.
+            toHalf(keyCache[layer], pos * kDim, kDim);
+            toHalf(valueCache[layer], pos * vDim, vDim);
+            toHalf(q, qOff, qDim);
+        }
+    }
+
+    /**
+     * Causal attention of the query at {@code q[qOff ..]} (position {@code pos}) over this cache's
+     * positions {@code 0 ..= pos} of layer {@code layer}, written to {@code att[out ..]} (headCount * valueLength).
+     */
+    public void attention(int layer, float[] q, int qOff, float[] att, int out, int pos) {
         float[] kc = keyCache[layer];
         float[] vc = valueCache[layer];
-        int out = b * attnOutDim;
         java.util.Arrays.fill(att, out, out + attnOutDim, 0f);
         for (int h = 0; h < c.headCount(); h++) {
-            int qo = b * qDim + h * headSize;
+            int qo = qOff + h * headSize;
             int kvh = h / groupSize;
             float max = Float.NEGATIVE_INFINITY;
             for (int t = 0; t <= pos; t++) {
@@ -251,13 +259,17 @@ public final class Transformer {
         }
     }
 
-    /** out = in / sqrt(mean(in^2) + eps) * weight; the sum of squares in double as ggml does. */
     private void rmsNorm(float[] out, int oo, float[] in, int io, float[] weight, int size) {
+        rmsNorm(out, oo, in, io, weight, size, c.rmsNormEpsilon());
+    }
+
+    /** out = in / sqrt(mean(in^2) + eps) * weight; the sum of squares in double as ggml does. */
+    static void rmsNorm(float[] out, int oo, float[] in, int io, float[] weight, int size, float eps) {
         double ss = 0;
         for (int i = 0; i < size; i++) {
             ss += (double) in[io + i] * in[io + i];
         }
-        float scale = (float) (1.0 / Math.sqrt(ss / size + c.rmsNormEpsilon()));
+        float scale = (float) (1.0 / Math.sqrt(ss / size + eps));
         for (int i = 0; i < size; i++) {
             out[oo + i] = in[io + i] * scale * weight[i];
         }
@@ -269,7 +281,15 @@ public final class Transformer {
         }
     }
 
-    private static void addInPlace(float[] a, int ao, float[] b, int size) {
+    /** gate = silu(gate) * up, elementwise over {@code size} values. */
+    static void swiGlu(float[] gate, float[] up, int size) {
+        for (int i = 0; i < size; i++) {
+            float g = gate[i];
+            gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+        }
+    }
+
+    static void addInPlace(float[] a, int ao, float[] b, int size) {
         for (int i = 0; i < size; i++) {
             a[ao + i] += b[i];
         }

@@ -14,7 +14,11 @@ import java.util.List;
 /**
  * What every {@code LocalChatModel} bound from one file shares: the mapped model, its tokenizer
  * and chat template, and a pool of sessions (each holds a KV cache, which is too big to allocate
- * per call). Thread-safe.
+ * per call), and the {@link DecodeScheduler} that steps their concurrent generations together.
+ * Thread-safe.
+ *
+ * <p>System property {@code logprobs4j.batching=false} makes every generation decode alone (the
+ * behaviour before batching), e.g. to compare the two.
  */
 public final class LocalEngine implements AutoCloseable {
 
@@ -27,6 +31,7 @@ public final class LocalEngine implements AutoCloseable {
     private final String[] displayCache; // token text per id, filled lazily
     private final byte[][] bytesCache;
     private final boolean[] endOfGeneration;
+    private final DecodeScheduler scheduler; // null when batching is switched off
 
     public LocalEngine(Model model, Tokenizer tokenizer, ChatTemplate template, String name, int contextLength) {
         this.model = model;
@@ -38,6 +43,7 @@ public final class LocalEngine implements AutoCloseable {
         this.displayCache = new String[vocab];
         this.bytesCache = new byte[vocab][];
         this.endOfGeneration = new boolean[vocab];
+        this.scheduler = Boolean.parseBoolean(System.getProperty("logprobs4j.batching", "true")) ? new DecodeScheduler(model) : null;
         for (int id : tokenizer.endOfGenerationIds()) {
             if (id >= 0 && id < vocab) {
                 endOfGeneration[id] = true;
@@ -117,6 +123,35 @@ public final class LocalEngine implements AutoCloseable {
     /** An alternative's entry in OpenAI's shape. */
     TopLogprob topLogprob(int id, double logprob) {
         return new TopLogprob(tokenDisplay(id), tokenBytes(id), logprob);
+    }
+
+    /** A place in the shared decode loop for a generation that starts decoding; null when batching is off. */
+    DecodeScheduler.Ticket joinDecoding() {
+        return scheduler == null ? null : scheduler.join();
+    }
+
+    /** Ends the membership {@link #joinDecoding()} started (no-op for null). */
+    void leaveDecoding(DecodeScheduler.Ticket ticket) {
+        if (ticket != null) {
+            scheduler.leave(ticket);
+        }
+    }
+
+    /**
+     * Feeds {@code token} to {@code session}, in a step shared with the other generations waiting
+     * (or alone when {@code ticket} is null), and returns the session's next-token logits.
+     */
+    float[] decode(DecodeScheduler.Ticket ticket, Session session, int token) {
+        if (ticket == null) {
+            return session.decode(token);
+        }
+        scheduler.decode(ticket, session, token);
+        return session.logits();
+    }
+
+    /** The shared decode loop, or null when batching is switched off. */
+    DecodeScheduler scheduler() {
+        return scheduler;
     }
 
     /** A session with an empty KV cache, from the pool or new. */

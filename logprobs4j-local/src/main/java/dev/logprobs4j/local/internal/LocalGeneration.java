@@ -44,6 +44,7 @@ public final class LocalGeneration implements ChunkSource {
 
     private Phase phase = Phase.START;
     private Session session;
+    private DecodeScheduler.Ticket ticket; // this generation's place in the shared decode loop
     private float[] logits;
     private int generatedCount;
 
@@ -125,6 +126,7 @@ public final class LocalGeneration implements ChunkSource {
             finishSession();
             throw e;
         }
+        ticket = engine.joinDecoding();
         phase = Phase.RUNNING;
         return chunk("", wantLogprobs ? Logprobs.EMPTY : null, null, info);
     }
@@ -156,7 +158,10 @@ public final class LocalGeneration implements ChunkSource {
             }
             // Feed the token now so that the logits for the next step are ready.
             if (generatedCount < maxTokens && session.position() < session.contextLength()) {
-                logits = session.decode(token);
+                logits = engine.decode(ticket, session, token);
+            } else {
+                // No further step will be needed: stop the shared loop from waiting for this generation.
+                leaveDecoding();
             }
             int holdBack = stops.isEmpty() ? 0 : stops.partialSuffix(text, textLength);
             AIMessageChunk out = release(textLength - holdBack, false);
@@ -249,7 +254,16 @@ public final class LocalGeneration implements ChunkSource {
         return AIMessageChunk.of(List.of(new Choice(choiceIndex, content, null, logprobs, finishReason)), chunkInfo, null);
     }
 
+    private void leaveDecoding() {
+        if (ticket != null) {
+            DecodeScheduler.Ticket t = ticket;
+            ticket = null;
+            engine.leaveDecoding(t);
+        }
+    }
+
     private void finishSession() {
+        leaveDecoding();
         if (session != null) {
             Session s = session;
             session = null;
