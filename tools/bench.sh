@@ -8,7 +8,7 @@ cd "$root"
 cp_file=logprobs4j-bench/target/runtime-classpath.txt
 if [ ! -f "$cp_file" ] || [ ! -f logprobs4j-bench/target/classes/dev/logprobs4j/bench/Bench.class ] || [ -n "${BENCH_REBUILD:-}" ]; then
   echo "building logprobs4j-bench ..." >&2
-  mvn -q -pl logprobs4j-bench -am install -DskipTests >&2
+  mvn -q -B -ntp -Dstyle.color=never -pl logprobs4j-bench -am install -DskipTests >&2
 fi
 cp="logprobs4j-bench/target/classes:$(cat "$cp_file")"
 exec "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx4g \
