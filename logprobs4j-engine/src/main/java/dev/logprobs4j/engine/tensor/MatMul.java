@@ -46,6 +46,14 @@ public final class MatMul {
 
     private MatMul() {}
 
+    /**
+     * The activations of the overloads that do not name them, chosen by measurement; system property
+     * {@code logprobs4j.activations} ({@code float} or {@code int8}) overrides it.
+     */
+    public static Activations defaultActivations() {
+        return Kernels.DEFAULT_ACTIVATIONS;
+    }
+
     /** Threads a product may use, the caller included. */
     public static int threads() {
         return RowPool.shared().threads();
