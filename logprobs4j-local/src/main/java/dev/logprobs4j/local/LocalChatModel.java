@@ -14,6 +14,7 @@ import dev.logprobs4j.ResponseInfo;
 import dev.logprobs4j.TokenLogprob;
 import dev.logprobs4j.TopLogprob;
 import dev.logprobs4j.engine.LoadOptions;
+import dev.logprobs4j.engine.LogprobStep;
 import dev.logprobs4j.engine.Model;
 import dev.logprobs4j.engine.Session;
 import dev.logprobs4j.local.internal.LocalEngine;
@@ -175,23 +176,8 @@ public final class LocalChatModel extends AbstractChatModel implements AutoClose
         }
         List<TokenLogprob> scored = new ArrayList<>(tokens.length - 1);
         Session session = engine.model().newSession(Math.max(tokens.length, 1));
-        int vocab = engine.vocabularySize();
-        session.prefill(tokens, (index, logits, offset) -> {
-            if (index + 1 >= tokens.length) {
-                return;
-            }
-            int next = tokens[index + 1];
-            double lse = dev.logprobs4j.engine.Logprobs.logSumExp(logits, offset, vocab);
-            List<TopLogprob> alts = new ArrayList<>(topLogprobs);
-            if (topLogprobs > 0) {
-                for (dev.logprobs4j.engine.TokenLogprob t : dev.logprobs4j.engine.Logprobs.top(logits, offset, vocab, topLogprobs, lse)) {
-                    alts.add(new TopLogprob(engine.tokenizer().tokenDisplay(t.tokenId()), engine.tokenizer().tokenBytes(t.tokenId()),
-                            Math.min(0, t.logprob())));
-                }
-            }
-            scored.add(new TokenLogprob(engine.tokenizer().tokenDisplay(next), engine.tokenizer().tokenBytes(next),
-                    Math.min(0, logits[offset + next] - lse), alts));
-        });
+        // Prefill keeping every position's logits, one chunk at a time; the engine's one logprob step per token.
+        session.score(tokens, new LogprobStep(topLogprobs), (index, step) -> scored.add(engine.tokenLogprob(step)));
         return new PromptScore(unscored, Logprobs.of(scored));
     }
 
@@ -234,8 +220,20 @@ public final class LocalChatModel extends AbstractChatModel implements AutoClose
         private int contextLength;
         private LoadOptions.ProgressListener progress;
         private ChatOptions options = ChatOptions.NONE;
+        private Boolean exact;
 
         private Builder() {
+        }
+
+        /**
+         * Numerics of quantised weights (Q8_0, Q4_0, Q4_K, Q6_K): {@code true} keeps float
+         * activations (exact mode, the closest to the stored model); {@code false} quantises them to
+         * 8 bits as llama.cpp does (faster, llama.cpp's logprobs). F32, F16 and BF16 weights are
+         * always exact. Default: the engine's, {@link LoadOptions.Builder#exact}.
+         */
+        public Builder exact(boolean exact) {
+            this.exact = exact;
+            return this;
         }
 
         /** The GGUF file to run. Required. */
@@ -289,6 +287,9 @@ public final class LocalChatModel extends AbstractChatModel implements AutoClose
                         + ": pass the path of a .gguf file");
             }
             LoadOptions.Builder load = LoadOptions.builder().threads(threads);
+            if (exact != null) {
+                load.exact(exact);
+            }
             if (progress != null) {
                 load.progress(progress);
             }

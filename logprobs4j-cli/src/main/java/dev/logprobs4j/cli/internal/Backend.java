@@ -48,10 +48,11 @@ public interface Backend extends AutoCloseable {
      * @param baseUrl    {@code --base-url}, or null
      * @param apiKey     {@code --api-key}, or null
      * @param threads    {@code --threads}, or null
+     * @param exact      {@code --exact}: float activations for quantised weights instead of llama.cpp's 8-bit ones
      * @param repoRoot   the repository root, where the default model is looked up
      * @param progressTo where to draw a loading progress bar (a terminal's stderr), or null for none
      */
-    record Spec(String provider, String model, String baseUrl, String apiKey, Integer threads,
+    record Spec(String provider, String model, String baseUrl, String apiKey, Integer threads, boolean exact,
                 java.nio.file.Path repoRoot, java.io.PrintStream progressTo) {
     }
 

@@ -24,6 +24,9 @@ final class LocalBackend implements Backend {
             }
             builder.threads(spec.threads());
         }
+        if (spec.exact()) {
+            builder.exact(true);
+        }
         LoadProgressBar bar = spec.progressTo() == null ? null : new LoadProgressBar(spec.progressTo(), file.getFileName().toString());
         if (bar != null) {
             builder.progress((done, total, tensor) -> bar.update(done, total));

@@ -65,7 +65,7 @@ public final class ScoreCommand implements Callable<Integer> {
         }
         AnsiColors colors = AnsiColors.detect(io.env(), io.terminal().stdout(), common.noColor);
         PrintStream out = io.out();
-        try (Backend backend = io.backends().open(new Backend.Spec("local", model, null, null, common.threads,
+        try (Backend backend = io.backends().open(new Backend.Spec("local", model, null, null, common.threads, common.exact,
                 ModelPaths.repoRoot(io.env()), io.terminal().stderr() ? io.err() : null))) {
             Backend.Scored scored = backend.score(input, common.topLogprobs);
             int offset = scored.unscored().size();

@@ -51,8 +51,13 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Threads for the forward pass. Default: all cores.")
     Integer threads;
 
+    @Option(names = "--exact", description = "Float activations for quantised weights (exact mode) instead of llama.cpp's "
+            + "8-bit activations; slower, closest to the stored model. Default: the engine's (see README).")
+    boolean exact;
+
     @Option(names = "--max-concurrent", paramLabel = "N",
-            description = "Generations run at once; more wait in a bounded queue. Default: the number of cores.")
+            description = "Generations run at once, sharing decode steps; more wait in a bounded queue. Default: "
+                    + LogprobsServer.DEFAULT_MAX_CONCURRENT + ".")
     Integer maxConcurrent;
 
     /** Jetty's start-up chatter stays out of the console; its warnings still show. Held so it is not collected. */
@@ -74,6 +79,9 @@ public final class ServeCommand implements Callable<Integer> {
         LocalChatModel.Builder builder = LocalChatModel.builder().modelPath(file);
         if (threads != null) {
             builder.threads(threads);
+        }
+        if (exact) {
+            builder.exact(true);
         }
         LoadProgressBar bar = io.terminal().stderr() ? new LoadProgressBar(io.err(), file.getFileName().toString()) : null;
         if (bar != null) {

@@ -198,6 +198,7 @@ public final class Forward {
             }
             cache.rope.rotate(k, o, pos, neox);
         }
+        cache.reserve(layer, pos);
         float[] kc = cache.keys[layer];
         float[] vc = cache.values[layer];
         System.arraycopy(k, kOff, kc, pos * kDim, kDim);

@@ -1,10 +1,12 @@
 package dev.logprobs4j.local.internal;
 
+import dev.logprobs4j.engine.LogprobStep;
 import dev.logprobs4j.engine.Model;
 import dev.logprobs4j.engine.Session;
 import dev.logprobs4j.local.template.ChatTemplate;
 import dev.logprobs4j.local.template.TemplateMessage;
 import dev.logprobs4j.Message;
+import dev.logprobs4j.TokenLogprob;
 import dev.logprobs4j.TopLogprob;
 import dev.logprobs4j.tokenizer.Tokenizer;
 import java.util.ArrayDeque;
@@ -123,6 +125,19 @@ public final class LocalEngine implements AutoCloseable {
     /** An alternative's entry in OpenAI's shape. */
     TopLogprob topLogprob(int id, double logprob) {
         return new TopLogprob(tokenDisplay(id), tokenBytes(id), logprob);
+    }
+
+    /** The API's view of one logprob step of the engine: the token with its alternatives. */
+    public TokenLogprob tokenLogprob(LogprobStep step) {
+        List<TopLogprob> alternatives = List.of();
+        if (step.topCount() > 0) {
+            TopLogprob[] top = new TopLogprob[step.topCount()];
+            for (int i = 0; i < top.length; i++) {
+                top[i] = topLogprob(step.topId(i), step.topLogprob(i));
+            }
+            alternatives = List.of(top);
+        }
+        return new TokenLogprob(tokenDisplay(step.token()), tokenBytes(step.token()), step.logprob(), alternatives);
     }
 
     /** A place in the shared decode loop for a generation that starts decoding; null when batching is off. */

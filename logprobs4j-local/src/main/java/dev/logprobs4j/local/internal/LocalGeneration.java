@@ -8,8 +8,8 @@ import dev.logprobs4j.Logprobs;
 import dev.logprobs4j.LogprobsException;
 import dev.logprobs4j.ResponseInfo;
 import dev.logprobs4j.TokenLogprob;
-import dev.logprobs4j.TopLogprob;
 import dev.logprobs4j.Usage;
+import dev.logprobs4j.engine.LogprobStep;
 import dev.logprobs4j.engine.Sampler;
 import dev.logprobs4j.engine.SamplingParams;
 import dev.logprobs4j.engine.Session;
@@ -41,6 +41,7 @@ public final class LocalGeneration implements ChunkSource {
     private final int maxTokens;
     private final Stops stops;
     private final Sampler sampler;
+    private final LogprobStep logprobStep; // the engine's logprob step, reused for every token
 
     private Phase phase = Phase.START;
     private Session session;
@@ -67,6 +68,7 @@ public final class LocalGeneration implements ChunkSource {
         this.maxTokens = options.maxTokens() == null ? Integer.MAX_VALUE : options.maxTokens();
         this.stops = new Stops(options.stop() == null ? List.of() : options.stop());
         this.sampler = new Sampler(sampling(options, choiceIndex));
+        this.logprobStep = new LogprobStep(topLogprobs);
     }
 
     /** The engine's sampling rules from the options: OpenAI's defaults (temperature 1, top_p 1) when unset. */
@@ -142,7 +144,7 @@ public final class LocalGeneration implements ChunkSource {
                 return finish("stop", tokenCount);
             }
             if (wantLogprobs) {
-                pendingLogprobs.add(logprobOf(token, vocab));
+                pendingLogprobs.add(engine.tokenLogprob(logprobStep.compute(logits, 0, vocab, token)));
             }
             append(token);
             generatedCount++;
@@ -169,26 +171,6 @@ public final class LocalGeneration implements ChunkSource {
                 return out;
             }
         }
-    }
-
-    private TokenLogprob logprobOf(int token, int vocab) {
-        double logSumExp = dev.logprobs4j.engine.Logprobs.logSumExp(logits, 0, vocab);
-        double logprob = logits[token] - logSumExp;
-        List<TopLogprob> alternatives = List.of();
-        if (topLogprobs > 0) {
-            List<dev.logprobs4j.engine.TokenLogprob> top =
-                    dev.logprobs4j.engine.Logprobs.top(logits, 0, vocab, topLogprobs, logSumExp);
-            alternatives = new ArrayList<>(top.size());
-            for (dev.logprobs4j.engine.TokenLogprob t : top) {
-                alternatives.add(engine.topLogprob(t.tokenId(), clamp(t.logprob())));
-            }
-        }
-        return new TokenLogprob(engine.tokenDisplay(token), engine.tokenBytes(token), clamp(logprob), alternatives);
-    }
-
-    /** Rounding can push the top token's logprob a hair above 0; a probability cannot exceed 1. */
-    private static double clamp(double logprob) {
-        return Math.min(logprob, 0.0);
     }
 
     private void append(int token) {
