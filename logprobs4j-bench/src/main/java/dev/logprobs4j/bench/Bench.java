@@ -63,8 +63,9 @@ public final class Bench {
     private static void usage() {
         System.out.println("""
                 usage: bench <engine|bandwidth|logprobs|startup|client|server|chunks|all>[,more] [--runs N] [--quick] [--threads N] [--cache DIR]
-                  engine     prefill (512-token prompt) and decode (128 tokens, top_logprobs=20) tok/s vs llama.cpp 4.1.0
-                             on stories260K and a generated Llama-3.2-1B-shaped model in Q8_0 and Q4_0
+                  engine     prefill (512-token prompt), score (prompt logprobs of 512 tokens) and decode (128 tokens,
+                             top_logprobs=20) tok/s vs llama.cpp 4.1.0
+                             on stories260K and a generated Llama-3.2-1B-shaped model in Q8_0, Q4_0 and Q4_K_M
                   bandwidth  streaming read GB/s (1 and 2 threads) and decode as a fraction of bandwidth / weight bytes
                   logprobs   decode with and without logprobs + top_logprobs=20 on the 1B model
                   startup    wall time from process start to first token of `chat` on stories260K

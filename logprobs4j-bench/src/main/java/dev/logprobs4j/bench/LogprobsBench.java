@@ -18,7 +18,7 @@ final class LogprobsBench {
         int top = 20;
         EngineBench.Subject s = EngineBench.subjects(env, false).get(1);
         int decode = env.quick() ? 32 : 64;
-        WorkerArgs a = new WorkerArgs(s.file().toString(), env.threads(), env.runs(), 0, decode, top, s.tokenLow(), s.tokenHigh(), true);
+        WorkerArgs a = new WorkerArgs(s.file().toString(), env.threads(), env.runs(), 0, decode, top, s.tokenLow(), s.tokenHigh(), true, 0);
         System.err.printf("logprobs: %s decode with/without logprobs ...%n", s.label());
         Fork.Results r = Fork.run(env.classPath(), EngineWorker.class.getName(), env.engineJvmArgs(s.heap()), a.toArgs(), 1200);
         Stats with = Stats.of(r.get("decode"));

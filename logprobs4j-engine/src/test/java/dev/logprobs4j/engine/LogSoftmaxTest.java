@@ -74,4 +74,23 @@ class LogSoftmaxTest {
         assertThat(step.logprob()).isLessThanOrEqualTo(0).isGreaterThan(-1e-6);
         assertThat(step.topLogprob(0)).isLessThanOrEqualTo(0);
     }
+
+    /** The polynomial exp is within a few float ulps of the double one over the range logits use. */
+    @Test
+    void vectorExpIsWithinAFewUlps() {
+        var species = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+        float[] x = new float[species.length()];
+        float[] y = new float[species.length()];
+        double worst = 0;
+        for (float v = -87f; v <= 0f; v += 0.0137f) {
+            java.util.Arrays.fill(x, v);
+            LogSoftmax.exp(jdk.incubator.vector.FloatVector.fromArray(species, x, 0)).intoArray(y, 0);
+            double exact = Math.exp(v);
+            worst = Math.max(worst, Math.abs(y[0] - exact) / Math.ulp((float) exact));
+        }
+        assertThat(worst).isLessThanOrEqualTo(3);
+        java.util.Arrays.fill(x, Float.NEGATIVE_INFINITY);
+        LogSoftmax.exp(jdk.incubator.vector.FloatVector.fromArray(species, x, 0)).intoArray(y, 0);
+        assertThat(y[0]).isBetween(0f, 1e-37f);
+    }
 }
