@@ -186,6 +186,39 @@ class MatMulTest {
     }
 
     @Test
+    void fusedProductEqualsOneProductPerMatrixForMixedTypes() {
+        int cols = 512;
+        WeightMatrix[] ws = {bigMatrix(GgmlType.Q4_K, 130, cols, 40), bigMatrix(GgmlType.Q6_K, 66, cols, 41),
+                bigMatrix(GgmlType.Q8_0, 70, cols, 42), bigMatrix(GgmlType.F16, 9, cols, 43)};
+        for (MatMul.Activations activations : MatMul.Activations.values()) {
+            for (int batch : new int[] {1, 3, 7}) {
+                float[] x = TestData.randomFloats(batch * cols + 3, new Random(44 + batch));
+                float[][] fused = new float[ws.length][];
+                int[] offsets = {0, 2, 1, 5};
+                for (int i = 0; i < ws.length; i++) {
+                    fused[i] = new float[offsets[i] + batch * ws[i].rows()];
+                }
+                MatMul.matmul(ws, x, 3, batch, fused, offsets, 2, activations);
+                for (int i = 0; i < ws.length; i++) {
+                    float[] alone = new float[batch * ws[i].rows()];
+                    MatMul.matmul(ws[i], x, 3, batch, alone, 0, 1, activations);
+                    assertThat(java.util.Arrays.copyOfRange(fused[i], offsets[i], fused[i].length))
+                            .as("%s batch %d matrix %d", activations, batch, i).containsExactly(alone);
+                }
+            }
+        }
+    }
+
+    @Test
+    void fusedProductRejectsMatricesOfDifferentWidths() {
+        WeightMatrix[] ws = {bigMatrix(GgmlType.F32, 4, 8, 50), bigMatrix(GgmlType.F32, 4, 16, 51)};
+        assertThatThrownBy(() -> MatMul.matmul(ws, new float[16], 0, 1, new float[][] {new float[4], new float[4]}, 2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("same columns");
+        assertThatThrownBy(() -> MatMul.matmul(new WeightMatrix[] {ws[0]}, new float[8], 0, 1, new float[2][4], 2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one output");
+    }
+
+    @Test
     void rejectsShortArraysAndBadCounts() {
         WeightMatrix w = bigMatrix(GgmlType.F32, 4, 8, 9);
         assertThatThrownBy(() -> MatMul.matvec(w, new float[7], new float[4])).isInstanceOf(IndexOutOfBoundsException.class);
