@@ -4,6 +4,7 @@ import dev.logprobs4j.engine.ModelConfig;
 import dev.logprobs4j.engine.RopeType;
 import dev.logprobs4j.engine.tensor.MatMul;
 import dev.logprobs4j.engine.tensor.ParallelRows;
+import dev.logprobs4j.engine.tensor.WeightMatrix;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShuffle;
@@ -71,6 +72,11 @@ public final class Forward {
     private float[] hb2; // (rows, ffn) up
     private float[] logits = new float[0]; // (outputs, vocab)
 
+    private float[][] qkvOut; // {q, k, v}
+    private float[][] gateUpOut; // {hb, hb2}
+    private final WeightMatrix[][] qkv; // (layer) {wq, wk, wv}: one pool hand-off for the three
+    private final WeightMatrix[][] gateUp; // (layer) {wGate, wUp}
+
     private final AttentionTask attentionTask = new AttentionTask();
 
     public Forward(ModelConfig config, Weights weights, int threads, MatMul.Activations activations) {
@@ -90,6 +96,14 @@ public final class Forward {
         this.valueSize = config.valueLength();
         this.groupSize = config.headCount() / config.headCountKv();
         this.attentionScale = (float) (1.0 / Math.sqrt(headSize));
+        int layers = config.blockCount();
+        this.qkv = new WeightMatrix[layers][];
+        this.gateUp = new WeightMatrix[layers][];
+        for (int l = 0; l < layers; l++) {
+            LayerWeights lw = weights.layers().get(l);
+            qkv[l] = new WeightMatrix[] {lw.wq(), lw.wk(), lw.wv()};
+            gateUp[l] = new WeightMatrix[] {lw.wGate(), lw.wUp()};
+        }
     }
 
     private void ensureCapacity(int n) {
@@ -105,6 +119,8 @@ public final class Forward {
         att = new float[Math.multiplyExact(n, attnOutDim)];
         hb = new float[Math.multiplyExact(n, ffn)];
         hb2 = new float[n * ffn];
+        qkvOut = new float[][] {q, k, v};
+        gateUpOut = new float[][] {hb, hb2};
         capacity = n;
     }
 
@@ -127,9 +143,7 @@ public final class Forward {
             for (int b = 0; b < n; b++) {
                 rmsNorm(xb, b * dim, x, b * dim, lw.attnNorm(), dim, eps);
             }
-            matmul(lw.wq(), xb, n, q);
-            matmul(lw.wk(), xb, n, k);
-            matmul(lw.wv(), xb, n, v);
+            MatMul.matmul(qkv[l], xb, 0, n, qkvOut, threads, activations);
             // Biases, q/k norms and RoPE at each row's position; keys and values into its own cache.
             for (int b = 0; b < n; b++) {
                 positionQkv(l, lw, b, rows.positions[b], rows.caches[b]);
@@ -142,8 +156,7 @@ public final class Forward {
             for (int b = 0; b < n; b++) {
                 rmsNorm(xb, b * dim, x, b * dim, lw.ffnNorm(), dim, eps);
             }
-            matmul(lw.wGate(), xb, n, hb);
-            matmul(lw.wUp(), xb, n, hb2);
+            MatMul.matmul(gateUp[l], xb, 0, n, gateUpOut, threads, activations);
             swiGlu(hb, hb2, n * ffn);
             matmul(lw.wDown(), hb, n, xb2);
             addInPlace(x, xb2, n * dim);
@@ -169,7 +182,7 @@ public final class Forward {
         return logits;
     }
 
-    private void matmul(dev.logprobs4j.engine.tensor.WeightMatrix m, float[] in, int n, float[] out) {
+    private void matmul(WeightMatrix m, float[] in, int n, float[] out) {
         MatMul.matmul(m, in, 0, n, out, 0, threads, activations);
     }
 
