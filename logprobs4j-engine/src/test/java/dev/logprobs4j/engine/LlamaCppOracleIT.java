@@ -228,7 +228,10 @@ public class LlamaCppOracleIT {
      * differences reported by this test (up to 7e-4 for F32/F16, 6e-2 for BF16, 0.03-0.46 for
      * Q8_0, Q4_0, Q4_K and Q6_K). The bounds sit above those and far below what a wrong decoder or layout causes
      * (several nats, and different top-10 sets). With 8-bit activations (not exact mode) the engine
-     * rounds the activations of quantised weights as llama.cpp does, and the bound is tighter.
+     * rounds the activations of quantised weights as llama.cpp does, which about halves the
+     * differences (measured 1.2e-5 to 0.26 against 0.035 to 0.46 in exact mode, same models); what
+     * remains is F16 KV-cache rounding flipping on float32 order differences (see the stories test),
+     * which these peaked random models amplify.
      */
     static double tolerance(GgmlType t, boolean exact) {
         return switch (t) {
@@ -239,7 +242,7 @@ public class LlamaCppOracleIT {
     }
 
     /** Quantised weights with llama.cpp's 8-bit activations: only float summation order and F16 rounding remain. */
-    static final double INT8_TOLERANCE = 0.1;
+    static final double INT8_TOLERANCE = 0.4;
 
     @Test
     void syntheticModelsOfEveryArchitectureAndTypeAgree() {
