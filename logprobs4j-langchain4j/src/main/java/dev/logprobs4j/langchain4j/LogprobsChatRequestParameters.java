@@ -8,7 +8,8 @@ import java.util.Objects;
  * LangChain4j request parameters with the options logprobs need: {@code logprobs},
  * {@code topLogprobs} (0..20) and {@code seed}, beside LangChain4j's common ones. Immutable.
  * Pass them as a model's default parameters or in one {@code ChatRequest}; a request's values
- * override the defaults one by one.
+ * override the defaults one by one. LangChain4j's {@code OpenAiChatRequestParameters} are read too:
+ * their {@code logprobs}, {@code topLogprobs} and {@code seed} count as these.
  * {@snippet :
  * ChatRequest request = ChatRequest.builder()
  *         .messages(UserMessage.from("how are you today"))
@@ -89,8 +90,24 @@ public class LogprobsChatRequestParameters extends DefaultChatRequestParameters 
                 logprobs = pick(p.logprobs, logprobs);
                 topLogprobs = pick(p.topLogprobs, topLogprobs);
                 seed = pick(p.seed, seed);
+            } else if (parameters != null) {
+                // langchain4j-open-ai's OpenAiChatRequestParameters carries the same options: read them
+                // by name, so requests written for LangChain4j's OpenAI model keep their logprobs here.
+                logprobs = pick(read(parameters, "logprobs", Boolean.class), logprobs);
+                topLogprobs = pick(read(parameters, "topLogprobs", Integer.class), topLogprobs);
+                Number s = read(parameters, "seed", Number.class);
+                seed = pick(s == null ? null : s.longValue(), seed);
             }
             return this;
+        }
+
+        private static <T> T read(ChatRequestParameters parameters, String name, Class<T> type) {
+            try {
+                Object value = parameters.getClass().getMethod(name).invoke(parameters);
+                return type.isInstance(value) ? type.cast(value) : null;
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return null; // not a parameter this class has
+            }
         }
 
         private static <T> T pick(T override, T base) {

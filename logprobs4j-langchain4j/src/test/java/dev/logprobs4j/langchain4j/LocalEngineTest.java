@@ -10,6 +10,7 @@ import dev.langchain4j.exception.UnsupportedFeatureException;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.PartialResponse;
+import dev.langchain4j.model.openai.OpenAiChatRequestParameters;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.Result;
@@ -83,6 +84,18 @@ class LocalEngineTest {
         List<LogProb> logProbs = LogprobsChatResponseMetadata.from(response).logProbs();
         assertThat(logProbs).hasSize(4);
         assertThat(logProbs).allSatisfy(p -> assertThat(p.topLogprobs()).hasSize(1));
+    }
+
+    @Test
+    void requestsWrittenForLangChain4jsOpenAiModelKeepTheirLogprobs() {
+        LogprobsChatModel plain = LogprobsChatModel.of(local.bind(ChatOptions.builder().temperature(0).build()));
+
+        ChatResponse response = plain.chat(ChatRequest.builder().messages(UserMessage.from("Once upon a time"))
+                .parameters(OpenAiChatRequestParameters.builder().logprobs(true).topLogprobs(2).maxOutputTokens(3).build())
+                .build());
+
+        List<LogProb> logProbs = LogprobsChatResponseMetadata.from(response).logProbs();
+        assertThat(logProbs).hasSize(3).allSatisfy(p -> assertThat(p.topLogprobs()).hasSize(2));
     }
 
     @Test
