@@ -13,13 +13,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The engine's next-token logprobs on synthetic models of every architecture and weight type agree
- * with a float64 reference forward pass over the same decoded weights, in both numeric modes. In
- * exact mode only float32 rounding of activations separates the two, so the bound is tight: 5e-5
- * absolute on logprobs (observed <= 1e-5). With 8-bit activations (llama.cpp's numerics) quantised
- * weights meet activations rounded to 8 bits per block, up to 1/254 of a block's largest value per
- * value; these random models with peaked outputs amplify that to 0.05-0.42 nats (observed), so the
- * bound is 0.6, as for llama.cpp's own differences in LlamaCppOracleIT, and still far below what a
- * wrong decoder causes (several nats). Float weights ignore the switch and keep 5e-5.
+ * with a float64 reference forward pass that reads the same file on its own (its own metadata reading
+ * and element-by-element decoding, no engine code), in both numeric modes. In exact mode only
+ * float32 rounding of activations separates the two, so the bound is tight: 5e-5 absolute on
+ * logprobs (observed <= 1e-5). With 8-bit activations (llama.cpp's numerics) quantised weights meet
+ * activations rounded to 8 bits per block, up to 1/254 of a block's largest value per value; these
+ * random models with peaked outputs amplify that to 0.05-0.42 nats (observed), so the bound is 0.6,
+ * as for llama.cpp's own differences in LlamaCppOracleIT, and still far below what a wrong decoder
+ * causes (several nats). Float weights ignore the switch and keep 5e-5.
  */
 class TransformerReferenceTest {
     static final int[] PROMPT = {1, 403, 407, 261, 378, 29, 100, 7, 300, 12};
