@@ -8,8 +8,9 @@ import java.util.Objects;
  * Runner of prompt-to-tokens generation on a {@link Session}, reporting each token's logprob.
  *
  * <p>Works on token ids only; stop strings belong to the caller, which can end generation from
- * its {@link StepListener}. Logprobs are the log-softmax of the raw logits in double, before
- * temperature and truncation. Not thread-safe (it drives one session).
+ * its {@link StepListener}. Logprobs come from the engine's one {@link LogprobStep}: the
+ * log-softmax of the raw logits, before temperature and truncation. Not thread-safe (it drives one
+ * session).
  */
 public final class Generator {
     /** Receiver of each generated step as it is produced. */
