@@ -206,15 +206,18 @@ public final class LocalChatModel extends AbstractChatModel implements AutoClose
         List<String> unscored = hasBos || tokens.length == 0 ? List.of() : List.of(engine.tokenizer().tokenDisplay(tokens[0]));
         double[] total = {0};
         long[] count = {0};
-        int[] minContext = {Integer.MAX_VALUE};
+        int[] minRolled = {Integer.MAX_VALUE};
+        int firstWindowEnd = window + 1; // targets below it are the first window's
         int windows = new RollingScorer(engine, window, options.strideFor(context), options.topLogprobs()).score(tokens,
                 (position, seen, logprob) -> {
                     total[0] += logprob.logprob();
                     count[0]++;
-                    minContext[0] = Math.min(minContext[0], seen);
+                    if (position >= firstWindowEnd) {
+                        minRolled[0] = Math.min(minRolled[0], seen);
+                    }
                     sink.accept(new ScoredToken(position, seen, logprob));
                 });
-        return new ScoreTotals(unscored, count[0], total[0], windows, count[0] == 0 ? 0 : minContext[0]);
+        return new ScoreTotals(unscored, count[0], total[0], windows, windows > 1 ? minRolled[0] : 0);
     }
 
     /** Tokens per conversation (prompt and answer) and the most a scoring window may hold: the KV cache size. */

@@ -10,9 +10,10 @@ import java.util.List;
  * @param tokens       scored tokens
  * @param totalLogprob sum of their logprobs
  * @param windows      forward passes it took (1 when the text fits in one window)
- * @param minContext   the least context any token had (0 when no token was scored)
+ * @param minRolledContext the least context of a token scored after the first window (which gives
+ *                     each of its tokens all the context there is); 0 when one window held the text
  */
-public record ScoreTotals(List<String> unscored, long tokens, double totalLogprob, int windows, int minContext) {
+public record ScoreTotals(List<String> unscored, long tokens, double totalLogprob, int windows, int minRolledContext) {
 
     public ScoreTotals {
         unscored = List.copyOf(unscored);

@@ -67,7 +67,7 @@ class RollingScoreTest {
         assertThat(totals.tokens()).isEqualTo(tokens.length - 1);
         assertThat(totals.totalLogprob()).isCloseTo(sum, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(totals.perplexity()).isCloseTo(Math.exp(-sum / (tokens.length - 1)), org.assertj.core.data.Offset.offset(1e-9));
-        assertThat(totals.minContext()).isEqualTo(1);
+        assertThat(totals.minRolledContext()).isEqualTo(WINDOW - STRIDE + 1);
     }
 
     @Test
