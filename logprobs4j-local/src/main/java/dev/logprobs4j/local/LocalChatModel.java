@@ -12,7 +12,6 @@ import dev.logprobs4j.Logprobs;
 import dev.logprobs4j.Message;
 import dev.logprobs4j.ResponseInfo;
 import dev.logprobs4j.TokenLogprob;
-import dev.logprobs4j.TopLogprob;
 import dev.logprobs4j.engine.LoadOptions;
 import dev.logprobs4j.engine.Model;
 import dev.logprobs4j.engine.Session;
@@ -175,22 +174,10 @@ public final class LocalChatModel extends AbstractChatModel implements AutoClose
         }
         List<TokenLogprob> scored = new ArrayList<>(tokens.length - 1);
         Session session = engine.model().newSession(Math.max(tokens.length, 1));
-        int vocab = engine.vocabularySize();
         session.prefill(tokens, (index, logits, offset) -> {
-            if (index + 1 >= tokens.length) {
-                return;
+            if (index + 1 < tokens.length) {
+                scored.add(engine.tokenLogprob(logits, offset, tokens[index + 1], topLogprobs));
             }
-            int next = tokens[index + 1];
-            double lse = dev.logprobs4j.engine.Logprobs.logSumExp(logits, offset, vocab);
-            List<TopLogprob> alts = new ArrayList<>(topLogprobs);
-            if (topLogprobs > 0) {
-                for (dev.logprobs4j.engine.TokenLogprob t : dev.logprobs4j.engine.Logprobs.top(logits, offset, vocab, topLogprobs, lse)) {
-                    alts.add(new TopLogprob(engine.tokenizer().tokenDisplay(t.tokenId()), engine.tokenizer().tokenBytes(t.tokenId()),
-                            Math.min(0, t.logprob())));
-                }
-            }
-            scored.add(new TokenLogprob(engine.tokenizer().tokenDisplay(next), engine.tokenizer().tokenBytes(next),
-                    Math.min(0, logits[offset + next] - lse), alts));
         });
         return new PromptScore(unscored, Logprobs.of(scored));
     }
