@@ -78,12 +78,21 @@ public final class LocalEngine implements AutoCloseable {
 
     /** The prompt tokens of a conversation: rendered with the chat template, special tokens parsed. */
     public int[] promptTokens(List<Message> messages) {
+        return encodeWithBos(promptText(messages), parsesSpecial());
+    }
+
+    /** A conversation rendered with the chat template, ready for the assistant's answer. */
+    public String promptText(List<Message> messages) {
         List<TemplateMessage> rendered = new ArrayList<>(messages.size());
         for (Message m : messages) {
             rendered.add(new TemplateMessage(m.role().wireName(), m.content()));
         }
-        String text = template.render(rendered, true);
-        return encodeWithBos(text, !template.isPlain());
+        return template.render(rendered, true);
+    }
+
+    /** Whether rendered prompts are encoded with special-token text parsed (real templates), or as plain text. */
+    public boolean parsesSpecial() {
+        return !template.isPlain();
     }
 
     /** Tokens of raw text, with BOS when the model wants one and the text does not already start with it. */
