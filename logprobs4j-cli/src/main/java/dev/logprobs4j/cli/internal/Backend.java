@@ -1,6 +1,9 @@
 package dev.logprobs4j.cli.internal;
 
 import dev.logprobs4j.ChatModel;
+import dev.logprobs4j.LabelScorer;
+import dev.logprobs4j.LabelScores;
+import dev.logprobs4j.Message;
 import dev.logprobs4j.Logprobs;
 import java.util.List;
 import java.util.Objects;
@@ -23,6 +26,14 @@ public interface Backend extends AutoCloseable {
      * @throws UnsupportedOperationException when the provider cannot score a given text
      */
     Scored score(String text, int topLogprobs);
+
+    /**
+     * Each label's probability as the continuation of {@code prompt}: raw text, or with
+     * {@code chat} the start of the answer to it as a user message.
+     */
+    default LabelScores classify(String prompt, List<String> labels, boolean chat) {
+        return LabelScorer.classify(chatModel(), List.of(Message.human(prompt)), labels);
+    }
 
     @Override
     void close();

@@ -1,6 +1,9 @@
 package dev.logprobs4j.cli.internal;
 
 import dev.logprobs4j.ChatModel;
+import dev.logprobs4j.LabelScores;
+import dev.logprobs4j.Message;
+import java.util.List;
 import dev.logprobs4j.local.LocalChatModel;
 import dev.logprobs4j.local.PromptScore;
 import java.nio.file.Path;
@@ -51,6 +54,11 @@ final class LocalBackend implements Backend {
     public Scored score(String text, int topLogprobs) {
         PromptScore score = model.score(text, topLogprobs);
         return new Scored(score.unscored(), score.scored());
+    }
+
+    @Override
+    public LabelScores classify(String prompt, List<String> labels, boolean chat) {
+        return chat ? model.classify(List.of(Message.human(prompt)), labels) : model.classify(prompt, labels);
     }
 
     @Override
