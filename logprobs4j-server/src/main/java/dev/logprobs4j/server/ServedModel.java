@@ -3,6 +3,7 @@ package dev.logprobs4j.server;
 import dev.logprobs4j.Capabilities;
 import dev.logprobs4j.ChatOptions;
 import dev.logprobs4j.ChatStream;
+import dev.logprobs4j.LabelScores;
 import dev.logprobs4j.Message;
 import java.util.List;
 
@@ -37,6 +38,23 @@ public interface ServedModel {
      * {@code topLogprobs} (0..20) alternatives.
      */
     PromptLogprobs score(String text, int topLogprobs);
+
+    /**
+     * Each label's probability as the continuation of raw text {@code prompt}, for
+     * {@code POST /v1/classify}. By default: lower bounds from one generated token's 20 alternatives
+     * ({@link LabelScores#fromFirstToken}); the local engine scores every label exactly.
+     */
+    default LabelScores classify(String prompt, List<String> labels) {
+        return LabelScores.fromFirstToken(complete(prompt, ONE_TOKEN).aggregate().toMessage(), labels);
+    }
+
+    /** Each label as the start of the assistant's answer to {@code messages}; defaults as {@link #classify(String, List)}. */
+    default LabelScores classify(List<Message> messages, List<String> labels) {
+        return LabelScores.fromFirstToken(chat(messages, ONE_TOKEN).aggregate().toMessage(), labels);
+    }
+
+    /** The options of the default classification: one greedy token with 20 alternatives. */
+    ChatOptions ONE_TOKEN = ChatOptions.builder().logprobs(true).topLogprobs(ChatOptions.MAX_TOP_LOGPROBS).maxTokens(1).temperature(0).build();
 
     /**
      * The in-process engine as a served model: chat through its chat template, raw completions,
