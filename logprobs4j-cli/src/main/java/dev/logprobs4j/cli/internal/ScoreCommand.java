@@ -1,5 +1,6 @@
 package dev.logprobs4j.cli.internal;
 
+import dev.logprobs4j.JsonConfidence;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Spec;
         footer = {
                 "  logprobs4j score --text \"Once upon a time, there was a little girl.\"",
                 "  logprobs4j score story.txt --top-logprobs 5 --html story.html",
+                "  logprobs4j score --text '{\"name\": \"Zoë\", \"age\": 7}' --json-fields",
                 "  echo \"The cat sat on the mat.\" | logprobs4j score - --json | jq .perplexity",
                 "  logprobs4j score --model my-model.gguf notes.txt --no-color | tail -1",
                 "",
@@ -40,6 +42,9 @@ public final class ScoreCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, paramLabel = "FILE",
             description = "A GGUF file. Default: stories260K.gguf in shared/models beside the repository.")
     String model;
+
+    @Option(names = "--json-fields", description = "Also show the confidence of every key and value of a JSON text (a table; a tree in --html).")
+    boolean jsonFields;
 
     @Mixin
     CommonOptions common;
@@ -81,11 +86,15 @@ public final class ScoreCommand implements Callable<Integer> {
                 }
                 out.print(TokenTable.render(scored.scored(), colors, offset));
                 out.println(Summary.line(scored.scored(), colors, offset));
+                if (jsonFields) {
+                    out.println();
+                    out.print(JsonFieldsTable.render(JsonConfidence.of(scored.scored().content()), colors));
+                }
             }
             out.flush();
             if (common.html != null) {
                 Reports.write(common.html, HtmlReport.render(new HtmlReport.Input("score", backend.modelName(), null,
-                        scored.unscored(), scored.scored(), null)), io.err());
+                        scored.unscored(), scored.scored(), null, jsonFields ? JsonConfidence.of(scored.scored().content()) : null)), io.err());
             }
         }
         return 0;
