@@ -201,9 +201,9 @@ public final class HtmlReport {
             }
             out.append(" <code class=\"v").append(Double.isNaN(joint) ? "" : " l" + AnsiColors.Level.of(joint).ordinal()).append("\">")
                     .append(TokenText.html(shown.text())).append("</code> <span class=\"muted\">joint p ")
-                    .append(Double.isNaN(joint) ? "n/a" : Numbers.percent(joint)).append(" · decided by <code>")
+                    .append(TokenText.html(Double.isNaN(joint) ? "n/a" : Numbers.percent(joint))).append(" · decided by <code>")
                     .append(TokenText.html(TokenText.visible(shown.decision().token()))).append("</code> ")
-                    .append(Numbers.percent(shown.decision().probability())).append("</span></li>");
+                    .append(TokenText.html(Numbers.percent(shown.decision().probability()))).append("</span></li>");
         }
         out.append("</ul>\n");
         c.error().ifPresent(e -> out.append("<p class=\"error\">JSON stops early: ").append(TokenText.html(e.toString())).append("</p>\n"));

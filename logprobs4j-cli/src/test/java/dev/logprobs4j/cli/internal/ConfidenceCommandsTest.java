@@ -89,6 +89,12 @@ class ConfidenceCommandsTest {
                 JsonConfidence.of(answer)));
         assertThat(html).contains("<h2 id=\"h-fields\">JSON fields</h2>");
         assertThat(html).contains("data-path=\"$.city\"><code class=\"path\">.city</code> <code class=\"v l2\">&quot;Paris&quot;</code>");
-        assertThat(html).contains("data-path=\"$.ok\"><code class=\"path\">.ok</code> <code class=\"v l3\">true</code>");
+        assertThat(html).contains("data-path=\"$.ok\"><code class=\"path\">.ok</code> <code class=\"v l3\">true</code>"
+                + " <span class=\"muted\">joint p 8.2% · decided by <code>true</code> 8.2%</span>");
+        // percentages like "<0.1%" are escaped
+        AIMessage unlikely = AIMessage.of("[1]", Logprobs.of(List.of(new TokenLogprob("[1]", null, -20))), "stop", null);
+        String small = HtmlReport.render(new HtmlReport.Input("chat", "m", "p", List.of(), unlikely.logprobs(), "stop",
+                JsonConfidence.of(unlikely)));
+        assertThat(small).contains("joint p &lt;0.1%").doesNotContain("joint p <0.1%");
     }
 }

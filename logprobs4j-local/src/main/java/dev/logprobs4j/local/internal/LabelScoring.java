@@ -84,6 +84,10 @@ public final class LabelScoring {
         if (p.length == 0) {
             throw new IllegalArgumentException("the prompt must not be empty");
         }
+        if (p.length >= context) {
+            throw new IllegalArgumentException("the prompt takes " + p.length + " tokens but the context holds " + context
+                    + ": use a shorter prompt or a larger context length");
+        }
         int vocab = engine.vocabularySize();
         // Prefilled once: every label starts from these logits and this cache.
         float[] afterPrompt = Arrays.copyOf(forward.prefill(p), vocab);
