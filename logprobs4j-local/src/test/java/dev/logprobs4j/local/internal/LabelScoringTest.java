@@ -147,6 +147,29 @@ class LabelScoringTest {
     }
 
     @Test
+    void everyLogprobCarriesItsTokenIdAndItsRankInTheWholeVocabulary() {
+        String text = "Once upon a time, there was a little lions";
+        List<dev.logprobs4j.TokenLogprob> scored = local.score(text, 20).scored().content();
+        int[] ids = local.tokenize(text);
+        for (int i = 0; i < scored.size(); i++) {
+            dev.logprobs4j.TokenLogprob t = scored.get(i);
+            assertThat(t.tokenId()).isEqualTo(ids[i + 1]); // ids[0] is BOS
+            for (int r = 0; r < t.topLogprobs().size(); r++) {
+                assertThat(t.topLogprobs().get(r).rank()).isEqualTo(r + 1);
+                if (t.topLogprobs().get(r).tokenId() == t.tokenId()) {
+                    assertThat(t.rank()).isEqualTo(r + 1);
+                }
+            }
+            // a rank past the alternatives means a token less likely than all of them
+            if (t.rank() > 20) {
+                assertThat(t.logprob()).isLessThanOrEqualTo(t.topLogprobs().get(19).logprob());
+                assertThat(t.topLogprobs()).noneMatch(a -> a.tokenId() == t.tokenId());
+            }
+        }
+        assertThat(scored).anyMatch(t -> t.rank() > 20); // "·li" of " lions" is rank 21
+    }
+
+    @Test
     void badLabelListsAreRejectedNamingTheLabel() {
         assertThatThrownBy(() -> local.classify(PROMPT, List.of()))
                 .hasMessage("labels must hold at least one label");
