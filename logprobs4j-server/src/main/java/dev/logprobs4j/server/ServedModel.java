@@ -45,16 +45,17 @@ public interface ServedModel {
      * ({@link LabelScores#fromFirstToken}); the local engine scores every label exactly.
      */
     default LabelScores classify(String prompt, List<String> labels) {
-        return LabelScores.fromFirstToken(complete(prompt, ONE_TOKEN).aggregate().toMessage(), labels);
+        return LabelScores.fromFirstToken(complete(prompt, oneToken()).aggregate().toMessage(), labels);
     }
 
     /** Each label as the start of the assistant's answer to {@code messages}; defaults as {@link #classify(String, List)}. */
     default LabelScores classify(List<Message> messages, List<String> labels) {
-        return LabelScores.fromFirstToken(chat(messages, ONE_TOKEN).aggregate().toMessage(), labels);
+        return LabelScores.fromFirstToken(chat(messages, oneToken()).aggregate().toMessage(), labels);
     }
 
-    /** The options of the default classification: one greedy token with 20 alternatives. */
-    ChatOptions ONE_TOKEN = ChatOptions.builder().logprobs(true).topLogprobs(ChatOptions.MAX_TOP_LOGPROBS).maxTokens(1).temperature(0).build();
+    private static ChatOptions oneToken() {
+        return ChatOptions.builder().logprobs(true).topLogprobs(ChatOptions.MAX_TOP_LOGPROBS).maxTokens(1).temperature(0).build();
+    }
 
     /**
      * The in-process engine as a served model: chat through its chat template, raw completions,
