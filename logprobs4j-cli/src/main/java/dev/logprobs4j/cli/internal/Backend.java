@@ -54,7 +54,7 @@ public interface Backend extends AutoCloseable {
     /**
      * Where and how to open a provider, from the command line: immutable.
      *
-     * @param provider   {@code local} or {@code openai}
+     * @param provider   {@code local}, {@code openai} or {@code vllm}
      * @param model      {@code --model}, or null for the provider's default
      * @param baseUrl    {@code --base-url}, or null
      * @param apiKey     {@code --api-key}, or null

@@ -44,7 +44,7 @@ public final class ChatCommand implements Callable<Integer> {
     static final int LOCAL_DEFAULT_MAX_TOKENS = 64;
 
     /** Which provider answers. */
-    public enum Provider { local, openai }
+    public enum Provider { local, openai, vllm }
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -54,7 +54,8 @@ public final class ChatCommand implements Callable<Integer> {
     List<String> prompt;
 
     @Option(names = "--provider", paramLabel = "NAME", defaultValue = "local",
-            description = "local (the in-process GGUF engine) or openai (any OpenAI-compatible server). Default: ${DEFAULT-VALUE}.")
+            description = "local (the in-process GGUF engine), openai (any OpenAI-compatible server) or vllm (a vLLM server: "
+                    + "openai with its extras). Default: ${DEFAULT-VALUE}.")
     Provider provider;
 
     @Option(names = {"-m", "--model"}, paramLabel = "FILE|NAME",

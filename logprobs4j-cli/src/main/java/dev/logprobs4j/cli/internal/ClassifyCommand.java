@@ -29,9 +29,11 @@ import picocli.CommandLine.Spec;
                 "  logprobs4j classify \"Is 'great film!' positive? Answer:\" --labels \" yes, no\" --json",
                 "  logprobs4j classify --chat --model chat-model.gguf \"Is the sky blue? Answer yes or no.\" --labels yes,no",
                 "  logprobs4j classify --provider openai --model gpt-4o-mini \"Capital of France?\" --labels Paris,Lyon",
+                "  logprobs4j classify --provider vllm --base-url http://localhost:8000/v1 --model M \"Capital?\" --labels Paris,Lyon",
                 "",
-                "The local engine scores every label exactly (the prompt is read once); the openai provider reads",
-                "the first answer token's top_logprobs: lower bounds, with the probability it could not see.",
+                "The local engine scores every label exactly (the prompt is read once), vllm from prompt_logprobs;",
+                "the openai provider reads the first answer token's top_logprobs: lower bounds, with the probability",
+                "it could not see.",
                 "Exit codes: 0 ok, 1 model or provider error, 2 usage error."})
 public final class ClassifyCommand implements Callable<Integer> {
 
@@ -49,7 +51,8 @@ public final class ClassifyCommand implements Callable<Integer> {
             + "Default: raw text continuation (always a user message with the openai provider).")
     boolean chat;
 
-    @Option(names = "--provider", paramLabel = "NAME", defaultValue = "local", description = "local or openai. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--provider", paramLabel = "NAME", defaultValue = "local",
+            description = "local, openai or vllm (exact scores from vLLM's prompt_logprobs). Default: ${DEFAULT-VALUE}.")
     ChatCommand.Provider provider;
 
     @Option(names = {"-m", "--model"}, paramLabel = "FILE|NAME",

@@ -57,6 +57,25 @@ class ConfidenceCommandsTest {
     }
 
     @Test
+    void classifyOverAnOpenAiServerGivesLowerBoundsAndVllmNeedsPromptLogprobs() throws Exception {
+        java.nio.file.Path gguf = ModelPaths.localModel(null, ModelPaths.repoRoot(Map.of()));
+        try (dev.logprobs4j.local.LocalChatModel local = dev.logprobs4j.local.LocalChatModel.builder().modelPath(gguf).threads(2).build();
+             dev.logprobs4j.server.LogprobsServer server = dev.logprobs4j.server.LogprobsServer.builder().model(local).port(0).build().start()) {
+            String base = "http://127.0.0.1:" + server.port() + "/v1";
+            assertThat(run("classify", "Once upon a time", "--provider", "openai", "--base-url", base, "--model", local.modelName(),
+                    "--api-key", "none", "--labels", " there, in")).isZero();
+            List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+            assertThat(lines.get(1)).startsWith("·there");
+            assertThat(lines.get(3)).startsWith("lower bounds from the first answer token's top alternatives;");
+            out.reset();
+            // our server is no vLLM: it returns no prompt_logprobs, and the message says so
+            assertThat(run("classify", "Once upon a time", "--provider", "vllm", "--base-url", base, "--model", local.modelName(),
+                    "--api-key", "none", "--labels", " there, in")).isEqualTo(1);
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("the answer has no prompt_logprobs");
+        }
+    }
+
+    @Test
     void classifyRejectsDuplicateLabelsAsAUsageError() {
         assertThat(run("classify", "x", "--labels", "a,a")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--labels: label 'a' is given twice");
