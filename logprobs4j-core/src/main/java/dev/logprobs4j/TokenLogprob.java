@@ -14,6 +14,10 @@ import java.util.Objects;
  * OpenAI writes {@value #VERY_UNLIKELY} for values too small to report; that marker is kept as data
  * ({@link #isVeryUnlikely()}) and left out of averages by the helpers in {@link Logprobs}.
  *
+ * <p>{@code tokenId} and {@code rank} are optional: known for the local engine (always) and vLLM's
+ * prompt logprobs, {@link #UNKNOWN_ID}/{@link #UNKNOWN_RANK} elsewhere. They are left out of OpenAI's
+ * JSON shape; the logprobs4j server writes them when asked ({@code logprobs_token_ids: true}).
+ *
  * @param token       the token's text (see {@link TopLogprob#token()} for undecodable bytes)
  * @param bytes       the token's raw bytes, or {@code null} when the provider sent none
  * @param logprob     natural-log probability of the chosen token

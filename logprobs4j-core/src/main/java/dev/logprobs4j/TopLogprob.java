@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * One of the most likely alternatives at a position: an immutable token, its UTF-8 bytes and log
- * probability (natural log), as in OpenAI's {@code top_logprobs} entries.
+ * probability (natural log), as in OpenAI's {@code top_logprobs} entries, with its vocabulary id and
+ * rank where the provider knows them (see {@link TokenLogprob}).
  *
  * @param token   the token's text; bytes that are not valid UTF-8 on their own are written as
  *                {@code \xNN} escapes by the local engine (providers' text is kept as they send it)
