@@ -59,7 +59,13 @@ class ErrorResponsesTest {
     }
 
     @Test
-    void unknownModelIs404ModelNotFound() {
+    void unknownModelIs404ModelNotFoundWithStrictModel() {
+        try (LogprobsServer strict = LogprobsServer.builder().model(model).port(0).strictModel(true).build().start()) {
+            unknownModelIs404ModelNotFound(new Http(strict, null));
+        }
+    }
+
+    private static void unknownModelIs404ModelNotFound(Http http) {
         Http.Reply r = http.post("/v1/chat/completions", "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
         assertError(r, 404, "invalid_request_error", "model", "model_not_found");
         assertThat(r.json().at("/error/message").asText()).contains("gpt-4o");

@@ -80,4 +80,42 @@ class LocalModelServerTest {
         }
         assertThat(lp.at("/text_offset/1").asInt()).as("BOS takes no room in the text").isZero();
     }
+
+    /**
+     * OpenAI's legacy API defines text_offset as indexes into the returned text. SentencePiece's
+     * hidden leading space ("Once" is the token " Once") once pushed every later offset one too far.
+     */
+    @Test
+    void echoTextOffsetsIndexIntoTheReturnedText() {
+        String req = "{\"model\":\"" + local.modelName() + "\",\"prompt\":\"Once upon a time\",\"echo\":true,"
+                + "\"logprobs\":1,\"max_tokens\":6,\"temperature\":0";
+        JsonNode choice = http.post("/v1/completions", req + "}").json().at("/choices/0");
+        assertOffsetsIndexInto(choice.get("text").asText(), choice.at("/logprobs/tokens"), choice.at("/logprobs/text_offset"));
+
+        StringBuilder text = new StringBuilder();
+        List<JsonNode> tokens = new ArrayList<>();
+        List<JsonNode> offsets = new ArrayList<>();
+        for (JsonNode c : http.post("/v1/completions", req + ",\"stream\":true}").chunks()) {
+            text.append(c.at("/choices/0/text").asText(""));
+            c.at("/choices/0/logprobs/tokens").forEach(tokens::add);
+            c.at("/choices/0/logprobs/text_offset").forEach(offsets::add);
+        }
+        assertThat(text.toString()).isEqualTo(choice.get("text").asText());
+        assertOffsetsIndexInto(text.toString(), Http.JSON.valueToTree(tokens), Http.JSON.valueToTree(offsets));
+    }
+
+    /** Token i (after BOS) is the text from its offset to the next one, but for the hidden space of the first word. */
+    private static void assertOffsetsIndexInto(String text, JsonNode tokens, JsonNode offsets) {
+        assertThat(text).startsWith("Once upon a time");
+        assertThat(offsets.size()).isEqualTo(tokens.size()).isGreaterThan(4);
+        assertThat(offsets.get(1).asInt()).isZero();
+        for (int i = 1; i < tokens.size(); i++) {
+            int from = offsets.get(i).asInt();
+            int to = i + 1 < tokens.size() ? offsets.get(i + 1).asInt() : text.length();
+            String token = tokens.get(i).asText();
+            String covered = text.substring(from, to);
+            assertThat(i == 1 ? " " + covered : covered).as("token %d %s at [%d, %d)", i, token, from, to).isEqualTo(token);
+        }
+        assertThat(text.substring(offsets.get(2).asInt())).startsWith(" upon");
+    }
 }
