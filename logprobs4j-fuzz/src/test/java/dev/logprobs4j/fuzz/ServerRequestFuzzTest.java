@@ -39,7 +39,7 @@ class ServerRequestFuzzTest {
 
             } else {
                 CompletionRequest r = CompletionRequest.parse(json);
-                assertWellFormed(r.prompt());
+                r.prompts().forEach(ServerRequestFuzzTest::assertWellFormed);
                 assertThat(r.logprobs()).isBetween(-1, 20);
 
             }

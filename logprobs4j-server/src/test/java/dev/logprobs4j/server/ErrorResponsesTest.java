@@ -129,7 +129,7 @@ class ErrorResponsesTest {
     void completionsCheckTheirFields() {
         String base = "{\"model\":\"" + ScriptedModel.NAME + "\"";
         assertError(http.post("/v1/completions", base + "}"), 400, "invalid_request_error", "prompt", "missing_required_parameter");
-        assertError(http.post("/v1/completions", base + ",\"prompt\":[1,2,3]}"), 400, "invalid_request_error", "prompt", "invalid_type");
+        assertError(http.post("/v1/completions", base + ",\"prompt\":[1,2,3]}"), 400, "invalid_request_error", "prompt[0]", "invalid_type");
         assertError(http.post("/v1/completions", base + ",\"prompt\":\"x\",\"logprobs\":21}"), 400, "invalid_request_error", "logprobs", "invalid_value");
         assertError(http.post("/v1/completions", base + ",\"prompt\":\"x\",\"echo\":\"yes\"}"), 400, "invalid_request_error", "echo", "invalid_type");
     }

@@ -160,4 +160,66 @@ class StrictInputTest {
             assertThat(reply).contains("host_not_allowed");
         }
     }
+
+    @Test
+    void unsupportedFieldsAre400NamingTheFieldButNeutralValuesPass() {
+        for (String[] c : new String[][] {
+            {"frequency_penalty", "0.5"}, {"presence_penalty", "-1"}, {"tools", "[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]"},
+            {"response_format", "{\"type\":\"json_object\"}"}}) {
+            Http.Reply r = http.post("/v1/chat/completions", ErrorResponsesTest.chat(",\"" + c[0] + "\":" + c[1]));
+            assertError(r, 400, "invalid_request_error", c[0], "unsupported_parameter");
+            assertThat(r.json().at("/error/message").asText()).contains(c[0]);
+        }
+        for (String[] c : new String[][] {{"best_of", "3"}, {"suffix", "\"end\""}}) {
+            assertError(http.post("/v1/completions", "{\"model\":\"m\",\"prompt\":\"x\",\"" + c[0] + "\":" + c[1] + "}"),
+                    400, "invalid_request_error", c[0], "unsupported_parameter");
+        }
+        // What LangChain and the openai package send by default.
+        assertThat(http.post("/v1/chat/completions", ErrorResponsesTest.chat(",\"frequency_penalty\":0,\"presence_penalty\":0,"
+                + "\"tools\":[],\"response_format\":{\"type\":\"text\"},\"max_tokens\":1")).status()).isEqualTo(200);
+        assertThat(http.post("/v1/completions", "{\"model\":\"m\",\"prompt\":\"x\",\"best_of\":1,\"suffix\":\"\",\"max_tokens\":1}").status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void messagesSpeakOfTheRequestNotOfJava() {
+        Http.Reply seed = http.post("/v1/chat/completions", ErrorResponsesTest.chat(",\"seed\":18446744073709551616"));
+        assertError(seed, 400, "invalid_request_error", "seed", "invalid_value");
+        assertThat(seed.json().at("/error/message").asText()).contains("out of range").doesNotContain("got an integer instead");
+        Http.Reply part = http.post("/v1/chat/completions", "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":"
+                + "[{\"type\":\"text\",\"text\":7}]}]}");
+        assertError(part, 400, "invalid_request_error", "messages[0].content[0].text", "invalid_type");
+        assertThat(part.json().at("/error/message").asText()).contains("'messages[0].content[0].text'");
+        // A top_p too small for a float keeps the most likely token, as it asks, instead of failing.
+        assertThat(http.post("/v1/chat/completions", ErrorResponsesTest.chat(",\"top_p\":1e-320,\"temperature\":1,\"max_tokens\":2")).status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void maxTokensZeroWithEchoScoresThePromptOnly() {
+        Http.Reply r = http.post("/v1/completions", "{\"model\":\"m\",\"prompt\":\" the cat sat\",\"echo\":true,\"max_tokens\":0,\"logprobs\":1}");
+        assertThat(r.status()).as(r.raw().body()).isEqualTo(200);
+        assertThat(r.json().at("/choices/0/text").asText()).isEqualTo(" the cat sat");
+        assertThat(r.json().at("/choices/0/finish_reason").asText()).isEqualTo("length");
+        assertThat(r.json().at("/choices/0/logprobs/tokens").size()).isEqualTo(3);
+        assertThat(r.json().at("/usage/completion_tokens").asInt()).isZero();
+        assertThat(r.json().at("/usage/prompt_tokens").asInt()).isEqualTo(3);
+        assertThat(model.tokensGenerated.get()).isGreaterThanOrEqualTo(0);
+        assertError(http.post("/v1/completions", "{\"model\":\"m\",\"prompt\":\"x\",\"max_tokens\":0}"),
+                400, "invalid_request_error", "max_tokens", "invalid_value");
+    }
+
+    @Test
+    void aListOfPromptsGetsChoicesInPromptOrder() {
+        Http.Reply one = http.post("/v1/completions", "{\"model\":\"m\",\"prompt\":\" the dog\",\"max_tokens\":3,\"temperature\":0}");
+        Http.Reply two = http.post("/v1/completions", "{\"model\":\"m\",\"prompt\":[\" the cat\",\" the dog\"],\"n\":2,"
+                + "\"max_tokens\":3,\"temperature\":0}");
+        assertThat(two.status()).as(two.raw().body()).isEqualTo(200);
+        assertThat(two.json().get("choices").size()).isEqualTo(4);
+        for (int i = 0; i < 4; i++) {
+            assertThat(two.json().at("/choices/" + i + "/index").asInt()).isEqualTo(i);
+        }
+        assertThat(two.json().at("/choices/2/text").asText()).isEqualTo(one.json().at("/choices/0/text").asText());
+        assertError(http.post("/v1/completions", "{\"model\":\"m\",\"prompt\":[\"a\",5]}"), 400, "invalid_request_error", "prompt[1]", "invalid_type");
+    }
 }

@@ -250,13 +250,13 @@ public final class ApiHandler extends Handler.Abstract {
     private void chat(ChatCompletionRequest req, Request request, Response response, Callback callback, long deadline)
             throws IOException {
         checkModel(req.model(), req.options(), req.stream());
-        Generation gen = new Generation(request, deadline);
+        Generation gen = new Generation(request, deadline, "messages");
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         long now = System.currentTimeMillis() / 1000;
         String name = model.modelName();
         boolean wantLogprobs = req.options().wantsLogprobs();
         runAdmitted(deadline, () -> {
-            ChatStream stream = open(() -> model.chat(req.messages(), req.options()));
+            ChatStream stream = open(() -> model.chat(req.messages(), req.options()), "messages");
             if (!req.stream()) {
                 Aggregate all = gen.collect(stream);
                 List<Choice> choices = new ArrayList<>();
@@ -305,69 +305,122 @@ public final class ApiHandler extends Handler.Abstract {
     private void complete(CompletionRequest req, Request request, Response response, Callback callback, long deadline)
             throws IOException {
         checkModel(req.model(), req.options(), req.stream());
-        Generation gen = new Generation(request, deadline);
+        Generation gen = new Generation(request, deadline, "prompt");
         String id = "cmpl-" + UUID.randomUUID().toString().replace("-", "");
         long now = System.currentTimeMillis() / 1000;
         String name = model.modelName();
         boolean wantLogprobs = req.logprobs() >= 0;
+        int n = req.options().n() == null ? 1 : req.options().n();
+        List<String> prompts = req.prompts();
         runAdmitted(deadline, () -> {
-            PromptLogprobs promptScore = req.echo() && wantLogprobs ? open(() -> model.score(req.prompt(), req.logprobs())) : null;
-            String echoed = req.echo() ? req.prompt() : "";
-            ChatStream stream = open(() -> model.complete(req.prompt(), req.options()));
+            // Prompts run one after another in this request's slot; choice i of prompt p has index p * n + i, as in OpenAI's API.
             if (!req.stream()) {
-                Aggregate all = gen.collect(stream);
                 List<OpenAiJson.TextChoice> choices = new ArrayList<>();
-                for (Choice c : all.chunk.choices()) {
-                    LegacyLogprobs lp = null;
-                    if (wantLogprobs) {
-                        lp = legacyStart(promptScore, req.prompt());
-                        if (c.logprobs() != null) {
-                            c.logprobs().content().forEach(lp::add);
+                long promptTokens = 0;
+                long completionTokens = 0;
+                for (int p = 0; p < prompts.size(); p++) {
+                    String prompt = prompts.get(p);
+                    PromptLogprobs promptScore = promptScore(req, prompt);
+                    String echoed = req.echo() ? prompt : "";
+                    if (req.scoreOnly()) {
+                        for (int i = 0; i < n; i++) {
+                            choices.add(new OpenAiJson.TextChoice(p * n + i, echoed,
+                                    wantLogprobs ? legacyStart(promptScore, prompt) : null, "length"));
                         }
+                        promptTokens += tokens(promptScore);
+                        continue;
                     }
-                    choices.add(new OpenAiJson.TextChoice(c.index(), echoed + c.content(), lp, c.finishReason()));
+                    Aggregate all = gen.collect(open(() -> model.complete(prompt, req.options()), "prompt"));
+                    for (Choice c : all.chunk.choices()) {
+                        LegacyLogprobs lp = null;
+                        if (wantLogprobs) {
+                            lp = legacyStart(promptScore, prompt);
+                            if (c.logprobs() != null) {
+                                c.logprobs().content().forEach(lp::add);
+                            }
+                        }
+                        choices.add(new OpenAiJson.TextChoice(p * n + c.index(), echoed + c.content(), lp, c.finishReason()));
+                    }
+                    promptTokens += all.promptTokens;
+                    completionTokens += all.completionTokens;
                 }
-                send(response, callback, 200, OpenAiJson.textCompletion(id, now, name, choices, all.usage(), true));
+                send(response, callback, 200, OpenAiJson.textCompletion(id, now, name, choices,
+                        new Usage(promptTokens, completionTokens, promptTokens + completionTokens), true));
                 return;
             }
             Sse sse = new Sse(response);
-            LegacyLogprobs[] offsets = new LegacyLogprobs[ChatCompletionRequest.MAX_N];
-            Aggregate all = gen.pump(stream, sse, chunk -> {
-                for (Choice c : chunk.choices()) {
-                    int i = c.index();
-                    if (offsets[i] == null) {
-                        offsets[i] = wantLogprobs ? legacyStart(promptScore, req.prompt()) : null;
-                        if (req.echo()) {
-                            sse.data(OpenAiJson.textCompletion(id, now, name,
-                                    List.of(new OpenAiJson.TextChoice(i, echoed, offsets[i], null)), null, req.includeUsage()));
-                        }
+            LegacyLogprobs[] offsets = new LegacyLogprobs[prompts.size() * n];
+            long promptTokens = 0;
+            long completionTokens = 0;
+            for (int p = 0; p < prompts.size(); p++) {
+                String prompt = prompts.get(p);
+                int base = p * n;
+                PromptLogprobs promptScore = promptScore(req, prompt);
+                String echoed = req.echo() ? prompt : "";
+                if (req.scoreOnly()) {
+                    for (int i = 0; i < n; i++) {
+                        sse.data(OpenAiJson.textCompletion(id, now, name, List.of(new OpenAiJson.TextChoice(base + i, echoed,
+                                wantLogprobs ? legacyStart(promptScore, prompt) : null, "length")), null, req.includeUsage()));
+                    }
+                    promptTokens += tokens(promptScore);
+                    continue;
+                }
+                ChatStream stream = open(() -> model.complete(prompt, req.options()), "prompt");
+                Aggregate all = gen.pump(stream, sse, chunk -> {
+                    for (Choice c : chunk.choices()) {
+                        int i = base + c.index();
                         if (offsets[i] == null) {
-                            offsets[i] = new LegacyLogprobs(0); // marks the choice as started
+                            offsets[i] = wantLogprobs ? legacyStart(promptScore, prompt) : null;
+                            if (req.echo()) {
+                                sse.data(OpenAiJson.textCompletion(id, now, name,
+                                        List.of(new OpenAiJson.TextChoice(i, echoed, offsets[i], null)), null, req.includeUsage()));
+                            }
+                            if (offsets[i] == null) {
+                                offsets[i] = new LegacyLogprobs(0); // marks the choice as started
+                            }
+                        }
+                        LegacyLogprobs lp = null;
+                        if (wantLogprobs) {
+                            lp = new LegacyLogprobs(offsets[i].end());
+                            if (c.logprobs() != null) {
+                                c.logprobs().content().forEach(lp::add);
+                            }
+                            offsets[i] = lp;
+                        }
+                        if (!c.content().isEmpty() || lp != null && lp.size() > 0 || c.finishReason() != null) {
+                            sse.data(OpenAiJson.textCompletion(id, now, name,
+                                    List.of(new OpenAiJson.TextChoice(i, c.content(), lp != null && lp.size() > 0 ? lp : null,
+                                            c.finishReason())), null, req.includeUsage()));
                         }
                     }
-                    LegacyLogprobs lp = null;
-                    if (wantLogprobs) {
-                        lp = new LegacyLogprobs(offsets[i].end());
-                        if (c.logprobs() != null) {
-                            c.logprobs().content().forEach(lp::add);
-                        }
-                        offsets[i] = lp;
-                    }
-                    if (!c.content().isEmpty() || lp != null && lp.size() > 0 || c.finishReason() != null) {
-                        sse.data(OpenAiJson.textCompletion(id, now, name,
-                                List.of(new OpenAiJson.TextChoice(i, c.content(), lp != null && lp.size() > 0 ? lp : null,
-                                        c.finishReason())), null, req.includeUsage()));
-                    }
+                });
+                if (all == null) {
+                    sse.end(callback); // cut: the client left, or an error event was sent
+                    return;
                 }
-            });
-            if (all != null) {
-                if (req.includeUsage()) {
-                    sse.data(OpenAiJson.usageChunk(id, now, name, "text_completion", all.usage()));
-                }
-                sse.done();
+                promptTokens += all.promptTokens;
+                completionTokens += all.completionTokens;
             }
+            if (req.includeUsage()) {
+                sse.data(OpenAiJson.usageChunk(id, now, name, "text_completion",
+                        new Usage(promptTokens, completionTokens, promptTokens + completionTokens)));
+            }
+            sse.done();
             sse.end(callback);
         });
+    }
+
+    /** The prompt's own logprobs when echo asks for them, or when only the prompt is scored (its token count is the usage). */
+    private PromptLogprobs promptScore(CompletionRequest req, String prompt) {
+        boolean wantLogprobs = req.logprobs() >= 0;
+        if (!(req.echo() && wantLogprobs) && !req.scoreOnly()) {
+            return null;
+        }
+        return open(() -> model.score(prompt, Math.max(0, req.logprobs())), "prompt");
+    }
+
+    private static long tokens(PromptLogprobs score) {
+        return score.unscored().size() + score.scored().size();
     }
 
     /** The legacy logprobs of the echoed prompt, or an empty list starting after the prompt. */
@@ -433,13 +486,13 @@ public final class ApiHandler extends Handler.Abstract {
     }
 
     /** Runs a model call, turning its complaints about the request into 400s. */
-    private static <T> T open(java.util.function.Supplier<T> call) {
+    private static <T> T open(java.util.function.Supplier<T> call, String promptField) {
         try {
             return call.get();
         } catch (UnsupportedCapabilityException e) {
             throw ApiException.invalid(e.capability().replace(' ', '_'), "unsupported_value", e.getMessage());
-        } catch (IllegalArgumentException e) {
-            throw ApiException.invalid(null, "invalid_value", e.getMessage());
+        } catch (IllegalArgumentException | LogprobsException e) {
+            throw ModelErrors.refused(e, promptField);
         }
     }
 
@@ -459,10 +512,12 @@ public final class ApiHandler extends Handler.Abstract {
     /** One generation's deadline and cancellation, and the loops that drain its stream. */
     private final class Generation {
         private final long deadline;
+        private final String promptField; // where errors about the prompt point: messages or prompt
         private final AtomicBoolean clientGone = new AtomicBoolean();
 
-        Generation(Request request, long deadline) {
+        Generation(Request request, long deadline, String promptField) {
             this.deadline = deadline;
+            this.promptField = promptField;
             // Jetty reports a connection that fails while the request is handled; stop at the next chunk.
             request.addFailureListener(t -> clientGone.set(true));
         }
@@ -486,7 +541,7 @@ public final class ApiHandler extends Handler.Abstract {
                 counters.completed.increment();
                 return all;
             } catch (LogprobsException e) {
-                throw ApiException.invalid(null, "invalid_value", e.getMessage());
+                throw ModelErrors.refused(e, promptField);
             }
         }
 
@@ -519,7 +574,7 @@ public final class ApiHandler extends Handler.Abstract {
                 counters.cancelled.increment();
                 return null;
             } catch (LogprobsException | IllegalArgumentException e) {
-                ApiException bad = ApiException.invalid(null, "invalid_value", e.getMessage());
+                ApiException bad = ModelErrors.refused(e, promptField);
                 if (!sse.started()) {
                     throw bad; // nothing sent yet: answer with the status it deserves
                 }

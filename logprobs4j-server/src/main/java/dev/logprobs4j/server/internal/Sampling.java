@@ -18,7 +18,9 @@ final class Sampling {
         }
         Double topP = Params.number(body, "top_p", 0, 1, false);
         if (topP != null) {
-            options.topP(topP);
+            // The engine samples in float: a top_p below the smallest normal float keeps the most likely
+            // token only, exactly as the tiny value asks, instead of rounding to 0 and failing.
+            options.topP(Math.max(topP, Float.MIN_NORMAL));
         }
         Long seed = Params.longInteger(body, "seed");
         if (seed != null) {
@@ -43,6 +45,6 @@ final class Sampling {
             throw ApiException.invalid("stream_options", "invalid_value",
                     "The 'stream_options' parameter is only allowed when 'stream' is enabled.");
         }
-        return Boolean.TRUE.equals(Params.bool(so, "include_usage"));
+        return Boolean.TRUE.equals(Params.bool(so, "include_usage", "stream_options.include_usage"));
     }
 }
