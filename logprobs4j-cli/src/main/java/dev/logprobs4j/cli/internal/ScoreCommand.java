@@ -59,6 +59,8 @@ public final class ScoreCommand implements Callable<Integer> {
         if (common.topLogprobs < 0 || common.topLogprobs > 20) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--top-logprobs must be within [0, 20], was " + common.topLogprobs);
         }
+        Inputs.atLeastOne(spec.commandLine(), "--threads", common.threads);
+        Inputs.checkWritable(spec.commandLine(), common.html);
         String input = text != null ? text : read(file);
         if (input.isEmpty()) {
             throw new CliException("nothing to score: the text is empty");
@@ -92,15 +94,6 @@ public final class ScoreCommand implements Callable<Integer> {
     }
 
     private String read(String name) throws IOException {
-        if (name.equals("-")) {
-            return new String(io.in().readAllBytes(), StandardCharsets.UTF_8);
-        }
-        try {
-            return Files.readString(Path.of(name), StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new CliException("no such file: " + Path.of(name).toAbsolutePath().normalize());
-        } catch (java.nio.charset.MalformedInputException e) {
-            throw new CliException(name + " is not UTF-8 text");
-        }
+        return name.equals("-") ? Inputs.stdin(io.in()) : Inputs.file(name);
     }
 }

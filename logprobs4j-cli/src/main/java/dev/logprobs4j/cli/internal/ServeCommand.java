@@ -48,6 +48,11 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--alias", paramLabel = "NAME", description = "Another name clients may give as 'model'.")
     String alias;
 
+    @Option(names = "--strict-model",
+            description = "Refuse (404) requests whose 'model' is not this model's name or an --alias. Default: any name is "
+                    + "answered by this model, as llama.cpp's server does, so clients with a fixed model name work unchanged.")
+    boolean strictModel;
+
     @Option(names = "--threads", paramLabel = "N", description = "Threads for the forward pass. Default: all cores.")
     Integer threads;
 
@@ -60,6 +65,28 @@ public final class ServeCommand implements Callable<Integer> {
 
     private final Io io;
 
+    /**
+     * Jetty's own warnings at most once a second, without stack traces: a flood of broken
+     * connections must not fill the console (the server logs its rejections the same way).
+     */
+    static final class OneLinePerSecond implements java.util.logging.Filter {
+        private long last = Long.MIN_VALUE;
+
+        @Override
+        public synchronized boolean isLoggable(java.util.logging.LogRecord record) {
+            long now = System.nanoTime();
+            if (last != Long.MIN_VALUE && now - last < 1_000_000_000L) {
+                return false;
+            }
+            last = now;
+            if (record.getThrown() != null) {
+                record.setMessage(record.getMessage() + ": " + record.getThrown());
+                record.setThrown(null);
+            }
+            return true;
+        }
+    }
+
     public ServeCommand(Io io) {
         this.io = io;
     }
@@ -69,7 +96,10 @@ public final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--port must be within [0, 65535], was " + port);
         }
+        Inputs.atLeastOne(spec.commandLine(), "--threads", threads);
+        Inputs.atLeastOne(spec.commandLine(), "--max-concurrent", maxConcurrent);
         JETTY_LOG.setLevel(java.util.logging.Level.WARNING);
+        JETTY_LOG.setFilter(new OneLinePerSecond());
         Path file = ModelPaths.localModel(model, ModelPaths.repoRoot(io.env()));
         LocalChatModel.Builder builder = LocalChatModel.builder().modelPath(file);
         if (threads != null) {
@@ -99,7 +129,14 @@ public final class ServeCommand implements Callable<Integer> {
             if (maxConcurrent != null) {
                 server.maxConcurrent(maxConcurrent);
             }
-            LogprobsServer running = server.build().start();
+            server.strictModel(strictModel);
+            LogprobsServer running;
+            try {
+                running = server.build().start();
+            } catch (java.io.UncheckedIOException e) {
+                throw new CliException("cannot listen on " + host + ":" + port + " (" + e.getCause().getMessage()
+                        + "): choose another port with --port, or --port 0 for any free one", e);
+            }
             io.err().println("logprobs4j: serving " + local.modelName() + " (" + file.getFileName() + ") at "
                     + running.baseUrl() + (key != null && !key.isEmpty() ? " (API key required)" : ""));
             io.err().flush();
