@@ -178,6 +178,27 @@ class HostileClientsTest {
         }
     }
 
+    /** A non-streamed answer sends nothing until it is done; the idle timeout must not cut it (only the request timeout may). */
+    @Test
+    void aGenerationLongerThanTheIdleTimeoutCompletes() throws Exception {
+        ScriptedModel model = new ScriptedModel(5);
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        model.holdGenerations(gate);
+        try (LogprobsServer server = LogprobsServer.builder().model(model).port(0).idleTimeout(Duration.ofMillis(500)).build().start();
+             Socket s = new Socket("127.0.0.1", server.port())) {
+            // One write right after connecting: the request itself is never idle.
+            s.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Connection: close\r\nContent-Length: " + CHAT.length() + "\r\n\r\n" + CHAT).getBytes(StandardCharsets.US_ASCII));
+            ErrorResponsesTest.await(() -> model.sessions.get() == 1);
+            Thread.sleep(2_000); // four idle timeouts pass while the generation holds
+            gate.countDown();
+            s.setSoTimeout(20_000);
+            String reply = readAll(s.getInputStream());
+            assertThat(reply).startsWith("HTTP/1.1 200");
+            assertThat(reply).contains("\"finish_reason\"");
+        }
+    }
+
     @Test
     void malformedChunkSizeGets400() throws Exception {
         try (LogprobsServer server = LogprobsServer.builder().model(new ScriptedModel(5)).port(0).build().start();

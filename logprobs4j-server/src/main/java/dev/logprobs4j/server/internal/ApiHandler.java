@@ -123,6 +123,10 @@ public final class ApiHandler extends Handler.Abstract {
         checkContentType(request);
         BodyReader.read(request, maxBodyBytes, guards.bodyTimeoutMillis()).whenComplete((bytes, failure) -> {
             if (failure == null) {
+                // From here on the request timeout bounds the work: an idle timeout while a generation runs
+                // (nothing is read or written while a non-streamed answer waits for a slot or is generated) is
+                // ignored. Jetty asks only when no read or write is pending, so a stalled write still fails.
+                request.addIdleTimeoutListener(timeout -> false);
                 Thread.ofVirtual().name("logprobs4j-request").start(() ->
                         guarded(request, response, callback, () -> work.run(JsonBody.parse(bytes, bytes.length))));
                 return;
