@@ -131,4 +131,43 @@ class LocalModelServerTest {
         assertThat(c.get("code").asText()).isEqualTo("context_length_exceeded");
         assertThat(c.get("param").asText()).isEqualTo("messages");
     }
+
+    @Test
+    void logitBiasBansAndForcesTokensButLeavesLogprobsTheModels() {
+        String base = "{\"model\":\"x\",\"prompt\":\"Once upon a time\",\"max_tokens\":1,\"temperature\":0,\"logprobs\":5";
+        JsonNode plain = http.post("/v1/completions", base + "}").json().at("/choices/0");
+        String first = plain.at("/logprobs/tokens/0").asText();
+        JsonNode banned = http.post("/v1/completions", base + ",\"logit_bias\":" + biasOn(first, -100) + "}").json().at("/choices/0");
+        assertThat(banned.at("/logprobs/tokens/0").asText()).isNotEqualTo(first);
+        // The fifth most likely first token, pushed to the top.
+        String fifth = plain.at("/logprobs/top_logprobs/0").fieldNames().hasNext()
+                ? java.util.stream.StreamSupport.stream(java.util.Spliterators.spliteratorUnknownSize(
+                        plain.at("/logprobs/top_logprobs/0").fieldNames(), 0), false).reduce((a, b) -> b).orElseThrow() : null;
+        JsonNode forcedReply = http.post("/v1/completions", base + ",\"logit_bias\":" + biasOn(fifth, 100) + "}").json();
+        JsonNode forced = forcedReply.at("/choices/0");
+        assertThat(forced.at("/logprobs/tokens/0").asText()).as(forcedReply.toString()).isEqualTo(fifth).isNotEqualTo(first);
+        // The logprob reported is the model's own, below the greedy token's.
+        assertThat(forced.at("/logprobs/token_logprobs/0").asDouble()).isLessThan(plain.at("/logprobs/token_logprobs/0").asDouble());
+        JsonNode bad = http.post("/v1/completions", base + ",\"logit_bias\":{\"99999999\":5}}").json().get("error");
+        assertThat(bad.get("param").asText()).isEqualTo("logit_bias");
+        assertThat(bad.get("message").asText()).contains("99999999");
+    }
+
+    /** A logit_bias object giving {@code bias} to every token shown as {@code text} (a byte token may look like a text token). */
+    private static String biasOn(String text, int bias) {
+        StringBuilder json = new StringBuilder("{");
+        for (int id = 0; id < 1 << 20; id++) {
+            String shown;
+            try {
+                shown = local.tokenText(id);
+            } catch (RuntimeException pastTheVocabulary) {
+                break;
+            }
+            if (shown.equals(text)) {
+                json.append(json.length() > 1 ? "," : "").append('"').append(id).append("\":").append(bias);
+            }
+        }
+        assertThat(json.length()).as("a token shown as %s", text).isGreaterThan(1);
+        return json.append('}').toString();
+    }
 }

@@ -28,6 +28,6 @@ final class ModelErrors {
                     + " tokens" + (tokens >= context && message.startsWith("the prompt") ? ", which leaves no room for the answer" : "")
                     + ". Send a shorter " + (promptField.equals("messages") ? "conversation" : "prompt") + ".");
         }
-        return ApiException.invalid(null, "invalid_value", message);
+        return ApiException.invalid(message.startsWith("logit_bias") ? "logit_bias" : null, "invalid_value", message);
     }
 }
