@@ -272,6 +272,8 @@ class MainTest {
         assertThat(run("score", "--text", "x", "--threads", "0")).isEqualTo(2);
         assertThat(run("serve", "--max-concurrent", "0")).isEqualTo(2);
         assertThat(err()).contains("--max-concurrent must be >= 1, was 0");
+        assertThat(run("serve", "--write-timeout", "0")).isEqualTo(2);
+        assertThat(err()).contains("--write-timeout must be >= 1, was 0");
         assertThat(opened).isEmpty();
     }
 

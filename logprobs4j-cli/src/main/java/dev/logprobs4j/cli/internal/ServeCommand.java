@@ -53,6 +53,23 @@ public final class ServeCommand implements Callable<Integer> {
                     + "answered by this model, as llama.cpp's server does, so clients with a fixed model name work unchanged.")
     boolean strictModel;
 
+    @Option(names = "--write-timeout", paramLabel = "SECONDS",
+            description = "Cancel a stream whose client has taken nothing for this long, freeing its slot. Default: 30.")
+    Integer writeTimeout;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS",
+            description = "Close a connection that sends or takes nothing for this long. Default: 30.")
+    Integer idleTimeout;
+
+    @Option(names = "--allow-origin", paramLabel = "ORIGIN",
+            description = "A web page origin (e.g. https://app.example, or *) allowed to call from a browser. Repeatable. "
+                    + "Default: only the server's own.")
+    java.util.List<String> allowOrigins = new java.util.ArrayList<>();
+
+    @Option(names = "--allow-host", paramLabel = "NAME",
+            description = "Another host name clients may use (besides the bound address and localhost). Repeatable.")
+    java.util.List<String> allowHosts = new java.util.ArrayList<>();
+
     @Option(names = "--threads", paramLabel = "N", description = "Threads for the forward pass. Default: all cores.")
     Integer threads;
 
@@ -98,6 +115,8 @@ public final class ServeCommand implements Callable<Integer> {
         }
         Inputs.atLeastOne(spec.commandLine(), "--threads", threads);
         Inputs.atLeastOne(spec.commandLine(), "--max-concurrent", maxConcurrent);
+        Inputs.atLeastOne(spec.commandLine(), "--write-timeout", writeTimeout);
+        Inputs.atLeastOne(spec.commandLine(), "--idle-timeout", idleTimeout);
         JETTY_LOG.setLevel(java.util.logging.Level.WARNING);
         JETTY_LOG.setFilter(new OneLinePerSecond());
         Path file = ModelPaths.localModel(model, ModelPaths.repoRoot(io.env()));
@@ -130,6 +149,14 @@ public final class ServeCommand implements Callable<Integer> {
                 server.maxConcurrent(maxConcurrent);
             }
             server.strictModel(strictModel);
+            if (writeTimeout != null) {
+                server.writeTimeout(java.time.Duration.ofSeconds(writeTimeout));
+            }
+            if (idleTimeout != null) {
+                server.idleTimeout(java.time.Duration.ofSeconds(idleTimeout));
+            }
+            allowOrigins.forEach(server::allowOrigin);
+            allowHosts.forEach(server::allowHost);
             LogprobsServer running;
             try {
                 running = server.build().start();
