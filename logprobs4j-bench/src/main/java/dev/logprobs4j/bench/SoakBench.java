@@ -47,7 +47,9 @@ final class SoakBench {
         Path model = env.sharedModel("stories260K.gguf");
         int hostile = (int) Math.ceil(clients * hostilePercent / 100.0);
         List<String> cmd = new ArrayList<>(List.of(Fork.javaExecutable(), "-cp", System.getProperty("java.class.path"),
-                "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx1g"));
+                "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                // As the CLI launcher runs serve, with a bounded heap so that a leak shows as a rising RSS, not a late GC.
+                "-XX:+UseSerialGC", "-Xmx512m"));
         cmd.addAll(BenchEnv.extraJvmArgs());
         cmd.addAll(List.of(SoakServer.class.getName(), model.toString(), Integer.toString(env.threads())));
         Process server = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -60,7 +62,7 @@ final class SoakBench {
             int port = Integer.parseInt(line.substring(5).strip());
             System.out.printf("soak: %d well-behaved streaming clients + %d hostile (%d%%) for %.1f min against pid %d on 127.0.0.1:%d%n",
                     clients, hostile, hostilePercent, minutes, server.pid(), port);
-            List<long[]> rss = new ArrayList<>(); // {millis since start, kB}
+            List<long[]> rss = new java.util.concurrent.CopyOnWriteArrayList<>(); // {millis since start, kB}
             long t0 = System.nanoTime();
             Thread sampler = Thread.ofPlatform().daemon().start(() -> {
                 while (!Thread.currentThread().isInterrupted()) {
@@ -72,11 +74,14 @@ final class SoakBench {
                     }
                 }
             });
-            double warmMinutes = Math.min(1.0, minutes / 5);
-            Phase warm = phase("no hostile", port, clients, 0, warmMinutes);
+            phase("JIT warm-up", port, clients, 0, 0.5); // not reported: the first requests compile the server
+            double baseMinutes = Math.max(0.5, Math.min(1.0, minutes / 5));
+            Phase warm = phase("no hostile", port, clients, 0, baseMinutes);
+            long hostileFrom = (System.nanoTime() - t0) / 1_000_000;
             Phase soak = phase("hostile", port, clients, hostile, minutes);
             sampler.interrupt();
-            report(warm, soak, rss, (long) (warmMinutes * 60_000));
+            // The trend is read over the last 70% of the hostile phase, after its connections reached their steady number.
+            report(warm, soak, rss, hostileFrom + (long) (minutes * 0.3 * 60_000));
         } finally {
             server.getOutputStream().close();
             server.destroy();
@@ -278,7 +283,7 @@ final class SoakBench {
         return -1;
     }
 
-    private static void report(Phase warm, Phase soak, List<long[]> rss, long warmMillis) {
+    private static void report(Phase warm, Phase soak, List<long[]> rss, long steadyFromMillis) {
         System.out.println();
         System.out.println("| phase | requests | good-client errors | tokens/s | p50 latency | p99 latency |");
         System.out.println("| --- | --- | --- | --- | --- | --- |");
@@ -287,7 +292,7 @@ final class SoakBench {
                     p.tokensPerSecond(), p.p50Ms(), p.p99Ms());
         }
         System.out.printf("throughput with hostile clients / without: %.2f%n", soak.tokensPerSecond() / warm.tokensPerSecond());
-        long[][] after = rss.stream().filter(r -> r[0] >= warmMillis + 60_000 && r[1] > 0).toArray(long[][]::new);
+        long[][] after = rss.stream().filter(r -> r[0] >= steadyFromMillis && r[1] > 0).toArray(long[][]::new);
         StringBuilder trend = new StringBuilder();
         for (int i = 0; i < rss.size(); i += Math.max(1, rss.size() / 12)) {
             trend.append(String.format(" %.0fs:%dMB", rss.get(i)[0] / 1000.0, rss.get(i)[1] / 1024));
@@ -297,7 +302,7 @@ final class SoakBench {
             double slope = slopeMbPerMinute(after);
             long min = Arrays.stream(after).mapToLong(r -> r[1]).min().orElse(0);
             long max = Arrays.stream(after).mapToLong(r -> r[1]).max().orElse(0);
-            System.out.printf("server RSS after warm-up: %d..%d MB, trend %+.2f MB/min (least squares over %d samples)%n",
+            System.out.printf("server RSS over the last 70%% of the hostile phase: %d..%d MB, trend %+.2f MB/min (least squares, %d samples)%n",
                     min / 1024, max / 1024, slope, after.length);
         }
         System.out.println(soak.errors() == 0 && warm.errors() == 0 ? "RESULT good_client_errors 0" : "RESULT good_client_errors " + (soak.errors() + warm.errors()));

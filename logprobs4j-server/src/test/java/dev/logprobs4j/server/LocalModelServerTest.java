@@ -125,7 +125,7 @@ class LocalModelServerTest {
         JsonNode e = http.post("/v1/completions", "{\"model\":\"x\",\"prompt\":\"" + longPrompt + "\",\"max_tokens\":1}").json().get("error");
         assertThat(e.get("code").asText()).isEqualTo("context_length_exceeded");
         assertThat(e.get("param").asText()).isEqualTo("prompt");
-        assertThat(e.get("message").asText()).contains("maximum context length").doesNotContain("contextLength(");
+        assertThat(e.get("message").asText()).contains("but the context holds", "--context").doesNotContain("contextLength(");
         JsonNode c = http.post("/v1/chat/completions", "{\"model\":\"x\",\"messages\":[{\"role\":\"user\",\"content\":\""
                 + longPrompt + "\"}]}").json().get("error");
         assertThat(c.get("code").asText()).isEqualTo("context_length_exceeded");

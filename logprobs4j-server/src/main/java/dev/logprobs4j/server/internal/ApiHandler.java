@@ -177,7 +177,7 @@ public final class ApiHandler extends Handler.Abstract {
             case "/v1/models" -> {
                 authorize(request);
                 allow(method, "GET");
-                send(response, callback, 200, OpenAiJson.modelList(model.modelName(), created));
+                send(response, callback, 200, OpenAiJson.modelList(model.modelName(), created, model.contextLength()));
             }
             case "/v1/chat/completions" -> {
                 authorize(request);
@@ -199,7 +199,7 @@ public final class ApiHandler extends Handler.Abstract {
                     if (!modelNames.contains(id)) {
                         throw modelNotFound(id, null);
                     }
-                    send(response, callback, 200, OpenAiJson.model(model.modelName(), created));
+                    send(response, callback, 200, OpenAiJson.model(model.modelName(), created, model.contextLength()));
                     return;
                 }
                 throw new ApiException(404, "invalid_request_error", null, "unknown_url",
