@@ -309,4 +309,12 @@ class MainTest {
                 .doesNotContain("GgufFormatException");
         assertThat(err().lines().count()).isEqualTo(1);
     }
+
+    @Test
+    void aPortInUseNamesTheFlag() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            assertThat(run("serve", "--port", Integer.toString(taken.getLocalPort()))).isEqualTo(1);
+            assertThat(err()).contains("--port").doesNotContain("port(...)").doesNotContain("\tat ");
+        }
+    }
 }
