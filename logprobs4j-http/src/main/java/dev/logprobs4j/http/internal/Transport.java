@@ -130,6 +130,15 @@ public final class Transport {
             int status = response.statusCode();
             if (status >= 200 && status < 300) {
                 String contentType = response.headers().firstValue("content-type").orElse("");
+                String encoding = response.headers().firstValue("content-encoding").orElse("identity").strip();
+                if (!encoding.isEmpty() && !encoding.equalsIgnoreCase("identity")) {
+                    // We send no Accept-Encoding, so a compressed body is a broken proxy or server: say so,
+                    // instead of failing later on bytes that look like garbage.
+                    closeQuietly(response.body());
+                    throw new dev.logprobs4j.MalformedResponseException("the server sent a body with Content-Encoding: " + encoding
+                            + ", which was not asked for (the request accepts only uncompressed bodies); check the proxy or server"
+                            + " between you and " + request.uri().getHost(), null, null);
+                }
                 return new Opened(request.uri(), status, contentType, new IdleTimeoutInputStream(response.body(), readTimeout));
             }
             String body = readErrorBody(response.body());
@@ -307,6 +316,14 @@ public final class Transport {
         /** The transport. */
         public Transport build() {
             return new Transport(this);
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // the body is dropped either way
         }
     }
 }

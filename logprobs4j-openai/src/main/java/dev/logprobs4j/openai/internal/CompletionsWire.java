@@ -89,7 +89,19 @@ public final class CompletionsWire {
             throw new MalformedResponseException("the response body has no choices; expected a text_completion object"
                     + " with at least one entry in \"choices\"", "$.choices", null);
         }
+        checkDistinctIndexes(r.choices, "the response body");
         return new AIMessage(r.choices, r.info(), body);
+    }
+
+    /** Two choices with one index cannot be told apart (fuzzing finding: it threw IllegalArgumentException). */
+    private static void checkDistinctIndexes(List<Choice> choices, String where) {
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (int i = 0; i < choices.size(); i++) {
+            if (!seen.add(choices.get(i).index())) {
+                throw new MalformedResponseException("choice index " + choices.get(i).index() + " appears twice in " + where,
+                        "$.choices[" + i + "].index", null);
+            }
+        }
     }
 
     /** Streamed {@code text_completion} events, ending with {@code [DONE]}. */
@@ -103,6 +115,7 @@ public final class CompletionsWire {
                 if (r.error != null) {
                     throw r.error.toException(0, data);
                 }
+                checkDistinctIndexes(r.choices, "event " + eventNumber + " of the stream");
                 return AIMessageChunk.of(r.choices, r.info(), data);
             }
 
