@@ -182,19 +182,19 @@ public final class ApiHandler extends Handler.Abstract {
             case "/v1/chat/completions" -> {
                 authorize(request);
                 allow(method, "POST");
-                withBody(request, response, callback, body -> {
-                    ChatCompletionRequest req = ChatCompletionRequest.parse(body);
-                    chat(req, TokenIds.requested(body, req.options()), request, response, callback, deadline);
+                withBody(request, response, callback, json -> {
+                    ChatCompletionRequest req = ChatCompletionRequest.parse(json);
+                    chat(req, TokenIds.requested(json, req.options()), request, response, callback, deadline);
                 });
             }
             case "/v1/classify" -> {
                 authorize(request);
                 allow(method, "POST");
-                withBody(request, response, callback, body -> {
-                    ClassifyRoute.Request req = ClassifyRoute.parse(body);
+                withBody(request, response, callback, json -> {
+                    ClassifyRoute.Request req = ClassifyRoute.parse(json);
                     checkModel(req.model(), dev.logprobs4j.ChatOptions.NONE, false);
                     runAdmitted(deadline, () -> send(response, callback, 200,
-                            ClassifyRoute.json(model.modelName(), open(() -> ClassifyRoute.run(model, req), "prompt"))));
+                            ClassifyRoute.json(model.modelName(), open(() -> ClassifyRoute.run(model, req), req.prompt() != null ? "prompt" : "messages"))));
                 });
             }
             case "/v1/completions" -> {
