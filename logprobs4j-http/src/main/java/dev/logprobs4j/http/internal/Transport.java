@@ -4,6 +4,7 @@ import dev.logprobs4j.LogprobsException;
 import dev.logprobs4j.MalformedResponseException;
 import dev.logprobs4j.ProviderException;
 import dev.logprobs4j.TransportException;
+import dev.logprobs4j.http.HttpSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -84,6 +85,24 @@ public final class Transport {
     }
 
     /**
+     * A builder for a transport with these settings: their client (or a new one connecting within
+     * their connect timeout, on their executor), timeouts, retries and headers, and their API key
+     * scrubbed from what servers echo.
+     */
+    public static Builder builder(HttpSettings settings, ErrorMapper errors) {
+        HttpClient client = settings.httpClient();
+        if (client == null) {
+            HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(settings.connectTimeout());
+            if (settings.executor() != null) {
+                hb.executor(settings.executor());
+            }
+            client = hb.build();
+        }
+        return new Builder(client, errors).headers(settings.headers()).secret(settings.apiKey()).timeout(settings.timeout())
+                .readTimeout(settings.readTimeout()).maxRetries(settings.maxRetries());
+    }
+
+    /**
      * POSTs {@code json} to {@code uri} with the transport's headers, retrying as the SDKs do, and
      * returns the open body of the 2xx answer. Plain {@code http} goes out as HTTP/1.1.
      *
@@ -92,17 +111,31 @@ public final class Transport {
      * @throws TransportException when the server cannot be reached or does not answer in time
      */
     public Opened post(URI uri, byte[] json, boolean stream) {
+        return post(uri, json, stream ? "text/event-stream" : "application/json");
+    }
+
+    /** {@link #post(URI, byte[], boolean)} asking for {@code accept}, e.g. {@code application/x-ndjson}. */
+    public Opened post(URI uri, byte[] json, String accept) {
+        return send(request(uri, json, accept).build());
+    }
+
+    /**
+     * A JSON POST to {@code uri} with the transport's timeout and headers, for a provider that adds
+     * a header of its own per request before {@link #send(HttpRequest)}. Plain {@code http} goes out
+     * as HTTP/1.1.
+     */
+    public HttpRequest.Builder request(URI uri, byte[] json, String accept) {
         HttpRequest.Builder rb = HttpRequest.newBuilder(uri)
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
-                .header("Accept", stream ? "text/event-stream" : "application/json")
+                .header("Accept", accept)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(json));
         headers.forEach(rb::header);
         if ("http".equalsIgnoreCase(uri.getScheme())) {
-            // Plain-text local servers (llama.cpp, vLLM, LM Studio) speak HTTP/1.1; an h2c upgrade attempt only risks confusing them.
+            // Plain-text local servers (llama.cpp, vLLM, LM Studio, Ollama) speak HTTP/1.1; an h2c upgrade attempt only risks confusing them.
             rb.version(HttpClient.Version.HTTP_1_1);
         }
-        return send(rb.build());
+        return rb;
     }
 
     /**
@@ -250,6 +283,12 @@ public final class Transport {
         /** A header sent with every {@link #post}; later values replace earlier ones. Default: none. */
         public Builder header(String name, String value) {
             headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** A header sent with every {@link #post} unless one of that name was given (the user's headers win). */
+        public Builder defaultHeader(String name, String value) {
+            headers.putIfAbsent(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
             return this;
         }
 

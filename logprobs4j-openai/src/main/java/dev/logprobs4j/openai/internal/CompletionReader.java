@@ -12,6 +12,7 @@ import dev.logprobs4j.ResponseInfo;
 import dev.logprobs4j.TokenLogprob;
 import dev.logprobs4j.Usage;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,12 +43,13 @@ public final class CompletionReader extends WireReader {
     }
 
     /**
-     * A whole {@code chat.completion} body as a message; {@code raw} becomes {@link AIMessage#raw()}.
+     * A whole {@code chat.completion} body (UTF-8) as a message; its text becomes {@link AIMessage#raw()}.
      *
      * @throws ProviderException          when the body is an error object
      * @throws MalformedResponseException naming the JSON path of the problem
      */
-    public static AIMessage readCompletion(byte[] body, String raw, int status) {
+    public static AIMessage readCompletion(byte[] body, int status) {
+        String raw = new String(body, StandardCharsets.UTF_8);
         CompletionReader r;
         try {
             r = new CompletionReader(JSON.createParser(body), "the response body", false);

@@ -18,6 +18,7 @@ import dev.logprobs4j.Usage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -79,8 +80,9 @@ public final class CompletionsWire {
      *
      * @param wantLogprobs whether logprobs were asked for: only then does the message carry them
      */
-    public static AIMessage read(String body, boolean wantLogprobs, int status) {
-        Reader r = new Reader(WireReader.parser(body, "the response body"), "the response body", false, wantLogprobs);
+    public static AIMessage read(byte[] bytes, boolean wantLogprobs, int status) {
+        String body = new String(bytes, StandardCharsets.UTF_8);
+        Reader r = new Reader(WireReader.parser(bytes, "the response body"), "the response body", false, wantLogprobs);
         r.readRoot();
         if (r.error != null) {
             throw r.error.toException(status, body);
@@ -112,7 +114,7 @@ public final class CompletionsWire {
             }
 
             @Override
-            public AIMessage whole(String body) {
+            public AIMessage whole(byte[] body) {
                 return read(body, wantLogprobs, 200);
             }
         };

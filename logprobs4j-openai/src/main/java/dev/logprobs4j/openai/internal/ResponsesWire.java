@@ -19,6 +19,7 @@ import dev.logprobs4j.Usage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,8 +101,9 @@ public final class ResponsesWire {
      * @throws ProviderException          when the response failed ({@code status: failed}) or is an error object
      * @throws MalformedResponseException naming the JSON path of the problem
      */
-    public static AIMessage readResponse(String body, boolean wantLogprobs, int status) {
-        ResponseReader r = new ResponseReader(WireReader.parser(body, "the response body"), "the response body", true);
+    public static AIMessage readResponse(byte[] bytes, boolean wantLogprobs, int status) {
+        String body = new String(bytes, StandardCharsets.UTF_8);
+        ResponseReader r = new ResponseReader(WireReader.parser(bytes, "the response body"), "the response body", true);
         r.readRoot();
         if (r.errorBody != null) {
             throw r.errorBody.toException(status, body);
@@ -324,7 +326,7 @@ public final class ResponsesWire {
         }
 
         @Override
-        public AIMessage whole(String body) {
+        public AIMessage whole(byte[] body) {
             return readResponse(body, wantLogprobs, 200);
         }
 
