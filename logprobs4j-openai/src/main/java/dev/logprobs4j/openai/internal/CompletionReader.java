@@ -11,6 +11,7 @@ import dev.logprobs4j.ProviderException;
 import dev.logprobs4j.ResponseInfo;
 import dev.logprobs4j.TokenLogprob;
 import dev.logprobs4j.Usage;
+import dev.logprobs4j.http.internal.JsonSupport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ public final class CompletionReader extends WireReader {
         String raw = new String(body, StandardCharsets.UTF_8);
         CompletionReader r;
         try {
-            r = new CompletionReader(JSON.createParser(body), "the response body", false);
+            r = new CompletionReader(JsonSupport.FACTORY.createParser(body), "the response body", false);
         } catch (IOException e) {
             throw new MalformedResponseException("cannot read the response body: " + e.getMessage(), null, e);
         }
@@ -79,7 +80,7 @@ public final class CompletionReader extends WireReader {
     public static AIMessageChunk readChunk(String data, byte[] bytes, int eventNumber) {
         CompletionReader r;
         try {
-            r = new CompletionReader(JSON.createParser(bytes), "event " + eventNumber + " of the stream", true);
+            r = new CompletionReader(JsonSupport.FACTORY.createParser(bytes), "event " + eventNumber + " of the stream", true);
         } catch (IOException e) {
             throw new MalformedResponseException("cannot read event " + eventNumber + ": " + e.getMessage(), null, e);
         }
@@ -95,7 +96,7 @@ public final class CompletionReader extends WireReader {
      * or {@code null} when the body is not such JSON.
      */
     public static ProviderError readError(String body) {
-        try (JsonParser parser = JSON.createParser(body)) {
+        try (JsonParser parser = JsonSupport.FACTORY.createParser(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
@@ -125,7 +126,7 @@ public final class CompletionReader extends WireReader {
             case "created", "service_tier" -> {
                 // Streamed chunks repeat these; merging them would add or concatenate, so only whole responses keep them.
                 if (!chunk && t != JsonToken.VALUE_NULL) {
-                    extra.put(name, value(t));
+                    extra.put(name, JsonSupport.value(p));
                 } else {
                     p.skipChildren();
                 }

@@ -15,6 +15,7 @@ import dev.logprobs4j.ResponseInfo;
 import dev.logprobs4j.TokenLogprob;
 import dev.logprobs4j.TopLogprob;
 import dev.logprobs4j.Usage;
+import dev.logprobs4j.http.internal.JsonSupport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,7 +54,7 @@ public final class CompletionsWire {
     public static byte[] write(String model, ChatRequest request, boolean stream, boolean streamUsage, boolean echo) {
         ChatOptions o = request.options();
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator g = WireReader.JSON.createGenerator(out, JsonEncoding.UTF8)) {
+        try (JsonGenerator g = JsonSupport.FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();
             g.writeStringField("model", model);
             g.writeStringField("prompt", prompt(request));
@@ -152,7 +153,7 @@ public final class CompletionsWire {
                 case "error": error = orElse(readErrorValue(t), error); break;
                 case "created":
                     if (!chunk && t != JsonToken.VALUE_NULL) {
-                        extra.put(name, value(t));
+                        extra.put(name, JsonSupport.value(p));
                     } else {
                         p.skipChildren();
                     }
@@ -193,7 +194,7 @@ public final class CompletionsWire {
                     case "finish_reason": finishReason = string(t); break;
                     case "prompt_logprobs":
                         if (position == 0 && !chunk && t != JsonToken.VALUE_NULL) {
-                            extra.putIfAbsent("prompt_logprobs", value(t));
+                            extra.putIfAbsent("prompt_logprobs", JsonSupport.value(p));
                         } else {
                             p.skipChildren();
                         }
@@ -221,7 +222,7 @@ public final class CompletionsWire {
             List<String> tokens = new ArrayList<>();
             List<Double> values = new ArrayList<>();
             List<List<TopLogprob>> tops = new ArrayList<>();
-            String at = WireReader.pathOf(p.getParsingContext());
+            String at = JsonSupport.path(p.getParsingContext());
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken v = p.nextToken();
@@ -266,7 +267,7 @@ public final class CompletionsWire {
                 }
                 String token = tokens.get(i);
                 try {
-                    out.add(new TokenLogprob(token, utf8(token), values.get(i), tops.isEmpty() ? List.of() : tops.get(i)));
+                    out.add(new TokenLogprob(token, JsonSupport.utf8(token), values.get(i), tops.isEmpty() ? List.of() : tops.get(i)));
                 } catch (IllegalArgumentException e) {
                     throw malformed(e.getMessage(), at + ".token_logprobs[" + i + "]");
                 }
@@ -284,9 +285,9 @@ public final class CompletionsWire {
                 String token = p.currentName();
                 double logprob = number(p.nextToken());
                 try {
-                    top.add(new TopLogprob(token, utf8(token), logprob));
+                    top.add(new TopLogprob(token, JsonSupport.utf8(token), logprob));
                 } catch (IllegalArgumentException e) {
-                    throw malformed(e.getMessage(), WireReader.pathOf(p.getParsingContext()));
+                    throw malformed(e.getMessage(), JsonSupport.path(p.getParsingContext()));
                 }
             }
             top.sort(Comparator.comparingDouble(TopLogprob::logprob).reversed()); // stable: ties keep the server's order

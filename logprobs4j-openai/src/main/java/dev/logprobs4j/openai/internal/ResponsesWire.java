@@ -16,6 +16,7 @@ import dev.logprobs4j.ResponseInfo;
 import dev.logprobs4j.Role;
 import dev.logprobs4j.TokenLogprob;
 import dev.logprobs4j.Usage;
+import dev.logprobs4j.http.internal.JsonSupport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,7 +54,7 @@ public final class ResponsesWire {
         refuse(o.stop() != null && !o.stop().isEmpty(), "stop", "cut the text yourself");
         refuse(o.seed() != null, "seed", "remove seed(...)");
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator g = WireReader.JSON.createGenerator(out, JsonEncoding.UTF8)) {
+        try (JsonGenerator g = JsonSupport.FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();
             g.writeStringField("model", model);
             g.writeArrayFieldStart("input");
@@ -195,7 +196,7 @@ public final class ResponsesWire {
                 case "usage": readUsage(t); break;
                 case "created_at": case "service_tier":
                     if (readOutput && t != JsonToken.VALUE_NULL) {
-                        extra.put(name, value(t));
+                        extra.put(name, JsonSupport.value(p));
                     } else {
                         p.skipChildren();
                     }
@@ -268,7 +269,7 @@ public final class ResponsesWire {
                     case "total_tokens": total = count(v); break;
                     default:
                         if (f.endsWith("_details") && v != JsonToken.VALUE_NULL) {
-                            extra.put(f, value(v));
+                            extra.put(f, JsonSupport.value(p));
                         } else {
                             p.skipChildren();
                         }
