@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.logprobs4j.MalformedResponseException;
+import dev.logprobs4j.http.internal.ByteScratch;
 import dev.logprobs4j.http.internal.JsonSupport;
 import dev.logprobs4j.TokenLogprob;
 import dev.logprobs4j.TopLogprob;
@@ -22,6 +23,8 @@ import java.util.Map;
 abstract class WireReader {
 
     final JsonParser p;
+    private final ByteScratch bytesScratch = new ByteScratch();
+    private final List<TopLogprob> topScratch = new ArrayList<>();
     final String what;
     private final String kind;
 
@@ -92,30 +95,49 @@ abstract class WireReader {
         List<TokenLogprob> tokens = new ArrayList<>();
         while (p.nextToken() != JsonToken.END_ARRAY) {
             expect(p.currentToken(), JsonToken.START_OBJECT, "a token object");
-            tokens.add(readEntry(true));
+            tokens.add(readEntry());
         }
         return tokens;
     }
 
+    /**
+     * The alternatives of one token, each read straight into a {@link TopLogprob} (whose defensive
+     * copy is the only copy its bytes get) and collected in a reused list that the token copies.
+     */
     private List<TopLogprob> readTop(JsonToken t) throws IOException {
         if (t == JsonToken.VALUE_NULL) {
             return List.of();
         }
         expect(t, JsonToken.START_ARRAY, "an array or null");
-        List<TopLogprob> top = new ArrayList<>();
+        topScratch.clear();
         while (p.nextToken() != JsonToken.END_ARRAY) {
             expect(p.currentToken(), JsonToken.START_OBJECT, "a top_logprobs entry");
-            TokenLogprob e = readEntry(false);
-            top.add(new TopLogprob(e.token(), e.bytes(), e.logprob()));
+            JsonStreamContext at = p.getParsingContext().getParent();
+            String token = null;
+            byte[] bytes = null;
+            double logprob = Double.NaN;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (name) {
+                    case "token" -> token = string(v);
+                    case "bytes" -> bytes = bytesScratch.read(p);
+                    case "logprob" -> logprob = number(v);
+                    default -> p.skipChildren(); // an alternative's own top_logprobs, say
+                }
+            }
+            checkEntry(token, logprob, at);
+            try {
+                topScratch.add(new TopLogprob(token, bytesOf(token, bytes), logprob));
+            } catch (IllegalArgumentException e) {
+                throw malformed(e.getMessage(), JsonSupport.path(at) + ".logprob");
+            }
         }
-        return top;
+        return topScratch;
     }
 
-    /**
-     * One {@code {token, bytes, logprob}} object the parser has just entered, with its
-     * {@code top_logprobs} when {@code withTop} (an alternative's own are skipped).
-     */
-    private TokenLogprob readEntry(boolean withTop) throws IOException {
+    /** One {@code {token, bytes, logprob, top_logprobs}} object the parser has just entered. */
+    private TokenLogprob readEntry() throws IOException {
         // The enclosing array's context keeps this entry's index until the entry ends, so the path is built
         // from it only when an error needs it (building it for every entry cost ~12% of a streamed token).
         JsonStreamContext at = p.getParsingContext().getParent();
@@ -128,22 +150,26 @@ abstract class WireReader {
             JsonToken v = p.nextToken();
             switch (name) {
                 case "token" -> token = string(v);
-                case "bytes" -> bytes = JsonSupport.bytes(p);
+                case "bytes" -> bytes = JsonSupport.bytes(p); // its own array: the alternatives reuse the scratch
                 case "logprob" -> logprob = number(v);
-                case "top_logprobs" -> top = withTop ? readTop(v) : skip(top);
+                case "top_logprobs" -> top = readTop(v);
                 default -> p.skipChildren();
             }
         }
+        checkEntry(token, logprob, at);
+        try {
+            return new TokenLogprob(token, bytesOf(token, bytes), logprob, top);
+        } catch (IllegalArgumentException e) {
+            throw malformed(e.getMessage(), JsonSupport.path(at) + ".logprob");
+        }
+    }
+
+    private void checkEntry(String token, double logprob, JsonStreamContext at) {
         if (token == null) {
             throw malformed("a logprobs entry has no \"token\" (a string)", JsonSupport.path(at) + ".token");
         }
         if (Double.isNaN(logprob)) {
             throw malformed("a logprobs entry has no \"logprob\" (a number)", JsonSupport.path(at) + ".logprob");
-        }
-        try {
-            return new TokenLogprob(token, bytesOf(token, bytes), logprob, top);
-        } catch (IllegalArgumentException e) {
-            throw malformed(e.getMessage(), JsonSupport.path(at) + ".logprob");
         }
     }
 
