@@ -10,6 +10,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -36,22 +38,20 @@ import java.util.Objects;
 public final class SseReader implements AutoCloseable {
 
     /**
-     * One dispatched event: immutable.
-     *
-     * <p>Readers that parse the data themselves take it as bytes ({@link #dataBytes()}, the exact UTF-8
-     * of {@link #data()}, already checked to be valid) and so skip a second, char-based parse.
+     * One dispatched event: its data exists once, as the UTF-8 bytes it arrived as (already checked to
+     * be valid); {@link #data()} decodes them only when asked. Immutable; thread-safe.
      */
     public static final class Event {
 
+        private static final byte[] NONE = new byte[0];
+
         private final String type;
-        private final String data;
-        private final byte[] dataBytes; // exactly the UTF-8 of data, or null when the event has none
+        private final byte[] dataBytes; // the UTF-8 of the data, or null when the event has none
         private final String error;
         private final long offset;
 
-        Event(String type, String data, byte[] dataBytes, String error, long offset) {
+        Event(String type, byte[] dataBytes, String error, long offset) {
             this.type = type;
-            this.data = data;
             this.dataBytes = dataBytes;
             this.error = error;
             this.offset = offset;
@@ -62,17 +62,39 @@ public final class SseReader implements AutoCloseable {
             return type;
         }
 
-        /** The {@code data:} lines joined by {@code \n}, or null when the event has none. */
+        /** The {@code data:} lines joined by {@code \n}, decoded from {@link #dataBytes()}, or null when the event has none. */
         public String data() {
-            return data;
+            return dataBytes == null ? null : new String(dataBytes, StandardCharsets.UTF_8);
         }
 
         /**
-         * The UTF-8 bytes of {@link #data()} (shared: the caller must not change them), or null when the
-         * event has none.
+         * The UTF-8 bytes of the data (shared: the caller must not change them, and may hand them on
+         * to one owner that keeps them), or null when the event has none.
          */
         public byte[] dataBytes() {
             return dataBytes;
+        }
+
+        /** Whether the data, without leading and trailing ASCII white space, is {@code ascii} (e.g. {@code [DONE]}). */
+        public boolean dataIs(String ascii) {
+            byte[] b = dataBytes == null ? NONE : dataBytes;
+            int from = 0;
+            int to = b.length;
+            while (from < to && b[from] <= ' ' && b[from] >= 0) {
+                from++;
+            }
+            while (to > from && b[to - 1] <= ' ' && b[to - 1] >= 0) {
+                to--;
+            }
+            if (to - from != ascii.length()) {
+                return false;
+            }
+            for (int i = 0; i < ascii.length(); i++) {
+                if (b[from + i] != ascii.charAt(i)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** The {@code error:} field (llama.cpp), or null. */
@@ -87,18 +109,18 @@ public final class SseReader implements AutoCloseable {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Event e && Objects.equals(type, e.type) && Objects.equals(data, e.data)
+            return o instanceof Event e && Objects.equals(type, e.type) && Arrays.equals(dataBytes, e.dataBytes)
                     && Objects.equals(error, e.error) && offset == e.offset;
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(type, data, error, offset);
+            return Objects.hash(type, Arrays.hashCode(dataBytes), error, offset);
         }
 
         @Override
         public String toString() {
-            return "Event[type=" + type + ", data=" + data
+            return "Event[type=" + type + ", data=" + data()
                     + ", error=" + error + ", offset=" + offset + "]";
         }
     }
@@ -132,6 +154,9 @@ public final class SseReader implements AutoCloseable {
     private String type;
     private String error;
     private long eventOffset = -1;
+    private final CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    private CharBuffer chars = CharBuffer.allocate(256);
 
     /** A reader that accepts llama.cpp's {@code error:} field. */
     public SseReader(InputStream in) {
@@ -166,9 +191,13 @@ public final class SseReader implements AutoCloseable {
         while (readLine()) {
             if (lineLength == 0) {
                 if (hasData || error != null) {
-                    byte[] bytes = hasData ? Arrays.copyOf(data, Math.max(0, dataLength - 1)) : null;
-                    String text = hasData ? decode(bytes, bytes.length, eventOffset) : null;
-                    Event e = new Event(type, text, bytes, error, eventOffset);
+                    byte[] bytes = null;
+                    if (hasData) {
+                        int n = Math.max(0, dataLength - 1); // without the last line's '\n'
+                        checkUtf8(data, n, eventOffset);
+                        bytes = Arrays.copyOf(data, n);
+                    }
+                    Event e = new Event(type, bytes, error, eventOffset);
                     reset();
                     return e;
                 }
@@ -351,6 +380,39 @@ public final class SseReader implements AutoCloseable {
         }
         limit = n;
         return true;
+    }
+
+    /**
+     * Refuses {@code bytes[0, length)} unless they are valid UTF-8, without making a String: ASCII
+     * (most events) is recognised eight bytes at a time; anything else is decoded strictly into a
+     * reused buffer.
+     */
+    private void checkUtf8(byte[] bytes, int length, long at) {
+        int i = 0;
+        for (; i + Long.BYTES <= length; i += Long.BYTES) {
+            if (((long) LONGS.get(bytes, i) & 0x8080808080808080L) != 0) {
+                break;
+            }
+        }
+        while (i < length && bytes[i] >= 0) {
+            i++;
+        }
+        if (i == length) {
+            return;
+        }
+        if (chars.capacity() < length) {
+            chars = CharBuffer.allocate(Math.max(length, chars.capacity() * 2));
+        }
+        chars.clear();
+        strict.reset();
+        ByteBuffer in = ByteBuffer.wrap(bytes, 0, length);
+        CoderResult r = strict.decode(in, chars, true);
+        if (!r.isError()) {
+            r = strict.flush(chars);
+        }
+        if (r.isError()) {
+            throw new MalformedResponseException("the stream is not valid UTF-8", "the event at byte " + at + " of the stream", null);
+        }
     }
 
     /**

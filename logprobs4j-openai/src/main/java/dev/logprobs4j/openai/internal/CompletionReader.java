@@ -71,13 +71,12 @@ public final class CompletionReader extends WireReader {
     /**
      * One streamed {@code chat.completion.chunk} (the JSON of an SSE event's data) as a chunk.
      *
-     * @param data        the event's data, kept as the chunk's raw event
-     * @param bytes       the same data as UTF-8, which is what is parsed
+     * @param bytes       the event's data as UTF-8: parsed, then kept as the chunk's raw event
      * @param eventNumber 1-based number of the event in the stream, for messages
      * @throws ProviderException          when the event is an error object
      * @throws MalformedResponseException naming the JSON path of the problem
      */
-    public static AIMessageChunk readChunk(String data, byte[] bytes, int eventNumber) {
+    public static AIMessageChunk readChunk(byte[] bytes, int eventNumber) {
         CompletionReader r;
         try {
             r = new CompletionReader(JsonSupport.FACTORY.createParser(bytes), "event " + eventNumber + " of the stream", true);
@@ -86,9 +85,9 @@ public final class CompletionReader extends WireReader {
         }
         r.readRoot();
         if (r.error != null) {
-            throw r.error.toException(0, data);
+            throw r.error.toException(0, new String(bytes, StandardCharsets.UTF_8));
         }
-        return AIMessageChunk.of(r.choices, r.info(), data);
+        return AIMessageChunk.ofUtf8(r.choices, r.info(), bytes);
     }
 
     /**

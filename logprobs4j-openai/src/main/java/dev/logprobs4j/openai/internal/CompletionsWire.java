@@ -99,14 +99,14 @@ public final class CompletionsWire {
     public static OpenAiChunkSource.Decoder decoder(boolean wantLogprobs) {
         return new OpenAiChunkSource.Decoder() {
             @Override
-            public AIMessageChunk decode(String type, String data, byte[] bytes, int eventNumber) {
+            public AIMessageChunk decode(String type, byte[] bytes, int eventNumber) {
                 Reader r = new Reader(WireReader.parser(bytes, "event " + eventNumber + " of the stream"),
                         "event " + eventNumber + " of the stream", true, wantLogprobs);
                 r.readRoot();
                 if (r.error != null) {
-                    throw r.error.toException(0, data);
+                    throw r.error.toException(0, new String(bytes, StandardCharsets.UTF_8));
                 }
-                return AIMessageChunk.of(r.choices, r.info(), data);
+                return AIMessageChunk.ofUtf8(r.choices, r.info(), bytes);
             }
 
             @Override

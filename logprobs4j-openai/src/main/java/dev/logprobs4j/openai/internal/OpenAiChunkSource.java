@@ -28,11 +28,10 @@ public final class OpenAiChunkSource extends QueuedChunkSource {
          * The chunk for one event, or null when the event carries nothing for the caller.
          *
          * @param type        the SSE event type, or null for the default
-         * @param data        the event's data (kept as the chunk's raw event)
-         * @param bytes       the same data as UTF-8, which the decoder parses (no second, char-based read)
+         * @param data        the event's data as UTF-8: parsed, then kept as the chunk's raw event (the only copy)
          * @param eventNumber 1-based, for messages
          */
-        AIMessageChunk decode(String type, String data, byte[] bytes, int eventNumber);
+        AIMessageChunk decode(String type, byte[] data, int eventNumber);
 
         /** Whether the last decoded event ended the answer (for protocols without {@code [DONE]}). */
         boolean done();
@@ -44,8 +43,8 @@ public final class OpenAiChunkSource extends QueuedChunkSource {
     /** Chat Completions: {@code chat.completion.chunk} events ending with {@code [DONE]}. */
     public static final Decoder CHAT = new Decoder() {
         @Override
-        public AIMessageChunk decode(String type, String data, byte[] bytes, int eventNumber) {
-            return CompletionReader.readChunk(data, bytes, eventNumber);
+        public AIMessageChunk decode(String type, byte[] data, int eventNumber) {
+            return CompletionReader.readChunk(data, eventNumber);
         }
 
         @Override
@@ -118,16 +117,15 @@ public final class OpenAiChunkSource extends QueuedChunkSource {
                         + " bytes) without 'data: [DONE]': the connection was cut or the server stopped mid-answer", null, 0, null);
             }
             events++;
-            String data = event.data();
-            if (data.isBlank()) {
+            if (event.dataIs("")) {
                 continue; // an empty data line keeps the connection alive
             }
-            if (data.strip().equals("[DONE]")) {
+            if (event.dataIs("[DONE]")) {
                 return false;
             }
             if (event.type() != null && !event.type().equals("message")) {
                 if (event.type().equals("error")) {
-                    throw streamError(data);
+                    throw streamError(event.data());
                 }
                 if (decoder == CHAT) {
                     continue; // other named events are not chat completion chunks
@@ -135,7 +133,7 @@ public final class OpenAiChunkSource extends QueuedChunkSource {
             }
             AIMessageChunk chunk;
             try {
-                chunk = decoder.decode(event.type(), data, event.dataBytes(), events);
+                chunk = decoder.decode(event.type(), event.dataBytes(), events);
             } catch (ProviderException e) {
                 throw transport.scrub(e);
             }

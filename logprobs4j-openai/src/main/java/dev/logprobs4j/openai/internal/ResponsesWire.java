@@ -331,8 +331,12 @@ public final class ResponsesWire {
             return readResponse(body, wantLogprobs, 200);
         }
 
+        private static String text(byte[] utf8) {
+            return new String(utf8, StandardCharsets.UTF_8);
+        }
+
         @Override
-        public AIMessageChunk decode(String sseType, String data, byte[] bytes, int eventNumber) {
+        public AIMessageChunk decode(String sseType, byte[] bytes, int eventNumber) {
             EventReader e = new EventReader(WireReader.parser(bytes, "event " + eventNumber + " of the stream"),
                     "event " + eventNumber + " of the stream");
             e.readRoot();
@@ -343,28 +347,28 @@ public final class ResponsesWire {
             switch (type) {
                 case "response.created": {
                     ResponseInfo info = e.response == null ? null : e.response.info(false);
-                    return AIMessageChunk.of(List.of(new Choice(0, "", null, wantLogprobs ? Logprobs.EMPTY : null, null)), info, data);
+                    return AIMessageChunk.ofUtf8(List.of(new Choice(0, "", null, wantLogprobs ? Logprobs.EMPTY : null, null)), info, bytes);
                 }
                 case "response.output_text.delta":
-                    return AIMessageChunk.of(List.of(new Choice(0, e.delta, null, wantLogprobs ? Logprobs.of(e.logprobs) : null, null)),
-                            null, data);
+                    return AIMessageChunk.ofUtf8(List.of(new Choice(0, e.delta, null, wantLogprobs ? Logprobs.of(e.logprobs) : null, null)),
+                            null, bytes);
                 case "response.refusal.delta":
-                    return AIMessageChunk.of(List.of(new Choice(0, "", e.delta == null ? "" : e.delta, null, null)), null, data);
+                    return AIMessageChunk.ofUtf8(List.of(new Choice(0, "", e.delta == null ? "" : e.delta, null, null)), null, bytes);
                 case "response.completed": case "response.incomplete": {
                     done = true;
                     if (e.response == null) {
                         throw new MalformedResponseException("event " + eventNumber + " (" + type + ") has no \"response\"", "$.response", null);
                     }
                     ResponseInfo info = new ResponseInfo(null, null, null, e.response.usage, e.response.extra);
-                    return AIMessageChunk.of(List.of(new Choice(0, "", null, null, e.response.finishReason())), info, data);
+                    return AIMessageChunk.ofUtf8(List.of(new Choice(0, "", null, null, e.response.finishReason())), info, bytes);
                 }
                 case "response.failed":
                     done = true;
-                    throw e.response == null ? new ProviderException(0, null, null, null, "the response failed", data)
-                            : e.response.failure(data);
+                    throw e.response == null ? new ProviderException(0, null, null, null, "the response failed", text(bytes))
+                            : e.response.failure(text(bytes));
                 case "error":
                     done = true;
-                    throw new ProviderException(0, null, e.code, e.param, e.message, data);
+                    throw new ProviderException(0, null, e.code, e.param, e.message, text(bytes));
                 default:
                     return null;
             }
