@@ -149,7 +149,7 @@ public final class Transport {
         for (int attempt = 0; ; attempt++) {
             HttpResponse<InputStream> response;
             try {
-                response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+                response = client.send(request, PrefetchingBody.HANDLER);
             } catch (IOException e) {
                 if (attempt < maxRetries) {
                     pause(request, retryPolicy.delay(attempt, null));
