@@ -193,7 +193,7 @@ public final class ResponsesWire {
                         p.skipChildren();
                     }
                     break;
-                case "usage": readUsage(t); break;
+                case "usage": usage = orElse(readUsage(t, extra, "input_tokens", "output_tokens"), usage); break;
                 case "created_at": case "service_tier":
                     if (readOutput && t != JsonToken.VALUE_NULL) {
                         extra.put(name, JsonSupport.value(p));
@@ -250,32 +250,6 @@ public final class ResponsesWire {
             } else if ("refusal".equals(type) && refusalText != null) {
                 refusal = refusal == null ? new StringBuilder(refusalText) : refusal.append(refusalText);
             }
-        }
-
-        private void readUsage(JsonToken t) throws IOException {
-            if (t == JsonToken.VALUE_NULL) {
-                return;
-            }
-            expect(t, JsonToken.START_OBJECT, "an object or null");
-            long input = 0;
-            long output = 0;
-            long total = -1;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String f = p.currentName();
-                JsonToken v = p.nextToken();
-                switch (f) {
-                    case "input_tokens": input = count(v); break;
-                    case "output_tokens": output = count(v); break;
-                    case "total_tokens": total = count(v); break;
-                    default:
-                        if (f.endsWith("_details") && v != JsonToken.VALUE_NULL) {
-                            extra.put(f, JsonSupport.value(p));
-                        } else {
-                            p.skipChildren();
-                        }
-                }
-            }
-            usage = new Usage(input, output, total < 0 ? input + output : total);
         }
 
         /** The Chat Completions finish reason for this status: completed is stop, max_output_tokens is length. */

@@ -189,10 +189,16 @@ abstract class WireReader {
     }
 
     /**
-     * OpenAI's {@code usage} object, null for null: prompt, completion and total tokens (the total
-     * defaults to their sum); {@code details}, when not null, gets its {@code *_details} objects.
+     * Chat and legacy Completions' {@code usage} object, null for null: prompt, completion and total
+     * tokens (the total defaults to their sum); {@code details}, when not null, gets its
+     * {@code *_details} objects.
      */
     final Usage readUsage(JsonToken t, Map<String, Object> details) throws IOException {
+        return readUsage(t, details, "prompt_tokens", "completion_tokens");
+    }
+
+    /** {@link #readUsage(JsonToken, Map)} with these names for the prompt and completion counts (Responses: input, output). */
+    final Usage readUsage(JsonToken t, Map<String, Object> details, String promptField, String completionField) throws IOException {
         if (t == JsonToken.VALUE_NULL) {
             return null;
         }
@@ -203,9 +209,15 @@ abstract class WireReader {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken v = p.nextToken();
+            if (name.equals(promptField)) {
+                prompt = count(v);
+                continue;
+            }
+            if (name.equals(completionField)) {
+                completion = count(v);
+                continue;
+            }
             switch (name) {
-                case "prompt_tokens" -> prompt = count(v);
-                case "completion_tokens" -> completion = count(v);
                 case "total_tokens" -> total = count(v);
                 default -> {
                     if (details != null && name.endsWith("_details") && v != JsonToken.VALUE_NULL) {
