@@ -10,8 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -22,7 +20,8 @@ import java.util.Objects;
  * LF or CR; {@code data:} lines add up (joined by {@code \n}); {@code event:} names the event;
  * {@code :} starts a comment; one space after the colon is dropped; a blank line dispatches; an
  * event cut off by the end of the stream is not dispatched; a UTF-8 byte order mark is skipped.
- * Field names are matched against pre-encoded bytes; values must be valid UTF-8. Not thread-safe.
+ * Field names are matched against pre-encoded bytes; values must be valid UTF-8 (data is checked
+ * when it is decoded or parsed). Not thread-safe.
  *
  * <p>One field beyond the spec: llama.cpp's server reports a failure inside a stream as an
  * {@code error:} line, kept in {@link Event#error()}; an event with only that field is dispatched too.
@@ -38,8 +37,9 @@ import java.util.Objects;
 public final class SseReader implements AutoCloseable {
 
     /**
-     * One dispatched event: its data exists once, as the UTF-8 bytes it arrived as (already checked to
-     * be valid); {@link #data()} decodes them only when asked. Immutable; thread-safe.
+     * One dispatched event: its data exists once, as the UTF-8 bytes it arrived as; {@link #data()}
+     * decodes (and checks) them only when asked, and JSON readers parse the bytes themselves (Jackson
+     * refuses malformed UTF-8 as it goes). Immutable; thread-safe.
      */
     public static final class Event {
 
@@ -62,9 +62,13 @@ public final class SseReader implements AutoCloseable {
             return type;
         }
 
-        /** The {@code data:} lines joined by {@code \n}, decoded from {@link #dataBytes()}, or null when the event has none. */
+        /**
+         * The {@code data:} lines joined by {@code \n}, decoded from {@link #dataBytes()}, or null when the event has none.
+         *
+         * @throws MalformedResponseException naming the event's byte offset when the data is not valid UTF-8
+         */
         public String data() {
-            return dataBytes == null ? null : new String(dataBytes, StandardCharsets.UTF_8);
+            return dataBytes == null ? null : decode(dataBytes, dataBytes.length, offset);
         }
 
         /**
@@ -120,7 +124,7 @@ public final class SseReader implements AutoCloseable {
 
         @Override
         public String toString() {
-            return "Event[type=" + type + ", data=" + data()
+            return "Event[type=" + type + ", data=" + (dataBytes == null ? null : new String(dataBytes, StandardCharsets.UTF_8))
                     + ", error=" + error + ", offset=" + offset + "]";
         }
     }
@@ -154,9 +158,6 @@ public final class SseReader implements AutoCloseable {
     private String type;
     private String error;
     private long eventOffset = -1;
-    private final CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-    private CharBuffer chars = CharBuffer.allocate(256);
 
     /** A reader that accepts llama.cpp's {@code error:} field. */
     public SseReader(InputStream in) {
@@ -191,12 +192,8 @@ public final class SseReader implements AutoCloseable {
         while (readLine()) {
             if (lineLength == 0) {
                 if (hasData || error != null) {
-                    byte[] bytes = null;
-                    if (hasData) {
-                        int n = Math.max(0, dataLength - 1); // without the last line's '\n'
-                        checkUtf8(data, n, eventOffset);
-                        bytes = Arrays.copyOf(data, n);
-                    }
+                    // Without the last line's '\n'; checked as UTF-8 when decoded or parsed, not here.
+                    byte[] bytes = hasData ? Arrays.copyOf(data, Math.max(0, dataLength - 1)) : null;
                     Event e = new Event(type, bytes, error, eventOffset);
                     reset();
                     return e;
@@ -380,39 +377,6 @@ public final class SseReader implements AutoCloseable {
         }
         limit = n;
         return true;
-    }
-
-    /**
-     * Refuses {@code bytes[0, length)} unless they are valid UTF-8, without making a String: ASCII
-     * (most events) is recognised eight bytes at a time; anything else is decoded strictly into a
-     * reused buffer.
-     */
-    private void checkUtf8(byte[] bytes, int length, long at) {
-        int i = 0;
-        for (; i + Long.BYTES <= length; i += Long.BYTES) {
-            if (((long) LONGS.get(bytes, i) & 0x8080808080808080L) != 0) {
-                break;
-            }
-        }
-        while (i < length && bytes[i] >= 0) {
-            i++;
-        }
-        if (i == length) {
-            return;
-        }
-        if (chars.capacity() < length) {
-            chars = CharBuffer.allocate(Math.max(length, chars.capacity() * 2));
-        }
-        chars.clear();
-        strict.reset();
-        ByteBuffer in = ByteBuffer.wrap(bytes, 0, length);
-        CoderResult r = strict.decode(in, chars, true);
-        if (!r.isError()) {
-            r = strict.flush(chars);
-        }
-        if (r.isError()) {
-            throw new MalformedResponseException("the stream is not valid UTF-8", "the event at byte " + at + " of the stream", null);
-        }
     }
 
     /**
