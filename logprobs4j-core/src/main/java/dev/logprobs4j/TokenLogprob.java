@@ -18,8 +18,11 @@ import java.util.Objects;
  * @param bytes       the token's raw bytes, or {@code null} when the provider sent none
  * @param logprob     natural-log probability of the chosen token
  * @param topLogprobs the most likely tokens at this position, most likely first (empty when not requested)
+ * @param forced      whether a decoding constraint ({@link ResponseFormat}) left this token as the only
+ *                    choice; {@code logprob} is still the model's own, unconstrained value (local engine only;
+ *                    always false for providers)
  */
-public record TokenLogprob(String token, byte[] bytes, double logprob, List<TopLogprob> topLogprobs) {
+public record TokenLogprob(String token, byte[] bytes, double logprob, List<TopLogprob> topLogprobs, boolean forced) {
 
     /** OpenAI's marker for a probability too small to report. */
     public static final double VERY_UNLIKELY = -9999.0;
@@ -31,6 +34,11 @@ public record TokenLogprob(String token, byte[] bytes, double logprob, List<TopL
             throw new IllegalArgumentException("logprob must be <= 0 and not NaN, was " + logprob + " for token '" + token + "'");
         }
         topLogprobs = topLogprobs == null ? List.of() : List.copyOf(topLogprobs);
+    }
+
+    /** A token that no constraint forced. */
+    public TokenLogprob(String token, byte[] bytes, double logprob, List<TopLogprob> topLogprobs) {
+        this(token, bytes, logprob, topLogprobs, false);
     }
 
     /** A token without alternatives. */
@@ -85,17 +93,17 @@ public record TokenLogprob(String token, byte[] bytes, double logprob, List<TopL
     @Override
     public boolean equals(Object o) {
         return o instanceof TokenLogprob t && token.equals(t.token) && Arrays.equals(bytes, t.bytes)
-                && Double.compare(logprob, t.logprob) == 0 && topLogprobs.equals(t.topLogprobs);
+                && Double.compare(logprob, t.logprob) == 0 && topLogprobs.equals(t.topLogprobs) && forced == t.forced;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(token, Arrays.hashCode(bytes), logprob, topLogprobs);
+        return Objects.hash(token, Arrays.hashCode(bytes), logprob, topLogprobs, forced);
     }
 
     @Override
     public String toString() {
         return "TokenLogprob[token=" + token + ", bytes=" + Arrays.toString(bytes) + ", logprob=" + logprob
-                + ", topLogprobs=" + topLogprobs + "]";
+                + ", topLogprobs=" + topLogprobs + (forced ? ", forced" : "") + "]";
     }
 }

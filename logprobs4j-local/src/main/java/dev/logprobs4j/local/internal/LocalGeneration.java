@@ -6,6 +6,7 @@ import dev.logprobs4j.Choice;
 import dev.logprobs4j.ChunkSource;
 import dev.logprobs4j.Logprobs;
 import dev.logprobs4j.LogprobsException;
+import dev.logprobs4j.ResponseFormat;
 import dev.logprobs4j.ResponseInfo;
 import dev.logprobs4j.TokenLogprob;
 import dev.logprobs4j.TopLogprob;
@@ -13,6 +14,8 @@ import dev.logprobs4j.Usage;
 import dev.logprobs4j.engine.Sampler;
 import dev.logprobs4j.engine.SamplingParams;
 import dev.logprobs4j.engine.Session;
+import dev.logprobs4j.local.constraint.Constraint;
+import dev.logprobs4j.local.constraint.TokenMask;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,6 +30,12 @@ import java.util.Map;
  *
  * <p>Logprobs are the log-softmax of the raw logits (before temperature and truncation), and the
  * alternatives the most likely tokens of that same distribution.
+ *
+ * <p>With a {@link ResponseFormat}, a {@link Constraint} masks the logits after the raw logprobs
+ * are taken and before sampling ({@link TokenMask#apply}); the reported logprobs stay the raw ones
+ * unless extra option {@code logprobs_mode} is {@code "processed"} (then: the masked distribution,
+ * renormalised). A token that was the only one allowed is marked {@link TokenLogprob#forced()}.
+ * Generation stops as soon as the value is complete, without asking the model for an end token.
  */
 public final class LocalGeneration implements ChunkSource {
 
@@ -41,6 +50,9 @@ public final class LocalGeneration implements ChunkSource {
     private final int maxTokens;
     private final Stops stops;
     private final Sampler sampler;
+    private final Constraint constraint; // null: free text
+    private final boolean processedLogprobs;
+    private float[] masked = new float[0]; // (vocabulary) the logits with rejected tokens at -inf
 
     private Phase phase = Phase.START;
     private Session session;
@@ -67,6 +79,33 @@ public final class LocalGeneration implements ChunkSource {
         this.maxTokens = options.maxTokens() == null ? Integer.MAX_VALUE : options.maxTokens();
         this.stops = new Stops(options.stop() == null ? List.of() : options.stop());
         this.sampler = new Sampler(sampling(options, choiceIndex));
+        this.constraint = constraint(engine, options);
+        this.processedLogprobs = processedLogprobs(options);
+    }
+
+    /** The constraint of the options' response format, or null for free text. */
+    static Constraint constraint(LocalEngine engine, ChatOptions options) {
+        ResponseFormat format = options.responseFormat();
+        if (format == null || format.type() == ResponseFormat.Type.TEXT) {
+            return null;
+        }
+        if (options.stop() != null && !options.stop().isEmpty()) {
+            throw new IllegalArgumentException("stop sequences cannot be combined with a JSON response_format: they could cut"
+                    + " the JSON short; generation already ends when the JSON value is complete");
+        }
+        return new Constraint(engine.grammar(format));
+    }
+
+    /** Extra option {@code logprobs_mode}: "raw" (default) or "processed". */
+    static boolean processedLogprobs(ChatOptions options) {
+        Object mode = options.extra().get("logprobs_mode");
+        if (mode == null || "raw".equals(mode)) {
+            return false;
+        }
+        if ("processed".equals(mode)) {
+            return true;
+        }
+        throw new IllegalArgumentException("option 'logprobs_mode' must be \"raw\" or \"processed\", was " + mode);
     }
 
     /** The engine's sampling rules from the options: OpenAI's defaults (temperature 1, top_p 1) when unset. */
@@ -137,15 +176,30 @@ public final class LocalGeneration implements ChunkSource {
                 return finish("length", tokenCount);
             }
             int vocab = engine.vocabularySize();
-            int token = sampler.sample(logits, vocab);
+            TokenMask mask = constraint == null ? null : constraint.allowed();
+            float[] sampled = logits;
+            if (mask != null) {
+                if (masked.length < vocab) {
+                    masked = new float[vocab];
+                }
+                sampled = mask.apply(logits, vocab, masked);
+            }
+            int token = sampler.sample(sampled, vocab);
             if (engine.isEndOfGeneration(token)) {
                 return finish("stop", tokenCount);
             }
             if (wantLogprobs) {
-                pendingLogprobs.add(logprobOf(token, vocab));
+                pendingLogprobs.add(logprobOf(processedLogprobs && mask != null ? sampled : logits, token, vocab,
+                        mask != null && mask.forced()));
             }
             append(token);
             generatedCount++;
+            if (constraint != null) {
+                constraint.accept(token, engine.tokenBytes(token));
+                if (constraint.complete()) {
+                    return finish("stop", tokenCount); // only the end can follow: no need to ask the model
+                }
+            }
             int stopAt = stops.isEmpty() ? -1 : stops.find(text, textLength, tokenStarts[tokenCount - 1]);
             if (stopAt >= 0) {
                 // The answer ends with the last token that ends before the stop string, so that its
@@ -171,19 +225,22 @@ public final class LocalGeneration implements ChunkSource {
         }
     }
 
-    private TokenLogprob logprobOf(int token, int vocab) {
-        double logSumExp = dev.logprobs4j.engine.Logprobs.logSumExp(logits, 0, vocab);
-        double logprob = logits[token] - logSumExp;
+    /** The token's logprob and alternatives in the distribution of {@code dist} (raw or masked logits). */
+    private TokenLogprob logprobOf(float[] dist, int token, int vocab, boolean forced) {
+        double logSumExp = dev.logprobs4j.engine.Logprobs.logSumExp(dist, 0, vocab);
+        double logprob = dist[token] - logSumExp;
         List<TopLogprob> alternatives = List.of();
         if (topLogprobs > 0) {
             List<dev.logprobs4j.engine.TokenLogprob> top =
-                    dev.logprobs4j.engine.Logprobs.top(logits, 0, vocab, topLogprobs, logSumExp);
+                    dev.logprobs4j.engine.Logprobs.top(dist, 0, vocab, topLogprobs, logSumExp);
             alternatives = new ArrayList<>(top.size());
             for (dev.logprobs4j.engine.TokenLogprob t : top) {
-                alternatives.add(engine.topLogprob(t.tokenId(), clamp(t.logprob())));
+                if (t.logprob() != Double.NEGATIVE_INFINITY) { // masked tokens are no alternatives in the processed mode
+                    alternatives.add(engine.topLogprob(t.tokenId(), clamp(t.logprob())));
+                }
             }
         }
-        return new TokenLogprob(engine.tokenDisplay(token), engine.tokenBytes(token), clamp(logprob), alternatives);
+        return new TokenLogprob(engine.tokenDisplay(token), engine.tokenBytes(token), clamp(logprob), alternatives, forced);
     }
 
     /** Rounding can push the top token's logprob a hair above 0; a probability cannot exceed 1. */
