@@ -10,8 +10,8 @@ import java.util.List;
  * configurations by instance.
  */
 abstract sealed class Node {
-    /** The most whitespace bytes ({@code [ \t\n\r]}) in one run between tokens of an object or array. */
-    static final int MAX_WHITESPACE = 20;
+    /** The most spaces or tabs after the newline of a whitespace run (indentation). */
+    static final int MAX_INDENT = 20;
     static final int MAX_INT_DIGITS = 15;
     static final int MAX_FRACTION_DIGITS = 15;
     static final int MAX_EXPONENT_DIGITS = 2;
@@ -32,6 +32,18 @@ abstract sealed class Node {
 
     static boolean isWhitespace(int b) {
         return b == ' ' || b == '\t' || b == '\n' || b == '\r';
+    }
+
+    /**
+     * The whitespace allowed between the tokens of an object or array: nothing, one space, or one
+     * newline followed by up to {@link #MAX_INDENT} spaces or tabs. State 0: none yet, 1: after the
+     * space, 2 + k: after the newline and k indentation bytes. Returns the next state or -1.
+     */
+    static int whitespace(int state, int b) {
+        if (state == 0) {
+            return b == ' ' ? 1 : b == '\n' ? 2 : -1;
+        }
+        return state >= 2 && state - 2 < MAX_INDENT && (b == ' ' || b == '\t') ? state + 1 : -1;
     }
 
     static boolean isDigit(int b) {
@@ -392,7 +404,8 @@ abstract sealed class Node {
             int ws = m.b(cfg);
             int n = values.length;
             if (isWhitespace(b) && phase != START && phase != KEY) {
-                return ws < MAX_WHITESPACE ? m.with(cfg, phase, a, ws + 1) : ByteMatcher.DEAD;
+                int next = whitespace(ws, b);
+                return next >= 0 ? m.with(cfg, phase, a, next) : ByteMatcher.DEAD;
             }
             switch (phase) {
                 case START:
@@ -475,7 +488,8 @@ abstract sealed class Node {
             int phase = m.phase(cfg);
             int ws = m.b(cfg);
             if (isWhitespace(b) && phase != START) {
-                return ws < MAX_WHITESPACE ? m.with(cfg, phase, 0, ws + 1) : ByteMatcher.DEAD;
+                int next = whitespace(ws, b);
+                return next >= 0 ? m.with(cfg, phase, 0, next) : ByteMatcher.DEAD;
             }
             return switch (phase) {
                 case START -> b == '{' ? m.with(cfg, OPEN, 0, 0) : ByteMatcher.DEAD;
@@ -534,7 +548,8 @@ abstract sealed class Node {
             int count = m.a(cfg);
             int ws = m.b(cfg);
             if (isWhitespace(b) && phase != START) {
-                return ws < MAX_WHITESPACE ? m.with(cfg, phase, count, ws + 1) : ByteMatcher.DEAD;
+                int next = whitespace(ws, b);
+                return next >= 0 ? m.with(cfg, phase, count, next) : ByteMatcher.DEAD;
             }
             int cap = maxItems >= 0 ? maxItems : minItems;
             switch (phase) {

@@ -116,7 +116,7 @@ class TokenMaskTest {
     void validInstancesAreAcceptedByteByByteAndInvalidOnesRejected() throws Exception {
         byte[][] vocab = vocabulary();
         TokenGrammar g = grammar(SCHEMAS.get(1), vocab);
-        for (String valid : List.of("{\"abc\":1}", "{\"a\":\"é\",\"abc\":-0.5e+3}", "{ \"ab\" : null ,\n  \"abc\":0}",
+        for (String valid : List.of("{\"abc\":1}", "{\"a\":\"é\",\"abc\":-0.5e+3}", "{ \"ab\" : null ,\n  \"abc\":0}", "{\n\t\"abc\": 1\n}",
                 "{\"a\":\"\\u00e9\\n\",\"ab\":\"xy\",\"abc\":12}", "{\"ab\":1,\"abc\":1.25}")) {
             int cfg = g.advance(g.start(), valid.getBytes(StandardCharsets.UTF_8));
             assertThat(cfg).as(valid).isNotNegative();
@@ -124,7 +124,7 @@ class TokenMaskTest {
         }
         for (String invalid : List.of("{}", "{\"abc\":01}", "{\"abc\":1,}", "{\"a\":\"\",\"abc\":1}", "{\"a\":\"abcd\",\"abc\":1}",
                 "{\"abc\":1,\"a\":\"x\"}", "{\"ab\":\"y\",\"abc\":1}", "{\"extra\":1,\"abc\":1}", "{\"abc\":1} ", " {\"abc\":1}",
-                "{\"a\":\"\\ud800\",\"abc\":1}", "{\"abc\":1.}", "{\"abc\":.5}")) {
+                "{\"a\":\"\\ud800\",\"abc\":1}", "{\"abc\":1.}", "{\"abc\":.5}", "{  \"abc\":1}", "{\n\n\"abc\":1}", "{\"abc\":1\r}")) {
             int cfg = g.advance(g.start(), invalid.getBytes(StandardCharsets.UTF_8));
             assertThat(cfg >= 0 && g.accepting(cfg)).as(invalid).isFalse();
         }
