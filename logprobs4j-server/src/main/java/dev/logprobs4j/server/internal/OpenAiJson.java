@@ -61,6 +61,11 @@ public final class OpenAiJson {
 
     /** The {@code chat.completion} object. */
     static byte[] chatCompletion(String id, long created, String model, List<Choice> choices, Usage usage) {
+        return chatCompletion(id, created, model, choices, usage, false);
+    }
+
+    /** The {@code chat.completion} object; {@code forcedField}: the {@code logprobs_forced} extension. */
+    static byte[] chatCompletion(String id, long created, String model, List<Choice> choices, Usage usage, boolean forcedField) {
         return write(g -> {
             g.writeStartObject();
             g.writeStringField("id", id);
@@ -77,7 +82,7 @@ public final class OpenAiJson {
                 g.writeNullField("refusal");
                 g.writeEndObject();
                 g.writeFieldName("logprobs");
-                logprobs(g, c.logprobs() == null ? null : c.logprobs().content());
+                logprobs(g, c.logprobs() == null ? null : c.logprobs().content(), forcedField);
                 g.writeStringField("finish_reason", c.finishReason());
                 g.writeEndObject();
             }
@@ -98,6 +103,12 @@ public final class OpenAiJson {
      */
     static byte[] chatChunk(String id, long created, String model, boolean usageField, int index, Delta delta,
                             String content, List<TokenLogprob> logprobs, String finishReason) {
+        return chatChunk(id, created, model, usageField, index, delta, content, logprobs, finishReason, false);
+    }
+
+    /** {@link #chatChunk} with the {@code logprobs_forced} extension when {@code forcedField}. */
+    static byte[] chatChunk(String id, long created, String model, boolean usageField, int index, Delta delta,
+                            String content, List<TokenLogprob> logprobs, String finishReason, boolean forcedField) {
         return write(g -> {
             chunkHead(g, id, created, model, "chat.completion.chunk");
             g.writeArrayFieldStart("choices");
@@ -115,7 +126,7 @@ public final class OpenAiJson {
             }
             g.writeEndObject();
             g.writeFieldName("logprobs");
-            logprobs(g, logprobs);
+            logprobs(g, logprobs, forcedField);
             g.writeStringField("finish_reason", finishReason);
             g.writeEndObject();
             g.writeEndArray();
@@ -148,7 +159,7 @@ public final class OpenAiJson {
     }
 
     /** {@code {"content": [...], "refusal": null}}, or {@code null} when logprobs were not asked. */
-    private static void logprobs(JsonGenerator g, List<TokenLogprob> content) throws IOException {
+    private static void logprobs(JsonGenerator g, List<TokenLogprob> content, boolean forcedField) throws IOException {
         if (content == null) {
             g.writeNull();
             return;
@@ -160,6 +171,9 @@ public final class OpenAiJson {
             g.writeStringField("token", t.token());
             g.writeNumberField("logprob", t.logprob());
             bytes(g, t.bytes());
+            if (forcedField) {
+                g.writeBooleanField("forced", t.forced());
+            }
             g.writeArrayFieldStart("top_logprobs");
             for (TopLogprob alt : t.topLogprobs()) {
                 g.writeStartObject();
