@@ -53,6 +53,10 @@ public final class RequestWriter {
             }
             writeSampling(g, o, maxCompletionTokens ? "max_completion_tokens" : "max_tokens");
             writeStopAndN(g, o);
+            if (o.responseFormat() != null) {
+                g.writeFieldName("response_format");
+                writeValue(g, o.responseFormat().toWire(), "response_format");
+            }
             writeExtra(g, o, Set.of("model", "messages", "stream", "stream_options"),
                     "streaming is chosen by calling stream(...) or invoke(...)");
             g.writeEndObject();
