@@ -185,6 +185,10 @@ public final class LocalGeneration implements ChunkSource {
                 sampled = mask.apply(logits, vocab, masked);
             }
             int token = sampler.sample(sampled, vocab);
+            if (mask != null && !mask.allows(token)) {
+                // Only reachable through rounding at the end of a draw over zero-probability tails.
+                token = Sampler.argmax(sampled, 0, vocab);
+            }
             if (engine.isEndOfGeneration(token)) {
                 return finish("stop", tokenCount);
             }
