@@ -20,8 +20,11 @@ import java.util.Set;
  * it is: the constraint is never silently weaker than the schema.
  */
 final class SchemaCompiler {
-    /** Objects and arrays nest at most this deep inside a value of any shape (json_object, {@code {}}). */
-    static final int MAX_ANY_DEPTH = 12;
+    /**
+     * Objects and arrays nest at most this deep inside a value of any shape (json_object, {@code {}}):
+     * every distinct stack is a matcher configuration, and 2^depth of them must stay small.
+     */
+    static final int MAX_ANY_DEPTH = 8;
 
     private static final Set<String> KEYWORDS = Set.of("type", "properties", "required", "additionalProperties", "items", "enum",
             "const", "minLength", "maxLength", "minItems", "maxItems");

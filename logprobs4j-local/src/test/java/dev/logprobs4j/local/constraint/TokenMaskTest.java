@@ -131,6 +131,20 @@ class TokenMaskTest {
     }
 
     @Test
+    void jsonObjectAcceptsAnyObjectNestedUpToTheDepthLimit() {
+        byte[][] vocab = vocabulary();
+        TokenGrammar g = TokenGrammar.compile(ResponseFormat.jsonObject(), TokenTrie.of(vocab.length, id -> vocab[id]), new int[] {EOS});
+        for (String valid : List.of("{}", "{\"a\":[1,{\"b\":null}],\"a\":\"dup\"}", "{\"x\":[[[[[[1]]]]]]}")) {
+            int cfg = g.advance(g.start(), valid.getBytes(StandardCharsets.UTF_8));
+            assertThat(cfg >= 0 && g.complete(cfg)).as(valid).isTrue();
+        }
+        for (String invalid : List.of("[]", "\"s\"", "{\"x\":[[[[[[[[[[1]]]]]]]]]]}", "{\"a\" 1}")) {
+            int cfg = g.advance(g.start(), invalid.getBytes(StandardCharsets.UTF_8));
+            assertThat(cfg >= 0 && g.accepting(cfg)).as(invalid).isFalse();
+        }
+    }
+
+    @Test
     void aTokenThatIsTheOnlyContinuationIsForced() throws Exception {
         byte[][] vocab = vocabulary();
         TokenGrammar g = grammar("{\"const\":\"ok\"}", vocab);
