@@ -4,6 +4,7 @@ import dev.logprobs4j.LogprobsException;
 import dev.logprobs4j.cli.internal.Backends;
 import dev.logprobs4j.cli.internal.ChatCommand;
 import dev.logprobs4j.cli.internal.CliException;
+import dev.logprobs4j.local.ContextLengthException;
 import dev.logprobs4j.cli.internal.Io;
 import dev.logprobs4j.cli.internal.ScoreCommand;
 import dev.logprobs4j.cli.internal.ServeCommand;
@@ -97,6 +98,9 @@ public final class Main implements Runnable {
     }
 
     private static String message(Throwable e) {
+        if (e instanceof ContextLengthException) {
+            return e.getMessage() + ": pass a larger --context, or shorten the prompt";
+        }
         if (e instanceof CliException || e instanceof LogprobsException || e instanceof IllegalArgumentException
                 || e instanceof UncheckedIOException || e instanceof java.io.IOException) {
             String m = e.getMessage();

@@ -19,6 +19,9 @@ public interface ServedModel {
     /** The name clients put in {@code model} and {@code GET /v1/models} lists. */
     String modelName();
 
+    /** Tokens one request's context holds (prompt and answer); {@code GET /v1/models} reports it. */
+    int contextLength();
+
     /** What the model returns: the server refuses requests for more. */
     Capabilities capabilities();
 

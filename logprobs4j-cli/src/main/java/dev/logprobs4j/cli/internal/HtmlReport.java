@@ -73,6 +73,8 @@ public final class HtmlReport {
                     .append(TokenText.html(in.prompt())).append("</pre>\n</section>\n");
         }
 
+        // The summary comes first: in a long document the plot and the least confident spans are the way in.
+        summary(in, out);
         out.append("<section aria-labelledby=\"h-text\">\n<h2 id=\"h-text\">")
                 .append(in.kind().equals("score") ? "Text" : "Answer").append("</h2>\n");
         legend(out, offset > 0);
@@ -97,7 +99,6 @@ public final class HtmlReport {
         }
         out.append("</div>\n</section>\n");
 
-        summary(in, out);
         table(in, out);
         out.append("</main>\n<div id=\"tip\" role=\"tooltip\" hidden></div>\n<script>").append(JS).append("</script>\n</body>\n</html>\n");
         return out.toString();
@@ -150,6 +151,7 @@ public final class HtmlReport {
         stat(out, "perplexity", Numbers.stat(lp.perplexity()), "stat-perplexity");
         out.append("</dl>\n");
         List<Logprobs.Span> spans = lp.leastConfidentSpans(SPANS, Summary.SPAN_LENGTH);
+        plot(lp, offset, spans, out);
         if (!spans.isEmpty()) {
             out.append("<h3>Least confident spans</h3>\n<ol class=\"spans\">");
             for (Logprobs.Span s : spans) {
@@ -164,6 +166,65 @@ public final class HtmlReport {
             out.append("</ol>\n");
         }
         out.append("</section>\n");
+    }
+
+    /** Points across the plot at most: longer texts are bucketed, each bucket drawn at its mean and its minimum. */
+    static final int PLOT_POINTS = 600;
+    /** The plot's floor: lower logprobs are drawn at it. */
+    private static final double PLOT_FLOOR = -12;
+
+    /**
+     * A line chart of logprob along the text, so the places where the model was surprised stand
+     * out in a long document: the mean logprob per bucket of tokens as an area, the least likely
+     * token of each bucket as a line, the least confident spans as marks. Clicking it goes to the
+     * token there.
+     */
+    private static void plot(Logprobs lp, int offset, List<Logprobs.Span> spans, StringBuilder out) {
+        int n = lp.size();
+        if (n < 2) {
+            return;
+        }
+        int buckets = Math.min(n, PLOT_POINTS);
+        StringBuilder area = new StringBuilder("M0,4");
+        StringBuilder lows = new StringBuilder();
+        for (int b = 0; b < buckets; b++) {
+            int from = (int) ((long) b * n / buckets);
+            int to = (int) ((long) (b + 1) * n / buckets);
+            double sum = 0;
+            double min = 0;
+            int known = 0;
+            for (int i = from; i < to; i++) {
+                TokenLogprob t = lp.content().get(i);
+                if (!t.isVeryUnlikely()) {
+                    sum += t.logprob();
+                    min = Math.min(min, t.logprob());
+                    known++;
+                }
+            }
+            String x = Numbers.fixed(1000.0 * (b + 0.5) / buckets, 1);
+            area.append(" L").append(x).append(',').append(Numbers.fixed(plotY(known == 0 ? 0 : sum / known), 1));
+            lows.append(b == 0 ? "" : " ").append(x).append(',').append(Numbers.fixed(plotY(min), 1));
+        }
+        area.append(" L1000,4 Z");
+        out.append("<h3 id=\"h-plot\">Logprob along the text</h3>\n<svg id=\"plot\" class=\"plot\" viewBox=\"0 0 1000 120\"")
+                .append(" preserveAspectRatio=\"none\" role=\"img\" aria-labelledby=\"h-plot\" data-first=\"").append(offset)
+                .append("\" data-count=\"").append(n).append("\">")
+                .append("<line class=\"axis\" x1=\"0\" y1=\"4\" x2=\"1000\" y2=\"4\"/>")
+                .append("<path class=\"mean\" d=\"").append(area).append("\"/>")
+                .append("<polyline class=\"low\" points=\"").append(lows).append("\"/>");
+        for (Logprobs.Span sp : spans) {
+            out.append("<rect class=\"mark\" x=\"").append(Numbers.fixed(1000.0 * sp.start() / n, 1))
+                    .append("\" y=\"0\" width=\"").append(Numbers.fixed(Math.max(3, 1000.0 * (sp.end() - sp.start()) / n), 1))
+                    .append("\" height=\"120\" data-start=\"").append(offset + sp.start()).append("\"/>");
+        }
+        out.append("</svg>\n<p class=\"hint\">Top: logprob 0 (certain); bottom: ").append((int) PLOT_FLOOR)
+                .append(" or lower. The area is the mean logprob, the line the least likely token, of each stretch of ")
+                .append(n <= PLOT_POINTS ? "1 token" : "about " + Math.round((double) n / buckets) + " tokens")
+                .append("; the bands are the least confident spans. Click to go to that token.</p>\n");
+    }
+
+    private static double plotY(double logprob) {
+        return 4 + 112 * Math.min(1, Math.max(0, logprob / PLOT_FLOOR));
     }
 
     private static void stat(StringBuilder out, String name, String value, String id) {
@@ -254,6 +315,12 @@ public final class HtmlReport {
             #tip .bar { height: .45rem; border-radius: 2px; background: rgba(128,128,128,.3); overflow: hidden; }
             #tip .bar i { display: block; height: 100%; background: var(--accent); }
             #tip .pct { text-align: right; font-variant-numeric: tabular-nums; }
+            .plot { width: 100%; height: 8rem; display: block; margin: .25rem 0; background: var(--card);
+              border: 1px solid var(--border); border-radius: 8px; cursor: crosshair; }
+            .plot .axis { stroke: var(--border); stroke-width: 1; vector-effect: non-scaling-stroke; }
+            .plot .mean { fill: rgba(47,111,222,.22); stroke: var(--accent); stroke-width: 1; vector-effect: non-scaling-stroke; }
+            .plot .low { fill: none; stroke: var(--l3s); stroke-width: 1; vector-effect: non-scaling-stroke; opacity: .7; }
+            .plot .mark { fill: var(--l3); }
             @media print { #tip { display: none; } }
             """;
 
@@ -321,6 +388,16 @@ public final class HtmlReport {
                 if (j >= 0) { e.preventDefault(); tokens[j].focus(); }
               });
               window.addEventListener('scroll', () => { if (!tip.hidden && document.activeElement && document.activeElement.classList.contains('t')) show(document.activeElement); }, { passive: true });
+              const plot = document.getElementById('plot');
+              if (plot) {
+                plot.addEventListener('click', e => {
+                  const r = plot.getBoundingClientRect();
+                  const first = Number(plot.dataset.first), count = Number(plot.dataset.count);
+                  const i = first + Math.min(count - 1, Math.max(0, Math.floor((e.clientX - r.left) / r.width * count)));
+                  tokens[i].scrollIntoView({ block: 'center' });
+                  tokens[i].focus({ preventScroll: true });
+                });
+              }
               for (const b of document.querySelectorAll('button.span')) {
                 b.addEventListener('click', () => {
                   for (const t of text.querySelectorAll('.hl')) t.classList.remove('hl');

@@ -1,5 +1,8 @@
 package dev.logprobs4j.cli.internal;
 
+import dev.logprobs4j.local.ScoreOptions;
+import dev.logprobs4j.local.ScoreTotals;
+
 import dev.logprobs4j.ChatModel;
 import dev.logprobs4j.openai.OpenAiChatModel;
 
@@ -19,6 +22,9 @@ final class OpenAiBackend implements Backend {
 
     /** A client for the server {@code spec} names; {@code OPENAI_BASE_URL} is the default base URL. */
     static OpenAiBackend open(Spec spec, java.util.Map<String, String> env) {
+        if (spec.context() != null) {
+            throw new CliException("--context sets the local engine's context; the openai provider's server decides its own");
+        }
         String name = spec.model() != null ? spec.model() : DEFAULT_MODEL;
         OpenAiChatModel.Builder b = OpenAiChatModel.builder().model(name);
         String baseUrl = spec.baseUrl() != null ? spec.baseUrl() : env.get("OPENAI_BASE_URL");
@@ -42,7 +48,7 @@ final class OpenAiBackend implements Backend {
     }
 
     @Override
-    public Scored score(String text, int topLogprobs) {
+    public ScoreTotals score(String text, ScoreOptions options, ScoreSink sink) {
         throw new CliException("the openai provider cannot score a given text: use the local engine");
     }
 

@@ -5,8 +5,8 @@ import dev.logprobs4j.ChatOptions;
 import dev.logprobs4j.Choice;
 import dev.logprobs4j.ChunkSource;
 import dev.logprobs4j.Logprobs;
-import dev.logprobs4j.LogprobsException;
 import dev.logprobs4j.ResponseFormat;
+import dev.logprobs4j.local.ContextLengthException;
 import dev.logprobs4j.ResponseInfo;
 import dev.logprobs4j.TokenLogprob;
 import dev.logprobs4j.TopLogprob;
@@ -155,8 +155,11 @@ public final class LocalGeneration implements ChunkSource {
     private AIMessageChunk start() {
         if (prompt.length >= engine.contextLength()) {
             phase = Phase.DONE;
-            throw new LogprobsException("the prompt has " + prompt.length + " tokens but the context holds "
-                    + engine.contextLength() + ": shorten it or load the model with a larger contextLength(...)");
+            throw new ContextLengthException(prompt.length == engine.contextLength()
+                    ? "the prompt has " + prompt.length + " tokens and the context holds " + engine.contextLength()
+                            + ", which leaves no room for an answer"
+                    : "the prompt has " + prompt.length + " tokens but the context holds " + engine.contextLength(),
+                    prompt.length, engine.contextLength());
         }
         session = engine.acquire();
         try {

@@ -9,6 +9,7 @@ import dev.logprobs4j.AIMessageChunk;
 import dev.logprobs4j.ChatStream;
 import dev.logprobs4j.Choice;
 import dev.logprobs4j.LogprobsException;
+import dev.logprobs4j.local.ContextLengthException;
 import dev.logprobs4j.TokenLogprob;
 import dev.logprobs4j.UnsupportedCapabilityException;
 import dev.logprobs4j.Usage;
@@ -104,7 +105,7 @@ public final class ApiHandler extends Handler.Abstract {
             case "/v1/models" -> {
                 authorize(request);
                 allow(method, "GET");
-                send(response, callback, 200, OpenAiJson.modelList(model.modelName(), created));
+                send(response, callback, 200, OpenAiJson.modelList(model.modelName(), created, model.contextLength()));
             }
             case "/v1/chat/completions" -> {
                 authorize(request);
@@ -124,7 +125,7 @@ public final class ApiHandler extends Handler.Abstract {
                     if (!modelNames.contains(id)) {
                         throw modelNotFound(id, null);
                     }
-                    send(response, callback, 200, OpenAiJson.model(model.modelName(), created));
+                    send(response, callback, 200, OpenAiJson.model(model.modelName(), created, model.contextLength()));
                     return;
                 }
                 throw new ApiException(404, "invalid_request_error", null, "unknown_url",
@@ -211,6 +212,12 @@ public final class ApiHandler extends Handler.Abstract {
         } catch (UnsupportedCapabilityException e) {
             throw ApiException.invalid(e.capability().replace(' ', '_'), "unsupported_value", e.getMessage());
         }
+    }
+
+    /** OpenAI's error for a prompt that does not fit: both numbers, and what the client or the operator can change. */
+    static ApiException contextTooLong(ContextLengthException e) {
+        return ApiException.invalid(null, "context_length_exceeded", e.getMessage()
+                + "; shorten the prompt (messages or prompt), or start the server with a larger --context");
     }
 
     private ApiException modelNotFound(String name, String param) {
@@ -458,6 +465,8 @@ public final class ApiHandler extends Handler.Abstract {
                 }
                 counters.completed.increment();
                 return all;
+            } catch (ContextLengthException e) {
+                throw contextTooLong(e);
             } catch (LogprobsException e) {
                 throw ApiException.invalid(null, "invalid_value", e.getMessage());
             }
@@ -492,7 +501,8 @@ public final class ApiHandler extends Handler.Abstract {
                 counters.cancelled.increment();
                 return null;
             } catch (LogprobsException | IllegalArgumentException e) {
-                ApiException bad = ApiException.invalid(null, "invalid_value", e.getMessage());
+                ApiException bad = e instanceof ContextLengthException c ? contextTooLong(c)
+                        : ApiException.invalid(null, "invalid_value", e.getMessage());
                 if (!sse.started()) {
                     throw bad; // nothing sent yet: answer with the status it deserves
                 }

@@ -32,6 +32,11 @@ public final class LocalServedModel implements ServedModel {
     }
 
     @Override
+    public int contextLength() {
+        return local.contextLength();
+    }
+
+    @Override
     public Capabilities capabilities() {
         return local.capabilities();
     }

@@ -290,28 +290,31 @@ public final class OpenAiJson {
     }
 
     /** {@code GET /v1/models}: a list holding the served model. */
-    static byte[] modelList(String model, long created) {
+    static byte[] modelList(String model, long created, int contextLength) {
         return write(g -> {
             g.writeStartObject();
             g.writeStringField("object", "list");
             g.writeArrayFieldStart("data");
-            modelObject(g, model, created);
+            modelObject(g, model, created, contextLength);
             g.writeEndArray();
             g.writeEndObject();
         });
     }
 
     /** {@code GET /v1/models/{id}}. */
-    static byte[] model(String model, long created) {
-        return write(g -> modelObject(g, model, created));
+    static byte[] model(String model, long created, int contextLength) {
+        return write(g -> modelObject(g, model, created, contextLength));
     }
 
-    private static void modelObject(JsonGenerator g, String model, long created) throws IOException {
+    /** The model object; the context length goes in vLLM's field name and a plain one. */
+    private static void modelObject(JsonGenerator g, String model, long created, int contextLength) throws IOException {
         g.writeStartObject();
         g.writeStringField("id", model);
         g.writeStringField("object", "model");
         g.writeNumberField("created", created);
         g.writeStringField("owned_by", "logprobs4j");
+        g.writeNumberField("context_length", contextLength);
+        g.writeNumberField("max_model_len", contextLength);
         g.writeEndObject();
     }
 
