@@ -19,7 +19,6 @@ import dev.logprobs4j.engine.Session;
 import dev.logprobs4j.tokenizer.Tokenizer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -181,18 +180,16 @@ class ConstrainedDecodingTest {
                     .temperature(0).maxTokens(3).build());
             assertThat(cut.finishReason()).isEqualTo("length");
             assertThat(cut.content()).startsWith("{");
-            List<String> contents = new ArrayList<>();
             for (long seed = 0; seed < 5; seed++) {
                 AIMessage msg = local.complete("Once upon a time", ChatOptions.builder().responseFormat(ResponseFormat.jsonObject())
                         .temperature(1.0).seed(seed).maxTokens(300).build());
                 // The story model writes stories into strings: most answers run into maxTokens, still a valid prefix.
                 assertThat(msg.content()).startsWith("{");
+                assertThat(msg.finishReason()).isIn("stop", "length");
                 if (msg.finishReason().equals("stop")) {
                     assertThat(JSON.readTree(msg.content().getBytes(StandardCharsets.UTF_8)).isObject()).as(msg.content()).isTrue();
-                    contents.add(msg.content());
                 }
             }
-            assertThat(contents.size()).isLessThanOrEqualTo(5);
         }
     }
 
