@@ -8,6 +8,8 @@ import dev.logprobs4j.ChatOptions;
 import dev.logprobs4j.ChatRequest;
 import dev.logprobs4j.ChatStream;
 import dev.logprobs4j.ChunkSource;
+import dev.logprobs4j.LabelScorer;
+import dev.logprobs4j.LabelScores;
 import dev.logprobs4j.Logprobs;
 import dev.logprobs4j.Message;
 import dev.logprobs4j.ResponseInfo;
@@ -15,6 +17,7 @@ import dev.logprobs4j.TokenLogprob;
 import dev.logprobs4j.engine.LoadOptions;
 import dev.logprobs4j.engine.Model;
 import dev.logprobs4j.engine.ModelConfig;
+import dev.logprobs4j.local.internal.LabelScoring;
 import dev.logprobs4j.local.internal.LocalEngine;
 import dev.logprobs4j.local.internal.LocalGeneration;
 import dev.logprobs4j.local.internal.RollingScorer;
@@ -69,7 +72,7 @@ import java.util.function.Consumer;
  * the weights once for all of them; each still produces exactly what it would alone (same seed,
  * same output). {@link #close()} unmaps the file for all of them.
  */
-public final class LocalChatModel extends AbstractChatModel implements AutoCloseable {
+public final class LocalChatModel extends AbstractChatModel implements LabelScorer, AutoCloseable {
 
     private static final Set<String> EXTRA_OPTIONS = Set.of("top_k", "min_p", "logprobs_mode");
     private static final Capabilities CAPABILITIES = new Capabilities(true, 20, true, true);
@@ -233,6 +236,30 @@ public final class LocalChatModel extends AbstractChatModel implements AutoClose
     /** Tokens per conversation (prompt and answer) and the most a scoring window may hold: the KV cache size. */
     public int contextLength() {
         return engine.contextLength();
+    }
+
+    /**
+     * Each label's exact joint logprob as the continuation of raw text {@code prompt} (no chat
+     * template, as {@link #score}), and their distribution. The prompt is prefilled once; each label
+     * is then fed on the same KV cache, rewound to the prompt's end between labels, so a label costs
+     * its own tokens only, however unlikely it is. A label's logprob equals
+     * {@code score(prompt + label).totalLogprob() - score(prompt).totalLogprob()}: its tokens are those
+     * that {@code prompt + label} has after the prompt's (see {@link LabelScorer}).
+     */
+    @Override
+    public LabelScores classify(String prompt, List<String> labels) {
+        return new LabelScoring(engine).score(prompt, labels, text -> engine.encodeWithBos(text, false));
+    }
+
+    /**
+     * Each label as the start of the assistant's answer to {@code messages}: the conversation is
+     * rendered with the chat template (with the generation prompt) and the label follows it, as in
+     * {@link #classify(String, List)}.
+     */
+    @Override
+    public LabelScores classify(List<Message> messages, List<String> labels) {
+        boolean special = engine.parsesSpecial();
+        return new LabelScoring(engine).score(engine.promptText(messages), labels, text -> engine.encodeWithBos(text, special));
     }
 
     /** The tokens of {@code text} as the model sees it (BOS first when it uses one; special-token text not parsed). */

@@ -19,7 +19,6 @@ import dev.logprobs4j.engine.Session;
 import dev.logprobs4j.tokenizer.Tokenizer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -114,7 +113,8 @@ class ConstrainedDecodingTest {
                 float[] logits = session.prefill(local.tokenize(prompt));
                 for (TokenLogprob t : msg.logprobs().content()) {
                     double lse = Logprobs.logSumExp(logits, 0, vocab);
-                    int id = idOf(tokenizer, t, logits, lse);
+                    int id = t.tokenId();
+                    assertThat(tokenizer.tokenBytes(id)).isEqualTo(t.bytes());
                     assertThat(t.logprob()).as("token %s", t.token()).isCloseTo(Math.min(0, logits[id] - lse), org.assertj.core.data.Offset.offset(1e-9));
                     List<dev.logprobs4j.engine.TokenLogprob> top = Logprobs.top(logits, 0, vocab, 5, lse);
                     for (int k = 0; k < 5; k++) {
@@ -133,20 +133,6 @@ class ConstrainedDecodingTest {
         }
         assertThat(checked).isGreaterThan(30);
         assertThat(forcedChecked).isPositive();
-    }
-
-    /** The id of a reported token: the one with its bytes whose raw logprob is the reported one. */
-    private static int idOf(Tokenizer tokenizer, TokenLogprob t, float[] logits, double lse) {
-        byte[] bytes = t.bytes();
-        int best = -1;
-        for (int id = 0; id < tokenizer.vocabularySize(); id++) {
-            if (Arrays.equals(tokenizer.tokenBytes(id), bytes)
-                    && (best < 0 || Math.abs(logits[id] - lse - t.logprob()) < Math.abs(logits[best] - lse - t.logprob()))) {
-                best = id;
-            }
-        }
-        assertThat(best).as("a token with the bytes of %s", t.token()).isNotNegative();
-        return best;
     }
 
     @Test

@@ -1,6 +1,9 @@
 package dev.logprobs4j.cli.internal;
 
 import dev.logprobs4j.ChatModel;
+import dev.logprobs4j.LabelScorer;
+import dev.logprobs4j.LabelScores;
+import dev.logprobs4j.Message;
 import dev.logprobs4j.Logprobs;
 import java.util.List;
 import java.util.Objects;
@@ -38,6 +41,14 @@ public interface Backend extends AutoCloseable {
         void accept(ScoredToken token);
     }
 
+    /**
+     * Each label's probability as the continuation of {@code prompt}: raw text, or with
+     * {@code chat} the start of the answer to it as a user message.
+     */
+    default LabelScores classify(String prompt, List<String> labels, boolean chat) {
+        return LabelScorer.classify(chatModel(), List.of(Message.human(prompt)), labels);
+    }
+
     @Override
     void close();
 
@@ -57,7 +68,7 @@ public interface Backend extends AutoCloseable {
     /**
      * Where and how to open a provider, from the command line: immutable.
      *
-     * @param provider   {@code local} or {@code openai}
+     * @param provider   {@code local}, {@code openai} or {@code vllm}
      * @param model      {@code --model}, or null for the provider's default
      * @param baseUrl    {@code --base-url}, or null
      * @param apiKey     {@code --api-key}, or null

@@ -1,6 +1,7 @@
 package dev.logprobs4j.cli.internal;
 
 import dev.logprobs4j.Json;
+import dev.logprobs4j.JsonConfidence;
 import dev.logprobs4j.Logprobs;
 import dev.logprobs4j.TokenLogprob;
 import dev.logprobs4j.TopLogprob;
@@ -31,14 +32,20 @@ public final class HtmlReport {
      * @param unscored     leading tokens of a scored text that nothing predicts (shown grey, first)
      * @param logprobs     the tokens to show as the heatmap
      * @param finishReason why a chat stopped, or {@code null}
+     * @param jsonFields   the confidence of the answer's JSON fields, shown as a tree, or {@code null}
      */
     public record Input(String kind, String model, String prompt, List<String> unscored, Logprobs logprobs,
-                        String finishReason) {
+                        String finishReason, JsonConfidence jsonFields) {
         public Input {
             Objects.requireNonNull(kind, "kind must not be null");
             Objects.requireNonNull(model, "model must not be null");
             unscored = unscored == null ? List.of() : List.copyOf(unscored);
             Objects.requireNonNull(logprobs, "logprobs must not be null");
+        }
+
+        /** A report without JSON fields. */
+        public Input(String kind, String model, String prompt, List<String> unscored, Logprobs logprobs, String finishReason) {
+            this(kind, model, prompt, unscored, logprobs, finishReason, null);
         }
     }
 
@@ -99,6 +106,9 @@ public final class HtmlReport {
         }
         out.append("</div>\n</section>\n");
 
+        if (in.jsonFields() != null) {
+            fieldTree(in.jsonFields(), out);
+        }
         table(in, out);
         out.append("</main>\n<div id=\"tip\" role=\"tooltip\" hidden></div>\n<script>").append(JS).append("</script>\n</body>\n</html>\n");
         return out.toString();
@@ -227,6 +237,56 @@ public final class HtmlReport {
         return 4 + 112 * Math.min(1, Math.max(0, logprob / PLOT_FLOOR));
     }
 
+    /**
+     * The JSON answer's keys and leaf values as a tree (nested by path depth), each value coloured
+     * by the joint probability of the tokens it owns, with the deciding token's probability.
+     */
+    private static void fieldTree(JsonConfidence c, StringBuilder out) {
+        out.append("<section class=\"fields\" aria-labelledby=\"h-fields\">\n<h2 id=\"h-fields\">JSON fields</h2>\n<ul class=\"tree\">");
+        List<JsonConfidence.Field> fields = c.fields();
+        for (int i = 0; i < fields.size(); i++) {
+            JsonConfidence.Field f = fields.get(i);
+            boolean key = f.kind() == JsonConfidence.Kind.KEY;
+            JsonConfidence.Field value = key && i + 1 < fields.size() && fields.get(i + 1).path().equals(f.path()) ? fields.get(i + 1) : null;
+            if (key && value != null) {
+                i++; // a key and its leaf value share one line
+            }
+            JsonConfidence.Field shown = value != null ? value : f;
+            double joint = shown.ownedTokens() == 0 ? Double.NaN : Math.exp(shown.jointLogprob());
+            out.append("<li class=\"field\" style=\"--depth:").append(depth(f.path())).append("\" data-path=\"")
+                    .append(TokenText.html(f.path())).append("\"><code class=\"path\">").append(TokenText.html(last(f.path())))
+                    .append("</code>");
+            if (key && value == null) {
+                out.append(" <span class=\"muted\">(object or array below)</span></li>");
+                continue;
+            }
+            out.append(" <code class=\"v").append(Double.isNaN(joint) ? "" : " l" + AnsiColors.Level.of(joint).ordinal()).append("\">")
+                    .append(TokenText.html(shown.text())).append("</code> <span class=\"muted\">joint p ")
+                    .append(TokenText.html(Double.isNaN(joint) ? "n/a" : Numbers.percent(joint))).append(" · decided by <code>")
+                    .append(TokenText.html(TokenText.visible(shown.decision().token()))).append("</code> ")
+                    .append(TokenText.html(Numbers.percent(shown.decision().probability()))).append("</span></li>");
+        }
+        out.append("</ul>\n");
+        c.error().ifPresent(e -> out.append("<p class=\"error\">JSON stops early: ").append(TokenText.html(e.toString())).append("</p>\n"));
+        out.append("</section>\n");
+    }
+
+    private static int depth(String path) {
+        int d = 0;
+        for (int i = 1; i < path.length(); i++) {
+            char ch = path.charAt(i);
+            if (ch == '.' || ch == '[') {
+                d++;
+            }
+        }
+        return Math.max(0, d - 1);
+    }
+
+    private static String last(String path) {
+        int cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
+        return cut <= 0 ? path : path.substring(cut);
+    }
+
     private static void stat(StringBuilder out, String name, String value, String id) {
         out.append("<div><dt>").append(name).append("</dt><dd id=\"").append(id).append("\">")
                 .append(TokenText.html(value)).append("</dd></div>");
@@ -269,6 +329,10 @@ public final class HtmlReport {
                 --u:rgba(160,160,160,.18); --tip:#f3f4f6; --tipfg:#1d1f21; }
             }
             * { box-sizing: border-box; }
+            .tree { list-style:none; padding:0; margin:0; }
+            .tree li { padding-left: calc(var(--depth) * 1.5em + .2em); margin: .15em 0; }
+            .tree .path { color: var(--muted); }
+            .tree .v { padding: 0 .25em; border-radius: 3px; }
             body { margin:0; background:var(--bg); color:var(--fg);
               font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
             header, main { max-width: 62rem; margin: 0 auto; padding: 0 1.25rem; }

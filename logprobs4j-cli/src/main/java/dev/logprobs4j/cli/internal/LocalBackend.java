@@ -1,6 +1,9 @@
 package dev.logprobs4j.cli.internal;
 
 import dev.logprobs4j.ChatModel;
+import dev.logprobs4j.LabelScores;
+import dev.logprobs4j.Message;
+import java.util.List;
 import dev.logprobs4j.local.LocalChatModel;
 import dev.logprobs4j.local.ScoreOptions;
 import dev.logprobs4j.local.ScoreTotals;
@@ -70,6 +73,11 @@ final class LocalBackend implements Backend {
         List<String> unscored = model.bosText().isPresent() || tokens.length == 0 ? List.of() : List.of(model.tokenText(tokens[0]));
         sink.start(Math.max(0, tokens.length - 1), unscored);
         return model.score(tokens, options, sink::accept);
+    }
+
+    @Override
+    public LabelScores classify(String prompt, List<String> labels, boolean chat) {
+        return chat ? model.classify(List.of(Message.human(prompt)), labels) : model.classify(prompt, labels);
     }
 
     @Override

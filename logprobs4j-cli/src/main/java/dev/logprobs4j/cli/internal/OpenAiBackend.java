@@ -20,13 +20,16 @@ final class OpenAiBackend implements Backend {
         this.name = name;
     }
 
-    /** A client for the server {@code spec} names; {@code OPENAI_BASE_URL} is the default base URL. */
-    static OpenAiBackend open(Spec spec, java.util.Map<String, String> env) {
+    /**
+     * A client for the server {@code spec} names; {@code OPENAI_BASE_URL} is the default base URL. With
+     * {@code vllm}, the server is vLLM: labels are scored exactly from its {@code prompt_logprobs}.
+     */
+    static OpenAiBackend open(Spec spec, java.util.Map<String, String> env, boolean vllm) {
         if (spec.context() != null) {
             throw new CliException("--context sets the local engine's context; the openai provider's server decides its own");
         }
         String name = spec.model() != null ? spec.model() : DEFAULT_MODEL;
-        OpenAiChatModel.Builder b = OpenAiChatModel.builder().model(name);
+        OpenAiChatModel.Builder b = OpenAiChatModel.builder().model(name).vllm(vllm);
         String baseUrl = spec.baseUrl() != null ? spec.baseUrl() : env.get("OPENAI_BASE_URL");
         if (baseUrl != null && !baseUrl.isEmpty()) {
             b.baseUrl(baseUrl);

@@ -1,5 +1,6 @@
 package dev.logprobs4j.cli.internal;
 
+import dev.logprobs4j.JsonConfidence;
 import dev.logprobs4j.Logprobs;
 import dev.logprobs4j.TokenLogprob;
 import dev.logprobs4j.local.ScoreOptions;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Spec;
         footer = {
                 "  logprobs4j score --text \"Once upon a time, there was a little girl.\"",
                 "  logprobs4j score story.txt --top-logprobs 5 --html story.html",
+                "  logprobs4j score --text '{\"name\": \"Zoë\", \"age\": 7}' --json-fields",
                 "  echo \"The cat sat on the mat.\" | logprobs4j score - --json | jq .perplexity",
                 "  logprobs4j score --model my-model.gguf notes.txt --no-color | tail -1",
                 "  logprobs4j score book.txt --window 512 --stride 256 > book-tokens.txt   # any length, rolling windows",
@@ -59,6 +61,9 @@ public final class ScoreCommand implements Callable<Integer> {
             description = {"Tokens each rolling window moves on; every token is still scored once, with at least",
                     "N - S + 1 tokens of context. Smaller is more context and slower. Default: half the window."})
     Integer stride;
+
+    @Option(names = "--json-fields", description = "Also show the confidence of every key and value of a JSON text (a table; a tree in --html).")
+    boolean jsonFields;
 
     @Mixin
     CommonOptions common;
@@ -107,7 +112,8 @@ public final class ScoreCommand implements Callable<Integer> {
     /**
      * Prints a scoring run as it goes: a text of up to {@link #STREAM_ABOVE} tokens is collected and
      * printed as one fitted table (and is what --json and --html need); a longer one prints each
-     * row as it is scored and keeps only a running summary, so memory stays bounded.
+     * row as it is scored and keeps only a running summary, so memory stays bounded (--json,
+     * --html and --json-fields need every token, so they always collect).
      */
     private final class Printer implements Backend.ScoreSink {
         private final PrintStream out;
@@ -132,7 +138,7 @@ public final class ScoreCommand implements Callable<Integer> {
             if (progress != null) {
                 progress.start(tokens);
             }
-            if (!common.json && common.html == null && tokens > STREAM_ABOVE) {
+            if (!common.json && common.html == null && !jsonFields && tokens > STREAM_ABOVE) {
                 printUnscored();
                 streaming = TokenTable.streaming(unscored.size() + tokens - 1, common.topLogprobs > 0);
                 out.println(TokenTable.header(streaming, colors));
@@ -171,11 +177,15 @@ public final class ScoreCommand implements Callable<Integer> {
                 printUnscored();
                 out.print(TokenTable.render(scored, colors, offset));
                 out.println(Summary.line(scored, colors, offset) + windows(totals));
+                if (jsonFields) {
+                    out.println();
+                    out.print(JsonFieldsTable.render(JsonConfidence.of(scored.content()), colors));
+                }
             }
             out.flush();
             if (common.html != null) {
-                Reports.write(common.html, HtmlReport.render(new HtmlReport.Input("score", modelName, null, unscored, scored, null)),
-                        io.err());
+                Reports.write(common.html, HtmlReport.render(new HtmlReport.Input("score", modelName, null, unscored, scored, null,
+                        jsonFields ? JsonConfidence.of(scored.content()) : null)), io.err());
             }
         }
 

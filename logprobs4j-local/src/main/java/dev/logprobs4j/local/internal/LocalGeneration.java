@@ -196,7 +196,7 @@ public final class LocalGeneration implements ChunkSource {
                 return finish("stop", tokenCount);
             }
             if (wantLogprobs) {
-                pendingLogprobs.add(logprobOf(processedLogprobs && mask != null ? sampled : logits, token, vocab,
+                pendingLogprobs.add(logprobOf(processedLogprobs && mask != null ? sampled : logits, token,
                         mask != null && mask.forced()));
             }
             append(token);
@@ -232,27 +232,20 @@ public final class LocalGeneration implements ChunkSource {
         }
     }
 
-    /** The token's logprob and alternatives in the distribution of {@code dist} (raw or masked logits). */
-    private TokenLogprob logprobOf(float[] dist, int token, int vocab, boolean forced) {
-        double logSumExp = dev.logprobs4j.engine.Logprobs.logSumExp(dist, 0, vocab);
-        double logprob = dist[token] - logSumExp;
-        List<TopLogprob> alternatives = List.of();
-        if (topLogprobs > 0) {
-            List<dev.logprobs4j.engine.TokenLogprob> top =
-                    dev.logprobs4j.engine.Logprobs.top(dist, 0, vocab, topLogprobs, logSumExp);
-            alternatives = new ArrayList<>(top.size());
-            for (dev.logprobs4j.engine.TokenLogprob t : top) {
-                if (t.logprob() != Double.NEGATIVE_INFINITY) { // masked tokens are no alternatives in the processed mode
-                    alternatives.add(engine.topLogprob(t.tokenId(), clamp(t.logprob())));
-                }
-            }
+    /**
+     * The token's entry in the distribution of {@code dist}: the raw logits, or the masked ones in the
+     * processed mode (where masked tokens, at negative infinity, are no alternatives).
+     */
+    private TokenLogprob logprobOf(float[] dist, int token, boolean forced) {
+        TokenLogprob t = engine.tokenLogprob(dist, 0, token, topLogprobs);
+        List<TopLogprob> alternatives = t.topLogprobs();
+        if (dist != logits) {
+            alternatives = alternatives.stream().filter(a -> a.logprob() != Double.NEGATIVE_INFINITY).toList();
         }
-        return new TokenLogprob(engine.tokenDisplay(token), engine.tokenBytes(token), clamp(logprob), alternatives, forced);
-    }
-
-    /** Rounding can push the top token's logprob a hair above 0; a probability cannot exceed 1. */
-    private static double clamp(double logprob) {
-        return Math.min(logprob, 0.0);
+        if (!forced && alternatives == t.topLogprobs()) {
+            return t;
+        }
+        return new TokenLogprob(t.token(), t.bytes(), t.logprob(), alternatives, t.tokenId(), t.rank(), forced);
     }
 
     private void append(int token) {

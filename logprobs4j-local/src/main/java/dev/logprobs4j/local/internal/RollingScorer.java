@@ -1,12 +1,8 @@
 package dev.logprobs4j.local.internal;
 
 import dev.logprobs4j.TokenLogprob;
-import dev.logprobs4j.TopLogprob;
 import dev.logprobs4j.engine.Session;
-import dev.logprobs4j.tokenizer.Tokenizer;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Prompt logprobs of a token array of any length, in rolling windows: every token from position 1
@@ -59,8 +55,6 @@ public final class RollingScorer {
             return 0;
         }
         Session session = engine.model().newSession(Math.min(window, n - 1));
-        Tokenizer tokenizer = engine.tokenizer();
-        int vocab = engine.vocabularySize();
         int windows = 0;
         int first = 1;
         int end = Math.min(n, window + 1);
@@ -73,23 +67,12 @@ public final class RollingScorer {
                 if (target < from) {
                     return; // context only: scored by an earlier window
                 }
-                sink.accept(target, target - start, logprob(tokenizer, tokens[target], logits, offset, vocab));
+                sink.accept(target, target - start, engine.tokenLogprob(logits, offset, tokens[target], topLogprobs));
             });
             windows++;
             first = end;
             end = Math.min(n, end + stride);
         }
         return windows;
-    }
-
-    private TokenLogprob logprob(Tokenizer tokenizer, int next, float[] logits, int offset, int vocab) {
-        double lse = dev.logprobs4j.engine.Logprobs.logSumExp(logits, offset, vocab);
-        List<TopLogprob> alts = new ArrayList<>(topLogprobs);
-        if (topLogprobs > 0) {
-            for (dev.logprobs4j.engine.TokenLogprob t : dev.logprobs4j.engine.Logprobs.top(logits, offset, vocab, topLogprobs, lse)) {
-                alts.add(new TopLogprob(tokenizer.tokenDisplay(t.tokenId()), tokenizer.tokenBytes(t.tokenId()), Math.min(0, t.logprob())));
-            }
-        }
-        return new TokenLogprob(tokenizer.tokenDisplay(next), tokenizer.tokenBytes(next), Math.min(0, logits[offset + next] - lse), alts);
     }
 }

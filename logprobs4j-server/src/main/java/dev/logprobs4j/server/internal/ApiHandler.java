@@ -110,7 +110,17 @@ public final class ApiHandler extends Handler.Abstract {
             case "/v1/chat/completions" -> {
                 authorize(request);
                 allow(method, "POST");
-                chat(ChatCompletionRequest.parse(body(request)), request, response, callback, deadline);
+                JsonNode json = body(request);
+                ChatCompletionRequest req = ChatCompletionRequest.parse(json);
+                chat(req, TokenIds.requested(json, req.options()), request, response, callback, deadline);
+            }
+            case "/v1/classify" -> {
+                authorize(request);
+                allow(method, "POST");
+                ClassifyRoute.Request req = ClassifyRoute.parse(body(request));
+                checkModel(req.model(), dev.logprobs4j.ChatOptions.NONE, false);
+                runAdmitted(deadline, () -> send(response, callback, 200,
+                        ClassifyRoute.json(model.modelName(), open(() -> ClassifyRoute.run(model, req)))));
             }
             case "/v1/completions" -> {
                 authorize(request);
@@ -130,7 +140,7 @@ public final class ApiHandler extends Handler.Abstract {
                 }
                 throw new ApiException(404, "invalid_request_error", null, "unknown_url",
                         "Invalid URL (" + method + " " + path + "): this server has POST /v1/chat/completions, "
-                                + "POST /v1/completions, GET /v1/models and GET /health.");
+                                + "POST /v1/completions, POST /v1/classify, GET /v1/models and GET /health.");
             }
         }
     }
@@ -228,8 +238,8 @@ public final class ApiHandler extends Handler.Abstract {
 
     // ---- chat completions ----
 
-    private void chat(ChatCompletionRequest req, Request request, Response response, Callback callback, long deadline)
-            throws IOException {
+    private void chat(ChatCompletionRequest req, boolean tokenIds, Request request, Response response, Callback callback,
+                      long deadline) throws IOException {
         checkModel(req.model(), req.options(), req.stream());
         Generation gen = new Generation(request, deadline);
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
@@ -246,7 +256,8 @@ public final class ApiHandler extends Handler.Abstract {
                             wantLogprobs ? (c.logprobs() == null ? dev.logprobs4j.Logprobs.EMPTY : c.logprobs()) : null,
                             c.finishReason()));
                 }
-                send(response, callback, 200, OpenAiJson.chatCompletion(id, now, name, choices, all.usage(), req.forcedField()));
+                send(response, callback, 200, OpenAiJson.chatCompletion(id, now, name, choices, all.usage(), tokenIds,
+                        req.forcedField()));
                 return;
             }
             Sse sse = new Sse(response);
@@ -263,7 +274,7 @@ public final class ApiHandler extends Handler.Abstract {
                     List<TokenLogprob> lp = wantLogprobs && c.logprobs() != null ? c.logprobs().content() : List.of();
                     if (!c.content().isEmpty() || !lp.isEmpty()) {
                         sse.data(OpenAiJson.chatChunk(id, now, name, usageField, i, OpenAiJson.Delta.CONTENT, c.content(),
-                                wantLogprobs ? lp : null, null, req.forcedField()));
+                                wantLogprobs ? lp : null, null, tokenIds, req.forcedField()));
                     }
                     if (c.finishReason() != null) {
                         sse.data(OpenAiJson.chatChunk(id, now, name, usageField, i, OpenAiJson.Delta.FINISH, null, null,

@@ -64,8 +64,14 @@ public final class OpenAiJson {
         return chatCompletion(id, created, model, choices, usage, false);
     }
 
-    /** The {@code chat.completion} object; {@code forcedField}: the {@code logprobs_forced} extension. */
-    static byte[] chatCompletion(String id, long created, String model, List<Choice> choices, Usage usage, boolean forcedField) {
+    /** The {@code chat.completion} object; with {@code tokenIds}, logprob entries carry {@code token_id} and {@code rank}. */
+    static byte[] chatCompletion(String id, long created, String model, List<Choice> choices, Usage usage, boolean tokenIds) {
+        return chatCompletion(id, created, model, choices, usage, tokenIds, false);
+    }
+
+    /** {@link #chatCompletion(String, long, String, List, Usage, boolean)}, with {@code forced} flags when {@code forcedField}. */
+    static byte[] chatCompletion(String id, long created, String model, List<Choice> choices, Usage usage, boolean tokenIds,
+                                 boolean forcedField) {
         return write(g -> {
             g.writeStartObject();
             g.writeStringField("id", id);
@@ -82,7 +88,7 @@ public final class OpenAiJson {
                 g.writeNullField("refusal");
                 g.writeEndObject();
                 g.writeFieldName("logprobs");
-                logprobs(g, c.logprobs() == null ? null : c.logprobs().content(), forcedField);
+                logprobs(g, c.logprobs() == null ? null : c.logprobs().content(), tokenIds, forcedField);
                 g.writeStringField("finish_reason", c.finishReason());
                 g.writeEndObject();
             }
@@ -106,9 +112,15 @@ public final class OpenAiJson {
         return chatChunk(id, created, model, usageField, index, delta, content, logprobs, finishReason, false);
     }
 
-    /** {@link #chatChunk} with the {@code logprobs_forced} extension when {@code forcedField}. */
+    /** {@link #chatChunk(String, long, String, boolean, int, Delta, String, List, String)}, with {@code token_id}s when asked. */
     static byte[] chatChunk(String id, long created, String model, boolean usageField, int index, Delta delta,
-                            String content, List<TokenLogprob> logprobs, String finishReason, boolean forcedField) {
+                            String content, List<TokenLogprob> logprobs, String finishReason, boolean tokenIds) {
+        return chatChunk(id, created, model, usageField, index, delta, content, logprobs, finishReason, tokenIds, false);
+    }
+
+    /** {@link #chatChunk} with {@code token_id}s and {@code forced} flags (the logprobs_forced extension) when asked. */
+    static byte[] chatChunk(String id, long created, String model, boolean usageField, int index, Delta delta,
+                            String content, List<TokenLogprob> logprobs, String finishReason, boolean tokenIds, boolean forcedField) {
         return write(g -> {
             chunkHead(g, id, created, model, "chat.completion.chunk");
             g.writeArrayFieldStart("choices");
@@ -126,7 +138,7 @@ public final class OpenAiJson {
             }
             g.writeEndObject();
             g.writeFieldName("logprobs");
-            logprobs(g, logprobs, forcedField);
+            logprobs(g, logprobs, tokenIds, forcedField);
             g.writeStringField("finish_reason", finishReason);
             g.writeEndObject();
             g.writeEndArray();
@@ -158,8 +170,13 @@ public final class OpenAiJson {
         g.writeStringField("system_fingerprint", SYSTEM_FINGERPRINT);
     }
 
-    /** {@code {"content": [...], "refusal": null}}, or {@code null} when logprobs were not asked. */
-    private static void logprobs(JsonGenerator g, List<TokenLogprob> content, boolean forcedField) throws IOException {
+    /**
+     * {@code {"content": [...], "refusal": null}}, or {@code null} when logprobs were not asked. With
+     * {@code tokenIds} (the {@code logprobs_token_ids} extension) every entry and alternative also has
+     * {@code token_id} and {@code rank} (1 = most likely), where known; with {@code forcedField} (the
+     * {@code logprobs_forced} extension) every entry has {@code forced}.
+     */
+    private static void logprobs(JsonGenerator g, List<TokenLogprob> content, boolean tokenIds, boolean forcedField) throws IOException {
         if (content == null) {
             g.writeNull();
             return;
@@ -174,12 +191,18 @@ public final class OpenAiJson {
             if (forcedField) {
                 g.writeBooleanField("forced", t.forced());
             }
+            if (tokenIds) {
+                identity(g, t.tokenId(), t.rank());
+            }
             g.writeArrayFieldStart("top_logprobs");
             for (TopLogprob alt : t.topLogprobs()) {
                 g.writeStartObject();
                 g.writeStringField("token", alt.token());
                 g.writeNumberField("logprob", alt.logprob());
                 bytes(g, alt.bytes());
+                if (tokenIds) {
+                    identity(g, alt.tokenId(), alt.rank());
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -188,6 +211,19 @@ public final class OpenAiJson {
         g.writeEndArray();
         g.writeNullField("refusal");
         g.writeEndObject();
+    }
+
+    private static void identity(JsonGenerator g, int tokenId, int rank) throws IOException {
+        if (tokenId >= 0) {
+            g.writeNumberField("token_id", tokenId);
+        } else {
+            g.writeNullField("token_id");
+        }
+        if (rank > 0) {
+            g.writeNumberField("rank", rank);
+        } else {
+            g.writeNullField("rank");
+        }
     }
 
     private static void bytes(JsonGenerator g, byte[] bytes) throws IOException {
