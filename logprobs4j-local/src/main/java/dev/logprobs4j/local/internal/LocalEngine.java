@@ -1,6 +1,9 @@
 package dev.logprobs4j.local.internal;
 
+import dev.logprobs4j.ResponseFormat;
 import dev.logprobs4j.engine.Model;
+import dev.logprobs4j.local.constraint.TokenGrammar;
+import dev.logprobs4j.local.constraint.TokenTrie;
 import dev.logprobs4j.engine.Session;
 import dev.logprobs4j.local.template.ChatTemplate;
 import dev.logprobs4j.local.template.TemplateMessage;
@@ -10,7 +13,9 @@ import dev.logprobs4j.TopLogprob;
 import dev.logprobs4j.tokenizer.Tokenizer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What every {@code LocalChatModel} bound from one file shares: the mapped model, its tokenizer
@@ -33,6 +38,13 @@ public final class LocalEngine implements AutoCloseable {
     private final byte[][] bytesCache;
     private final boolean[] endOfGeneration;
     private final DecodeScheduler scheduler; // null when batching is switched off
+    private TokenTrie tokenTrie; // built on the first constrained request; guarded by grammars
+    private final Map<ResponseFormat, TokenGrammar> grammars = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ResponseFormat, TokenGrammar> eldest) {
+            return size() > 32;
+        }
+    };
 
     public LocalEngine(Model model, Tokenizer tokenizer, ChatTemplate template, String name, int contextLength) {
         this.model = model;
@@ -174,6 +186,27 @@ public final class LocalEngine implements AutoCloseable {
     /** Rounding can push the top token's logprob a hair above 0; a probability cannot exceed 1. */
     static double clamp(double logprob) {
         return Math.min(logprob, 0.0);
+    }
+
+    /**
+     * The compiled grammar of a response format over this model's vocabulary, cached (with its
+     * masks) for later requests with an equal format.
+     *
+     * @throws IllegalArgumentException naming the schema keyword outside the supported subset
+     */
+    public TokenGrammar grammar(ResponseFormat format) {
+        synchronized (grammars) {
+            TokenGrammar g = grammars.get(format);
+            if (g == null) {
+                if (tokenTrie == null) {
+                    tokenTrie = TokenTrie.of(Math.min(vocabularySize(), tokenizer.vocabularySize()), this::tokenBytes);
+                }
+                int[] eog = tokenizer.endOfGenerationIds();
+                g = TokenGrammar.compile(format, tokenTrie, eog);
+                grammars.put(format, g);
+            }
+            return g;
+        }
     }
 
     /** A place in the shared decode loop for a generation that starts decoding; null when batching is off. */
