@@ -154,7 +154,8 @@ class ConstrainedDecodingTest {
                     assertThat(p.get(i).topLogprobs()).hasSize(1);
                 }
                 double mass = p.get(i).topLogprobs().stream().mapToDouble(a -> Math.exp(a.logprob())).sum();
-                assertThat(mass).isLessThanOrEqualTo(1 + 1e-9);
+                // The engine's log-sum-exp sums float lanes (LogSoftmax: about 1e-7 relative), not doubles.
+                assertThat(mass).isLessThanOrEqualTo(1 + 1e-6);
             }
             assertThat(r.stream().anyMatch(TokenLogprob::forced)).isTrue();
         }
