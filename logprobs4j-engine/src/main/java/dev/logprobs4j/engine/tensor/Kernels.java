@@ -46,6 +46,13 @@ final class Kernels {
             && !"scalar".equalsIgnoreCase(System.getProperty(KERNELS_PROPERTY, "vector"));
 
     /**
+     * Whether the float kernels of block-quantised weights run: they decode 16 quants per vector
+     * into 16 float lanes, so they need AVX-512-sized float vectors. Elsewhere those types use their
+     * scalar twins with float activations (their 8-bit-activation kernels run at 256 bits).
+     */
+    static final boolean VECTOR16 = VECTOR && F.length() == 16;
+
+    /**
      * System property that selects the activations of the {@link MatMul} overloads without a
      * {@link MatMul.Activations} argument: {@code int8} quantises them, anything else (the
      * default, {@code float}) keeps them float.
