@@ -3,7 +3,9 @@ package dev.logprobs4j.cli;
 import dev.logprobs4j.LogprobsException;
 import dev.logprobs4j.cli.internal.Backends;
 import dev.logprobs4j.cli.internal.ChatCommand;
+import dev.logprobs4j.cli.internal.ClassifyCommand;
 import dev.logprobs4j.cli.internal.CliException;
+import dev.logprobs4j.local.ContextLengthException;
 import dev.logprobs4j.cli.internal.Io;
 import dev.logprobs4j.cli.internal.ScoreCommand;
 import dev.logprobs4j.cli.internal.ServeCommand;
@@ -33,6 +35,7 @@ import picocli.CommandLine.Command;
                 "  logprobs4j chat \"Once upon a time\" --max-tokens 32 --temperature 0",
                 "  logprobs4j chat \"Once upon a time\" --stream --html story.html",
                 "  logprobs4j score --text \"Once upon a time, there was a little girl.\"",
+                "  logprobs4j classify \"Once upon a time, there was a little\" --labels \" girl, boy, dog\"",
                 "  logprobs4j serve --port 8080",
                 "  logprobs4j chat --help",
                 "",
@@ -48,7 +51,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: chat, score or serve (see --help)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: chat, score, classify or serve (see --help)");
     }
 
     /** Runs the command line and exits with its exit code. */
@@ -68,6 +71,7 @@ public final class Main implements Runnable {
         cl.addSubcommand("chat", new ChatCommand(io));
         cl.addSubcommand("score", new ScoreCommand(io));
         cl.addSubcommand("serve", new ServeCommand(io));
+        cl.addSubcommand("classify", new ClassifyCommand(io));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         boolean colorHelp = io.terminal().stdout() && io.env().getOrDefault("NO_COLOR", "").isEmpty();
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(colorHelp ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
@@ -97,6 +101,9 @@ public final class Main implements Runnable {
     }
 
     private static String message(Throwable e) {
+        if (e instanceof ContextLengthException) {
+            return e.getMessage() + ": pass a larger --context, or shorten the prompt";
+        }
         if (e instanceof CliException || e instanceof LogprobsException || e instanceof IllegalArgumentException
                 || e instanceof UncheckedIOException || e instanceof java.io.IOException) {
             String m = e.getMessage();
