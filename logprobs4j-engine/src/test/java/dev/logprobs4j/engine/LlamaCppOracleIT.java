@@ -287,8 +287,10 @@ public class LlamaCppOracleIT {
 
     /**
      * llama.cpp's Q4_K_M and Q5_K_M layouts in the Qwen2.5-0.5B and Llama-3.2-1B shapes (mixed
-     * Q4_K/Q5_K/Q6_K with the Q5_0/Q5_1/Q8_0 fallbacks for 896-wide rows): same bound as the
-     * single-type files, for the same reason (8-bit activation rounding on llama.cpp's side).
+     * Q4_K/Q5_K/Q6_K with the Q5_0/Q5_1/Q8_0 fallbacks for 896-wide rows). The difference has
+     * the same cause as for single-type files (8-bit activation rounding on llama.cpp's side), but
+     * these shapes tie the output to the embedding (gain 1, not 4), so the next-token
+     * distribution is flatter and amplifies it less: measured at most 0.057, bound 0.2.
      */
     @Test
     void mixedLayoutFilesAgreeWithLlamaCpp() {
@@ -297,10 +299,10 @@ public class LlamaCppOracleIT {
         List<String> failures = new ArrayList<>();
         for (MixedLayouts.Spec spec : MixedLayouts.all()) {
             Path file = spec.write(dir);
-            double d = compareNextToken(file, prompts, 0.6, KvCacheType.F16);
+            double d = compareNextToken(file, prompts, 0.2, KvCacheType.F16);
             REPORT.put(spec.fileName(), d);
-            if (d >= 0.6) {
-                failures.add(spec.fileName() + ": " + d + " >= 0.6");
+            if (d >= 0.2) {
+                failures.add(spec.fileName() + ": " + d + " >= 0.2");
             }
         }
         assertThat(failures).isEmpty();
