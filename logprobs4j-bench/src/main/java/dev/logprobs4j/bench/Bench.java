@@ -23,16 +23,18 @@ public final class Bench {
         boolean quick = false;
         int threads = 2;
         Path cache = Path.of(System.getProperty("user.home"), ".cache", "logprobs4j-bench");
+        List<dev.logprobs4j.gguf.GgmlType> types = BenchEnv.DEFAULT_TYPES;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--runs" -> runs = Integer.parseInt(value(args, ++i, "--runs"));
                 case "--quick" -> quick = true;
                 case "--threads" -> threads = Integer.parseInt(value(args, ++i, "--threads"));
                 case "--cache" -> cache = Path.of(value(args, ++i, "--cache"));
+                case "--types" -> types = SyntheticModel.parseTypes(value(args, ++i, "--types"));
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'; see --help");
             }
         }
-        BenchEnv env = new BenchEnv(BenchEnv.findRepoRoot(), cache, threads, runs != null ? runs : quick ? 1 : 3, quick);
+        BenchEnv env = new BenchEnv(BenchEnv.findRepoRoot(), cache, threads, runs != null ? runs : quick ? 1 : 3, quick, types);
         long t0 = System.nanoTime();
         List<String> commands = command.equals("all")
                 ? List.of("engine", "bandwidth", "logprobs", "startup", "client", "server", "chunks")
@@ -63,8 +65,10 @@ public final class Bench {
     private static void usage() {
         System.out.println("""
                 usage: bench <engine|bandwidth|logprobs|startup|client|server|chunks|all>[,more] [--runs N] [--quick] [--threads N] [--cache DIR]
+                             [--types T,T,...|all]
                   engine     prefill (512-token prompt) and decode (128 tokens, top_logprobs=20) tok/s vs llama.cpp 4.1.0
-                             on stories260K and a generated Llama-3.2-1B-shaped model in Q8_0 and Q4_0
+                             on stories260K and a generated Llama-3.2-1B-shaped model in Q8_0 and Q4_0, or in the
+                             --types given (all: every block-quantised type the engine reads)
                   bandwidth  streaming read GB/s (1 and 2 threads) and decode as a fraction of bandwidth / weight bytes
                   logprobs   decode with and without logprobs + top_logprobs=20 on the 1B model
                   startup    wall time from process start to first token of `chat` on stories260K
