@@ -274,12 +274,13 @@ public class LlamaCppOracleIT {
         List<int[]> prompts = prompts();
         List<String> failures = new ArrayList<>();
         for (GgmlType t : TransformerReferenceTest.NEW_TYPES) {
-            SyntheticModel spec = SyntheticModel.small("llama", t);
-            Path file = spec.write(dir);
-            double d = compareNextToken(file, prompts, newTypeTolerance(t), KvCacheType.F16);
-            REPORT.put(spec.fileName(), d);
-            if (d >= newTypeTolerance(t)) {
-                failures.add(spec.fileName() + ": " + d + " >= " + newTypeTolerance(t));
+            for (SyntheticModel spec : List.of(SyntheticModel.small("llama", t), SyntheticModel.small("qwen2", t))) {
+                Path file = spec.write(dir);
+                double d = compareNextToken(file, prompts, newTypeTolerance(t), KvCacheType.F16);
+                REPORT.put(spec.fileName(), d);
+                if (d >= newTypeTolerance(t)) {
+                    failures.add(spec.fileName() + ": " + d + " >= " + newTypeTolerance(t));
+                }
             }
         }
         assertThat(failures).isEmpty();

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TransformerReferenceTest {
     static final int[] PROMPT = {1, 403, 407, 261, 378, 29, 100, 7, 300, 12};
 
-    /** The types issue 10 added: one llama model each (the decoders are shared by every architecture). */
+    /** The types issue 10 added, each in every architecture. */
     static final GgmlType[] NEW_TYPES = {GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.IQ4_NL, GgmlType.Q2_K,
         GgmlType.Q3_K, GgmlType.Q5_K, GgmlType.IQ4_XS};
 
@@ -32,6 +32,8 @@ class TransformerReferenceTest {
         }
         for (GgmlType t : NEW_TYPES) {
             a.add(Arguments.of(SyntheticModel.small("llama", t)));
+            a.add(Arguments.of(SyntheticModel.small("qwen2", t)));
+            a.add(Arguments.of(SyntheticModel.small("qwen3", t)));
         }
         a.add(Arguments.of(new SyntheticModel("llama", GgmlType.Q8_0, 256, 2, 4, 2, 64, 512, true, false, 5)));
         a.add(Arguments.of(new SyntheticModel("qwen2", GgmlType.Q8_0, 256, 2, 4, 2, 64, 512, false, true, 6)));
