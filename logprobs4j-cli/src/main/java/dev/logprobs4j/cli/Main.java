@@ -89,7 +89,8 @@ public final class Main implements Runnable {
             io.err().println("logprobs4j: " + message(e));
             if (verbose) {
                 e.printStackTrace(io.err());
-            } else if (!(e instanceof CliException || e instanceof LogprobsException)) {
+            } else if (!(e instanceof CliException || e instanceof LogprobsException
+                    || e instanceof dev.logprobs4j.gguf.GgufFormatException)) {
                 io.err().println("(run with --verbose for the stack trace)");
             }
             return 1;
@@ -101,7 +102,8 @@ public final class Main implements Runnable {
 
     private static String message(Throwable e) {
         if (e instanceof CliException || e instanceof LogprobsException || e instanceof IllegalArgumentException
-                || e instanceof UncheckedIOException || e instanceof java.io.IOException) {
+                || e instanceof UncheckedIOException || e instanceof java.io.IOException
+                || e instanceof dev.logprobs4j.gguf.GgufFormatException) {
             String m = e.getMessage();
             return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
         }

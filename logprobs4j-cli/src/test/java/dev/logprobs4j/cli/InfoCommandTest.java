@@ -113,6 +113,19 @@ class InfoCommandTest {
     }
 
     @Test
+    void chatWithAnUnsupportedModelFailsWithTheSameNamesAndNoStackTrace() {
+        Path file = write(tmp, "gemma3", GgmlType.IQ2_XS, "llama", null);
+        Io io = new Io(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(), new Terminal(false, false),
+                new dev.logprobs4j.cli.internal.Backends(Map.of()));
+        assertThat(Main.run(new String[] {"chat", "hi", "--model", file.toString()}, io)).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .startsWith("logprobs4j: " + file.getFileName() + ": this engine cannot run the file: architecture 'gemma3'")
+                .contains("tensor type IQ2_XS (7 tensors; supported: ")
+                .doesNotContain("unexpected").doesNotContain("--verbose");
+    }
+
+    @Test
     void aFileThatIsNotGgufFailsWithOneLine() throws Exception {
         Path file = tmp.resolve("notes.gguf");
         java.nio.file.Files.writeString(file, "not a model");
