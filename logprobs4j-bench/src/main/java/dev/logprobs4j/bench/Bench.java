@@ -7,7 +7,7 @@ import java.util.List;
  * Entry point of the benchmark commands; each prints a table of absolute figures with min / median
  * / max over repeated runs and ratios against the peer measured in the same run.
  *
- * <p>Usage: {@code Bench <engine|bandwidth|logprobs|startup|client|server|chunks|all>[,...] [--runs N] [--quick]
+ * <p>Usage: {@code Bench <engine|bandwidth|logprobs|startup|client|server|templates|chunks|all>[,...] [--runs N] [--quick]
  * [--threads N] [--cache DIR]}
  */
 public final class Bench {
@@ -37,7 +37,7 @@ public final class Bench {
         BenchEnv env = new BenchEnv(BenchEnv.findRepoRoot(), cache, threads, runs != null ? runs : quick ? 1 : 3, quick, types);
         long t0 = System.nanoTime();
         List<String> commands = command.equals("all")
-                ? List.of("engine", "bandwidth", "logprobs", "startup", "client", "server", "chunks")
+                ? List.of("engine", "bandwidth", "logprobs", "startup", "client", "server", "templates", "chunks")
                 : List.of(command.split(","));
         List<EngineBench.Measured> engine = null;
         for (String c : commands) {
@@ -48,6 +48,7 @@ public final class Bench {
                 case "startup" -> StartupBench.run(env);
                 case "client" -> ClientBench.run(env);
                 case "server" -> ServerBench.run(env);
+                case "templates" -> TemplateBench.run(env);
                 case "chunks" -> ChunkAddBench.main(new String[] {"20", "" + Math.max(env.runs(), 3), env.quick() ? "10000,20000,40000" : "25000,50000,100000,200000"});
                 default -> throw new IllegalArgumentException("unknown benchmark '" + c + "'; see --help");
             }
@@ -64,7 +65,7 @@ public final class Bench {
 
     private static void usage() {
         System.out.println("""
-                usage: bench <engine|bandwidth|logprobs|startup|client|server|chunks|all>[,more] [--runs N] [--quick] [--threads N] [--cache DIR]
+                usage: bench <engine|bandwidth|logprobs|startup|client|server|templates|chunks|all>[,more] [--runs N] [--quick] [--threads N] [--cache DIR]
                              [--types T,T,...|all]
                   engine     prefill (512-token prompt) and decode (128 tokens, top_logprobs=20) tok/s vs llama.cpp 4.1.0
                              on stories260K and a generated Llama-3.2-1B-shaped model in Q8_0 and Q4_0, or in the
@@ -74,6 +75,7 @@ public final class Bench {
                   startup    wall time from process start to first token of `chat` on stories260K
                   client     CPU per streamed token: logprobs4j OpenAI streaming + add vs openai and @langchain/openai (Node)
                   server     aggregate tok/s with 1, 4 and 8 concurrent streaming requests on the 1B model
+                  templates  chat template renders/s (real Llama 3 and Qwen 3 templates), one thread vs --threads sharing one template
                   chunks     AIMessageChunk.add cost as the stream grows (linearity)
                   --runs N   repetitions per figure (default 3, quick 1); --quick: shorter workloads (128-token prefill, 32-token decode)
                   --threads  threads for both engines (default 2); --cache DIR: generated models (default ~/.cache/logprobs4j-bench)""");

@@ -1,6 +1,7 @@
 package dev.logprobs4j.engine;
 
 import dev.logprobs4j.engine.internal.ModelLoader;
+import dev.logprobs4j.engine.internal.VectorApi;
 import dev.logprobs4j.engine.internal.Weights;
 import dev.logprobs4j.gguf.GgufFile;
 import dev.logprobs4j.gguf.GgufFormatException;
@@ -43,8 +44,10 @@ public final class Model implements AutoCloseable {
      *
      * @throws dev.logprobs4j.gguf.GgufFormatException if the file is malformed, of an unsupported
      *     architecture or tensor type, or lacks a tensor or key the architecture needs
+     * @throws IllegalStateException if the JVM was started without {@code --add-modules jdk.incubator.vector}
      */
     public static Model load(Path path, LoadOptions options) {
+        VectorApi.require();
         GgufFile gguf = GgufFile.open(path);
         try {
             ModelInfo info = ModelInfo.of(gguf);

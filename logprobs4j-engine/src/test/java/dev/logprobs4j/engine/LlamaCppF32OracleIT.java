@@ -35,12 +35,21 @@ import org.junit.jupiter.api.Test;
  * {@code h = g ⊙ x / rms(x)} and {@code g = output_norm.weight}, {@code x ∝ e / g}, so
  * {@code h = g ⊙ u / rms(u)} with {@code u = e / g}. This ignores the norm's epsilon (1e-5 under
  * the square root next to mean(x²)); the resulting scale error is reported as the least-squares
- * scale between the two logit vectors, which stays within 1e-5 of 1 here. The test then forms the
- * logits in double from the GGUF's output weights and log-softmaxes them.
+ * scale between the two logit vectors, asserted within 1e-5 of 1 (measured at most 3.7e-6). The
+ * test then forms the logits in double from the GGUF's output weights and log-softmaxes them.
+ *
+ * <p>Bound: {@link #MAX_DIFF} = 5e-5 nats over llama.cpp's top-10 (measured at most 2.16e-5 on the
+ * six prompts; the margin covers float32 summation order, which differs between the two engines).
  */
 class LlamaCppF32OracleIT {
     /** What the forked oracle printed for one text. */
     record OracleResult(int[] ids, float[] embedding, String greedyNext) {}
+
+    /** Asserted bound on |Δ logprob| over llama.cpp's top-10 (measured max 2.16e-5). */
+    static final double MAX_DIFF = 5e-5;
+
+    /** Asserted bound on |least-squares scale - 1| of the rebuilt logits (measured max 3.7e-6). */
+    static final double MAX_SCALE_ERROR = 1e-5;
 
     static List<OracleResult> runOracle(Path model, List<String> texts) {
         Path jar = TestModels.repoRoot().resolve("logprobs4j-engine/target/oracle-4.1.0/llama-4.1.0.jar");
@@ -161,7 +170,7 @@ class LlamaCppF32OracleIT {
     }
 
     @Test
-    void storiesTop10NextTokenLogprobsAgreeWithLlamaCppF32KvCacheWithin1e3() {
+    void storiesTop10NextTokenLogprobsAgreeWithLlamaCppF32KvCacheWithin5e5() {
         List<String> texts = List.of(LlamaCppOracleIT.TEXTS);
         List<OracleResult> oracle = runOracle(TestModels.stories(), texts);
         assertThat(oracle).hasSize(texts.size());
@@ -207,6 +216,8 @@ class LlamaCppF32OracleIT {
                 System.out.printf("oracle-f32 stories260K prompt %d (%3d tokens): max |dlogprob| over llama.cpp's top-10 = %.3g,"
                         + " scale ours/theirs = 1%+.2e, greedy next '%s' (id %d)%n", i, ids.length, maxDiff, num / den - 1,
                         o.greedyNext(), top[0]);
+                assertThat(Math.abs(num / den - 1)).as("least-squares scale ours/theirs - 1, prompt %d", i)
+                        .isLessThanOrEqualTo(MAX_SCALE_ERROR);
                 overall = Math.max(overall, maxDiff);
                 float[] f16 = m.newSession(256, KvCacheType.F16).prefill(ids).clone();
                 double lse16 = Logprobs.logSumExp(f16);
@@ -217,7 +228,7 @@ class LlamaCppF32OracleIT {
                 // Sanity check of the recovery: llama.cpp's own greedy token is the argmax of the rebuilt logits.
                 assertThat(o.greedyNext()).as("llama.cpp's greedy next token, prompt %d", i)
                         .isEqualTo(pieces[top[0]].replace('\u2581', ' '));
-                assertThat(maxDiff).as("max |dlogprob| over llama.cpp's top-10, prompt %d", i).isLessThanOrEqualTo(1e-3);
+                assertThat(maxDiff).as("max |dlogprob| over llama.cpp's top-10, prompt %d", i).isLessThanOrEqualTo(MAX_DIFF);
             }
         }
         System.out.printf("oracle-f32 stories260K max |dlogprob| over top-10 of %d prompts = %.3g (engine's F16-cache path: %.3g)%n",

@@ -165,20 +165,27 @@ public class LlamaCppOracleIT {
      * closer agreement would need llama.cpp's exact float32 operation order (tinyBLAS lanes, its
      * polynomial expf in softmax and SiLU). The exact {@link KvCacheType#F32} path differs from the
      * oracle by the F16 rounding itself.
+     *
+     * <p>Bounds: F16-cache emulation 3e-3 (measured at most 2.48e-3 over the nine prompts), exact path
+     * 1.2e-2 (measured at most 9.4e-3); both margins are about a quarter of the measured value, less
+     * than one F16 ulp of a logit here, since one more value in another F16 bucket moves a prompt by that much.
      */
+    static final double F16_EMULATION_BOUND = 3e-3;
+    static final double EXACT_BOUND = 1.2e-2;
+
     @Test
     void storiesTop10NextTokenLogprobsAgreeWithLlamaCpp() {
         List<int[]> prompts = storyPrompts();
-        double[] emulated = compareNextTokenPerPrompt(TestModels.stories(), prompts, 5e-3, KvCacheType.F16);
-        double[] exact = compareNextTokenPerPrompt(TestModels.stories(), prompts, 1.5e-2, KvCacheType.F32);
+        double[] emulated = compareNextTokenPerPrompt(TestModels.stories(), prompts, F16_EMULATION_BOUND, KvCacheType.F16);
+        double[] exact = compareNextTokenPerPrompt(TestModels.stories(), prompts, EXACT_BOUND, KvCacheType.F32);
         double minEmulated = Double.POSITIVE_INFINITY;
         for (int i = 0; i < prompts.size(); i++) {
             System.out.printf("oracle stories260K prompt %d (%3d tokens): max |dlogprob| F16 cache %.3g, F32 (exact) %.3g%n", i,
                     prompts.get(i).length, emulated[i], exact[i]);
             REPORT.put(String.format("stories260K prompt %d, F16 cache", i), emulated[i]);
             REPORT.put(String.format("stories260K prompt %d, F32 exact", i), exact[i]);
-            assertThat(emulated[i]).as("F16-cache difference, prompt %d", i).isLessThan(5e-3);
-            assertThat(exact[i]).as("exact difference, prompt %d", i).isLessThan(1.5e-2);
+            assertThat(emulated[i]).as("F16-cache difference, prompt %d", i).isLessThanOrEqualTo(F16_EMULATION_BOUND);
+            assertThat(exact[i]).as("exact difference, prompt %d", i).isLessThanOrEqualTo(EXACT_BOUND);
             if (!Double.isNaN(emulated[i])) {
                 minEmulated = Math.min(minEmulated, emulated[i]);
             }

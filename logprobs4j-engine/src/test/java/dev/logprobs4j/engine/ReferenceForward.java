@@ -1,42 +1,73 @@
 package dev.logprobs4j.engine;
 
-import dev.logprobs4j.engine.tensor.WeightMatrices;
-import dev.logprobs4j.engine.tensor.WeightMatrix;
+import dev.logprobs4j.engine.tensor.ReferenceDecoder;
 import dev.logprobs4j.gguf.GgufFile;
+import dev.logprobs4j.gguf.GgufMetadata;
 import dev.logprobs4j.gguf.GgufTensorInfo;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 
 /**
  * A plain float64 forward pass, written for clarity: it recomputes every position from scratch
  * (no KV cache, no batching) with weights decoded to double. It is the oracle for architectures
  * llama.cpp 3.4.1 does not know (qwen3) and for the engine's cache/batching logic.
+ *
+ * <p>It shares nothing with the code under test but the file: hyperparameters are read here from
+ * the GGUF keys (llama.cpp's names and defaults), the RoPE layout from the architecture name
+ * (llama.cpp's {@code llama_model_rope_type}), and weights are decoded element by element by
+ * {@link ReferenceDecoder}, never by the engine's config parsing or kernels.
  */
 final class ReferenceForward {
     private final GgufFile f;
-    private final ModelConfig c;
+    private final int dim;
+    private final int blocks;
+    private final int heads;
+    private final int kvHeads;
+    private final int keyLength;
+    private final int valueLength;
+    private final int ropeDims;
+    private final double ropeBase;
+    private final double ropeScale;
+    private final boolean neoxRope;
+    private final double epsilon;
 
-    ReferenceForward(GgufFile f, ModelConfig c) {
+    ReferenceForward(GgufFile f) {
         this.f = f;
-        this.c = c;
+        GgufMetadata m = f.metadata();
+        String arch = m.getString("general.architecture");
+        dim = m.getInt(arch + ".embedding_length");
+        blocks = m.getInt(arch + ".block_count");
+        heads = m.getInt(arch + ".attention.head_count");
+        kvHeads = m.findInt(arch + ".attention.head_count_kv").orElse(heads);
+        keyLength = m.findInt(arch + ".attention.key_length").orElse(dim / heads);
+        valueLength = m.findInt(arch + ".attention.value_length").orElse(keyLength);
+        ropeDims = m.findInt(arch + ".rope.dimension_count").orElse(keyLength);
+        ropeBase = m.findFloat(arch + ".rope.freq_base").orElse(10000f);
+        String scaling = m.findString(arch + ".rope.scaling.type").orElse("none");
+        ropeScale = scaling.equals("linear") ? 1.0 / m.findFloat(arch + ".rope.scaling.factor").orElse(1f) : 1.0;
+        neoxRope = switch (arch) {
+            case "llama" -> false;
+            case "qwen2", "qwen3" -> true;
+            default -> throw new IllegalArgumentException("the reference knows no architecture '" + arch + "'");
+        };
+        epsilon = m.getFloat(arch + ".attention.layer_norm_rms_epsilon");
     }
 
     static double[] logits(Path model, int[] tokens) {
-        try (Model m = Model.load(model, LoadOptions.builder().preload(false).build())) {
-            return new ReferenceForward(m.gguf(), m.config()).run(tokens);
+        try (GgufFile f = GgufFile.open(model)) {
+            return new ReferenceForward(f).run(tokens);
         }
     }
 
     private double[][] matrix(String name) {
         GgufTensorInfo t = f.tensor(name);
-        WeightMatrix w = WeightMatrices.of(t, f.data(t));
-        double[][] m = new double[w.rows()][w.cols()];
-        float[] row = new float[w.cols()];
-        for (int r = 0; r < w.rows(); r++) {
-            w.dequantizeRow(r, row, 0);
-            for (int i = 0; i < row.length; i++) {
-                m[r][i] = row[i];
+        int cols = (int) t.dim(0);
+        int rows = (int) (t.elementCount() / cols);
+        byte[] bytes = f.data(t).toArray(ValueLayout.JAVA_BYTE);
+        double[][] m = new double[rows][cols];
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < cols; i++) {
+                m[r][i] = ReferenceDecoder.element(t.type(), bytes, r * cols + i);
             }
         }
         return m;
@@ -44,10 +75,10 @@ final class ReferenceForward {
 
     private double[] vector(String name) {
         GgufTensorInfo t = f.tensor(name);
-        float[] v = f.data(t).toArray(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN));
-        double[] d = new double[v.length];
-        for (int i = 0; i < v.length; i++) {
-            d[i] = v[i];
+        byte[] bytes = f.data(t).toArray(ValueLayout.JAVA_BYTE);
+        double[] d = new double[(int) t.elementCount()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = ReferenceDecoder.element(t.type(), bytes, i);
         }
         return d;
     }
@@ -69,7 +100,7 @@ final class ReferenceForward {
         for (int i = 0; i < n; i++) {
             ss += x[off + i] * x[off + i];
         }
-        double s = 1 / Math.sqrt(ss / n + c.rmsNormEpsilon());
+        double s = 1 / Math.sqrt(ss / n + epsilon);
         double[] y = new double[n];
         for (int i = 0; i < n; i++) {
             y[i] = x[off + i] * s * w[i];
@@ -78,12 +109,13 @@ final class ReferenceForward {
     }
 
     private void rope(double[] v, int off, int pos, double[] factors) {
-        int d = c.ropeDimensionCount();
+        int d = ropeDims;
         for (int i = 0; i < d / 2; i++) {
-            double freq = Math.pow(c.ropeFreqBase(), -2.0 * i / d) * c.ropeFreqScale() / (factors == null ? 1 : factors[i]);
+            double freq = Math.pow(ropeBase, -2.0 * i / d) * ropeScale / (factors == null ? 1 : factors[i]);
             double a = pos * freq;
-            int i0 = c.ropeType() == RopeType.NORMAL ? off + 2 * i : off + i;
-            int i1 = c.ropeType() == RopeType.NORMAL ? off + 2 * i + 1 : off + i + d / 2;
+            // Adjacent pairs (llama) or the two halves of the rotated dimensions (NeoX: qwen2, qwen3).
+            int i0 = neoxRope ? off + i : off + 2 * i;
+            int i1 = neoxRope ? off + i + d / 2 : off + 2 * i + 1;
             double x0 = v[i0];
             double x1 = v[i1];
             v[i0] = x0 * Math.cos(a) - x1 * Math.sin(a);
@@ -94,15 +126,14 @@ final class ReferenceForward {
     /** Logits after the last of {@code tokens}. */
     double[] run(int[] tokens) {
         int n = tokens.length;
-        int dim = c.embeddingLength();
-        int hs = c.keyLength();
+        int hs = keyLength;
         double[][] embd = matrix("token_embd.weight");
-        double[] factors = c.ropeFrequencyFactors() ? vector("rope_freqs.weight") : null;
+        double[] factors = f.findTensor("rope_freqs.weight").isPresent() ? vector("rope_freqs.weight") : null;
         double[][] x = new double[n][];
         for (int t = 0; t < n; t++) {
             x[t] = embd[tokens[t]].clone();
         }
-        for (int l = 0; l < c.blockCount(); l++) {
+        for (int l = 0; l < blocks; l++) {
             String p = "blk." + l + ".";
             double[][] wq = matrix(p + "attn_q.weight");
             double[][] wk = matrix(p + "attn_k.weight");
@@ -117,28 +148,29 @@ final class ReferenceForward {
                 q[t] = mul(wq, h);
                 k[t] = mul(wk, h);
                 v[t] = mul(wv, h);
-                if (c.attentionBias()) {
+                if (f.findTensor(p + "attn_q.bias").isPresent()) {
                     add(q[t], vector(p + "attn_q.bias"));
                     add(k[t], vector(p + "attn_k.bias"));
                     add(v[t], vector(p + "attn_v.bias"));
                 }
-                for (int hh = 0; hh < c.headCount(); hh++) {
-                    if (c.queryKeyNorm()) {
+                boolean qkNorm = f.findTensor(p + "attn_q_norm.weight").isPresent();
+                for (int hh = 0; hh < heads; hh++) {
+                    if (qkNorm) {
                         System.arraycopy(rmsNorm(q[t], hh * hs, hs, vector(p + "attn_q_norm.weight")), 0, q[t], hh * hs, hs);
                     }
                     rope(q[t], hh * hs, t, factors);
                 }
-                for (int hh = 0; hh < c.headCountKv(); hh++) {
-                    if (c.queryKeyNorm()) {
+                for (int hh = 0; hh < kvHeads; hh++) {
+                    if (qkNorm) {
                         System.arraycopy(rmsNorm(k[t], hh * hs, hs, vector(p + "attn_k_norm.weight")), 0, k[t], hh * hs, hs);
                     }
                     rope(k[t], hh * hs, t, factors);
                 }
             }
-            int group = c.headCount() / c.headCountKv();
+            int group = heads / kvHeads;
             for (int t = 0; t < n; t++) {
-                double[] out = new double[c.headCount() * c.valueLength()];
-                for (int hh = 0; hh < c.headCount(); hh++) {
+                double[] out = new double[heads * valueLength];
+                for (int hh = 0; hh < heads; hh++) {
                     int kv = hh / group;
                     double[] s = new double[t + 1];
                     double max = Double.NEGATIVE_INFINITY;
@@ -156,8 +188,8 @@ final class ReferenceForward {
                         sum += s[u];
                     }
                     for (int u = 0; u <= t; u++) {
-                        for (int i = 0; i < c.valueLength(); i++) {
-                            out[hh * c.valueLength() + i] += s[u] / sum * v[u][kv * c.valueLength() + i];
+                        for (int i = 0; i < valueLength; i++) {
+                            out[hh * valueLength + i] += s[u] / sum * v[u][kv * valueLength + i];
                         }
                     }
                 }

@@ -19,10 +19,9 @@ import org.junit.jupiter.api.Timeout;
  */
 class MutationSweepTest {
     private static final int SCALE = Integer.getInteger("fuzz.sweep.scale", 1);
-    private static final long SLOW_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     @Test
-    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    @Timeout(value = 600, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void mutatedGgufHeadersOpenOrFailWithGgufFormatException() {
         List<byte[]> seeds = List.copyOf(Seeds.gguf().values());
         List<GgufLayout> layouts = seeds.stream().map(GgufLayout::of).toList();
@@ -33,7 +32,7 @@ class MutationSweepTest {
     }
 
     @Test
-    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    @Timeout(value = 600, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void mutatedVocabulariesBuildOrFailWithDocumentedExceptions() {
         Path file = FuzzSupport.tempFile("sweep-vocab");
         List<byte[]> seeds = List.copyOf(Seeds.vocabularies().values());
@@ -54,7 +53,7 @@ class MutationSweepTest {
     }
 
     @Test
-    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    @Timeout(value = 600, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void mutatedModelsLoadOrFailWithGgufFormatException() {
         Path file = FuzzSupport.tempFile("sweep-model");
         Map<String, byte[]> models = Seeds.models();
@@ -76,7 +75,7 @@ class MutationSweepTest {
     }
 
     @Test
-    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    @Timeout(value = 600, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void randomStringsEncodeWithoutThrowingAndRoundTrip() {
         sweep("encode", 3000, r -> {
             Tokenizer tok = TokenizerFuzzTest.TOKENIZERS.get(r.nextInt(TokenizerFuzzTest.TOKENIZERS.size()));
@@ -117,16 +116,12 @@ class MutationSweepTest {
         long base = Long.getLong("fuzz.sweep.seed", 20260101L);
         for (int i = 0; i < iterations * SCALE; i++) {
             long seed = base + i;
-            long start = System.nanoTime();
             try {
                 body.run(new SplittableRandom(seed));
             } catch (AssertionError e) {
                 throw new AssertionError(name + " sweep iteration " + i + " (-Dfuzz.sweep.seed=" + seed
                         + " reproduces it as iteration 0): " + e.getMessage(), e);
             }
-            long took = System.nanoTime() - start;
-            assertThat(took).as("%s sweep iteration %d (seed %d) took %d ms", name, i, seed, took / 1_000_000)
-                    .isLessThan(SLOW_NANOS);
         }
     }
 }

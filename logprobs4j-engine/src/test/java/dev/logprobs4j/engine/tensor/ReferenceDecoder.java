@@ -7,11 +7,11 @@ import dev.logprobs4j.gguf.GgmlType;
  * ggml-common.h / ggml-quants.c ({@code dequantize_row_*}), one element at a time, sharing no code
  * with the kernels or with {@code Quantizer}.
  */
-final class ReferenceDecoder {
+public final class ReferenceDecoder {
 
     private ReferenceDecoder() {}
 
-    static float element(GgmlType type, byte[] b, int i) {
+    public static float element(GgmlType type, byte[] b, int i) {
         return switch (type) {
             case F32 -> Float.intBitsToFloat(le32(b, 4 * i));
             case F16 -> Float.float16ToFloat((short) le16(b, 2 * i));

@@ -2,6 +2,8 @@ package dev.logprobs4j.engine.tensor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.logprobs4j.gguf.GgmlType;
 import dev.logprobs4j.gguf.Quantizer;
@@ -100,9 +102,8 @@ class WeightMatrixKernelTest {
     @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K", "Q4_1", "Q5_0",
         "Q5_1", "IQ4_NL", "Q2_K", "Q3_K", "Q5_K", "IQ4_XS"})
     void vectorDotMatchesScalarTwinOnRandomData(GgmlType type) {
-        if (Kernels.F.length() < 8 || Kernels.F.length() > 16) {
-            return; // no vector kernels on this machine: nothing to compare
-        }
+        assumeTrue(Kernels.VECTOR, "no 256- or 512-bit vectors on this CPU: the engine runs the scalar twins"
+                + " (withoutWideVectorsEveryDotIsTheScalarTwin covers that)");
         Random random = new Random(300 + type.ordinal());
         for (int cols : colsFor(type)) {
             int rows = 5;
@@ -123,6 +124,24 @@ class WeightMatrixKernelTest {
                             .isCloseTo(scalar, org.assertj.core.data.Offset.offset(1e-5 * magnitude + 1e-30));
                 }
             }
+        }
+    }
+
+    /**
+     * On CPUs whose preferred vectors are 128 bits (or wider than 512), the vector kernels are not
+     * used: every product the engine computes must then be the scalar twin's, bit for bit.
+     */
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    void withoutWideVectorsEveryDotIsTheScalarTwin(GgmlType type) {
+        assumeFalse(Kernels.VECTOR, "this CPU has 256- or 512-bit vectors: vectorDotMatchesScalarTwinOnRandomData covers it");
+        Random random = new Random(900 + type.ordinal());
+        int cols = colsFor(type)[1];
+        SegmentMatrix m = TestData.matrix(type, 3, cols, TestData.randomEncoding(type, 3 * cols, random));
+        float[] x = TestData.randomFloats(cols, random);
+        for (int r = 0; r < 3; r++) {
+            assertThat(Float.floatToRawIntBits(m.dot(r, x, 0))).as("%s row %d", type, r)
+                    .isEqualTo(Float.floatToRawIntBits(m.scalarDot(r * m.rowBytes, x, 0)));
         }
     }
 
@@ -201,9 +220,7 @@ class WeightMatrixKernelTest {
     @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q4_K", "Q6_K", "Q4_1", "Q5_0", "Q5_1", "IQ4_NL", "Q2_K",
         "Q3_K", "Q5_K", "IQ4_XS"})
     void vectorQuantizedDotMatchesScalarTwin(GgmlType type) {
-        if (!Kernels.VECTOR) {
-            return; // no vector kernels on this machine: nothing to compare
-        }
+        assumeTrue(Kernels.VECTOR, "no 256- or 512-bit vectors on this CPU: the engine runs the scalar twins");
         Random random = new Random(600 + type.ordinal());
         for (int cols : colsFor(type)) {
             int rows = 5;
@@ -237,9 +254,7 @@ class WeightMatrixKernelTest {
     @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q4_K", "Q6_K", "Q4_1", "Q5_0", "Q5_1", "IQ4_NL", "Q2_K",
         "Q3_K", "Q5_K", "IQ4_XS"})
     void quantizedDotGivesTheSameBitsBeforeAndAfterJitCompilation(GgmlType type) {
-        if (!Kernels.VECTOR) {
-            return;
-        }
+        assumeTrue(Kernels.VECTOR, "no 256- or 512-bit vectors on this CPU: the engine runs the scalar twins");
         Random random = new Random(700 + type.ordinal());
         int cols = 4 * type.blockSize() * (type.blockSize() == 32 ? 8 : 1);
         QuantizedMatrix m = (QuantizedMatrix) TestData.matrix(type, 1, cols, TestData.randomEncoding(type, cols, random));

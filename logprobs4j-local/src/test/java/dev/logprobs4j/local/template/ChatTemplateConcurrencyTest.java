@@ -13,18 +13,25 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
- * One parsed template shared by threads renders the same prompt as a single thread does; also
- * prints render throughput (informational, not asserted).
+ * One parsed template shared by threads renders, on every thread and every call, exactly the prompt
+ * that Qwen 3's template defines for the conversation (written out below by hand, not rendered).
+ * Render speed is a benchmark: {@code ./logprobs4j bench templates}.
  */
 class ChatTemplateConcurrencyTest {
 
   private static final List<TemplateMessage> CONVERSATION = List.of(
       system("You are helpful."), user("What is 2+2?"), assistant("<think>\nadd\n</think>\n\n4"), user("And 3+3?"));
 
+  /** Qwen 3 drops the reasoning of assistant turns before the last user turn. */
+  private static final String EXPECTED = "<|im_start|>system\nYou are helpful.<|im_end|>\n"
+      + "<|im_start|>user\nWhat is 2+2?<|im_end|>\n"
+      + "<|im_start|>assistant\n4<|im_end|>\n"
+      + "<|im_start|>user\nAnd 3+3?<|im_end|>\n"
+      + "<|im_start|>assistant\n";
+
   @Test
-  void sharedTemplateRendersIdenticallyFromManyThreads() throws Exception {
+  void sharedTemplateRendersTheExpectedPromptOnEveryThread() throws Exception {
     ChatTemplate template = RealTemplates.load("tokenizer-qwen3").template();
-    String expected = template.render(CONVERSATION, true);
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       List<Future<List<String>>> results = new ArrayList<>();
@@ -38,28 +45,10 @@ class ChatTemplateConcurrencyTest {
         }));
       }
       for (Future<List<String>> f : results) {
-        assertThat(f.get()).hasSize(100).containsOnly(expected);
+        assertThat(f.get()).hasSize(100).containsOnly(EXPECTED);
       }
     } finally {
       pool.shutdownNow();
-    }
-  }
-
-  @Test
-  void reportsRendersPerSecond() {
-    for (String name : List.of("tokenizer-llama3", "tokenizer-qwen3")) {
-      ChatTemplate template = RealTemplates.load(name).template();
-      String first = template.render(CONVERSATION, true);
-      for (int i = 0; i < 1_000; i++) { // warm-up
-        template.render(CONVERSATION, true);
-      }
-      int n = 2_000;
-      long start = System.nanoTime();
-      for (int i = 0; i < n; i++) {
-        assertThat(template.render(CONVERSATION, true)).hasSameSizeAs(first);
-      }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      System.out.printf("ChatTemplate %s: %.0f renders/s (%d renders of 4 messages, one thread)%n", name, n / seconds, n);
     }
   }
 }
