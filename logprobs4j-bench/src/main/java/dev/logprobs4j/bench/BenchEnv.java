@@ -16,8 +16,21 @@ import java.util.List;
  * @param threads threads both engines use
  * @param runs measured repetitions per figure
  * @param quick whether to use the shortened workloads
+ * @param types weight types of the generated 1B model that {@code engine} measures, first one
+ *     also for the benchmarks that use a single 1B model
  */
-record BenchEnv(Path repoRoot, Path cacheDir, int threads, int runs, boolean quick) {
+record BenchEnv(Path repoRoot, Path cacheDir, int threads, int runs, boolean quick, List<dev.logprobs4j.gguf.GgmlType> types) {
+
+    /** Types measured when {@code --types} is not given. */
+    static final List<dev.logprobs4j.gguf.GgmlType> DEFAULT_TYPES =
+            List.of(dev.logprobs4j.gguf.GgmlType.Q8_0, dev.logprobs4j.gguf.GgmlType.Q4_0);
+
+    BenchEnv {
+        types = List.copyOf(types);
+        if (types.isEmpty()) {
+            throw new IllegalArgumentException("--types needs at least one type");
+        }
+    }
 
     static Path findRepoRoot() {
         Path dir = Path.of("").toAbsolutePath();

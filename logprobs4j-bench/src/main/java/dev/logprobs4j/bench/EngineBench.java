@@ -18,12 +18,12 @@ final class EngineBench {
 
     private EngineBench() {}
 
-    static List<Subject> subjects(BenchEnv env, boolean withQ4) {
+    /** stories260K, then the 1B model in the first of {@code env.types()}, or in all of them. */
+    static List<Subject> subjects(BenchEnv env, boolean allTypes) {
         List<Subject> s = new ArrayList<>();
         s.add(new Subject("stories260K", env.sharedModel("stories260K.gguf"), 3, 512, "512m"));
-        s.add(new Subject("1B Q8_0", SyntheticModel.ensure(GgmlType.Q8_0, env.cacheDir()), 256, SyntheticModel.FIRST_SPECIAL, "2g"));
-        if (withQ4) {
-            s.add(new Subject("1B Q4_0", SyntheticModel.ensure(GgmlType.Q4_0, env.cacheDir()), 256, SyntheticModel.FIRST_SPECIAL, "2g"));
+        for (GgmlType type : allTypes ? env.types() : env.types().subList(0, 1)) {
+            s.add(new Subject("1B " + type, SyntheticModel.ensure(type, env.cacheDir()), 256, SyntheticModel.FIRST_SPECIAL, "2g"));
         }
         return s;
     }

@@ -8,11 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
  * Writer of a seeded random Llama-3.2-1B-shaped GGUF (dim 2048, 16 layers, 32 heads, 8 KV heads,
- * head dim 64, FFN 8192, vocab 128256, tied embeddings, rope theta 500000) in Q8_0 or Q4_0, with a
+ * head dim 64, FFN 8192, vocab 128256, tied embeddings, rope theta 500000) in one weight type, with a
  * generated GPT-2-style vocabulary so that llama.cpp loads it too.
  *
  * <p>Quantised blocks are drawn directly (random quants, one fixed scale per type) instead of
@@ -38,10 +39,10 @@ final class SyntheticModel {
 
     private SyntheticModel() {}
 
-    /** The cached file for {@code type} (Q8_0 or Q4_0), written first if missing or stale. */
+    /** The cached file for {@code type} (one of {@link #LAYOUTS}), written first if missing or stale. */
     static Path ensure(GgmlType type, Path cacheDir) {
-        if (type != GgmlType.Q8_0 && type != GgmlType.Q4_0) {
-            throw new IllegalArgumentException("type must be Q8_0 or Q4_0, is " + type);
+        if (!LAYOUTS.containsKey(type)) {
+            throw new IllegalArgumentException("type must be one of " + LAYOUTS.keySet() + ", is " + type);
         }
         Path file = cacheDir.resolve("llama-3.2-1b-shaped-" + type.name().toLowerCase() + "-v" + VERSION + ".gguf");
         Path marker = cacheDir.resolve(file.getFileName() + ".ok");
@@ -81,7 +82,7 @@ final class SyntheticModel {
                 .putFloat32("llama.rope.freq_base", 500000f)
                 .putFloat32("llama.attention.layer_norm_rms_epsilon", 1e-5f)
                 .putUint32("llama.vocab_size", VOCAB)
-                .putUint32("general.file_type", type == GgmlType.Q8_0 ? 7 : 2);
+                .putUint32("general.file_type", LAYOUTS.get(type).fileType());
         putVocabulary(w);
         long q = (long) HEADS * HEAD_DIM;
         long kv = (long) KV_HEADS * HEAD_DIM;
@@ -156,14 +157,91 @@ final class SyntheticModel {
     }
 
     /**
-     * Random blocks of {@code type} for {@code count} weights, seeded by the tensor name. The scale
-     * gives weights a standard deviation near 0.02, so activations stay finite through 16 layers.
+     * Where a type keeps its half-precision scales in a block, the scale that gives weights a
+     * standard deviation near 0.02 with random quant bits (so activations stay finite through 16
+     * layers), and llama.cpp's {@code general.file_type} for a file of only this type.
+     *
+     * @param scaleOffsets byte offsets of the scales ({@code d}) in a block
+     * @param minOffsets byte offsets of the mins ({@code m} / {@code dmin}), set to the scale too
+     * @param scale value of {@code d}
+     * @param fileType llama.cpp's {@code llama_ftype} (the _S variant for K-quants)
+     */
+    record Layout(int[] scaleOffsets, int[] minOffsets, float scale, int fileType) {}
+
+    static final java.util.Map<GgmlType, Layout> LAYOUTS = new java.util.EnumMap<>(java.util.Map.ofEntries(
+            java.util.Map.entry(GgmlType.Q8_0, new Layout(new int[] {0}, new int[0], 0.02f / 74f, 7)),
+            java.util.Map.entry(GgmlType.Q4_0, new Layout(new int[] {0}, new int[0], 0.02f / 4.6f, 2)),
+            java.util.Map.entry(GgmlType.Q4_1, new Layout(new int[] {0}, new int[] {2}, 0.02f / 4.6f, 3)),
+            java.util.Map.entry(GgmlType.Q5_0, new Layout(new int[] {0}, new int[0], 0.02f / 9.2f, 8)),
+            java.util.Map.entry(GgmlType.Q5_1, new Layout(new int[] {0}, new int[] {2}, 0.02f / 9.2f, 9)),
+            java.util.Map.entry(GgmlType.IQ4_NL, new Layout(new int[] {0}, new int[0], 0.02f / 70f, 25)),
+            java.util.Map.entry(GgmlType.Q2_K, new Layout(new int[] {80}, new int[] {82}, 0.02f / 10f, 10)),
+            java.util.Map.entry(GgmlType.Q3_K, new Layout(new int[] {108}, new int[0], 0.02f / 40f, 11)),
+            java.util.Map.entry(GgmlType.Q4_K, new Layout(new int[] {0}, new int[] {2}, 0.02f / 140f, 14)),
+            java.util.Map.entry(GgmlType.Q5_K, new Layout(new int[] {0}, new int[] {2}, 0.02f / 280f, 16)),
+            java.util.Map.entry(GgmlType.Q6_K, new Layout(new int[] {208}, new int[0], 0.02f / 1300f, 18)),
+            java.util.Map.entry(GgmlType.IQ4_XS, new Layout(new int[] {0}, new int[0], 0.02f / 1300f, 30))));
+
+    /** {@code all} or a comma-separated list of the types in {@link #LAYOUTS}. */
+    static List<GgmlType> parseTypes(String spec) {
+        if (spec.equals("all")) {
+            return List.copyOf(LAYOUTS.keySet());
+        }
+        List<GgmlType> types = new java.util.ArrayList<>();
+        for (String name : spec.split(",")) {
+            GgmlType t;
+            try {
+                t = GgmlType.valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                t = null;
+            }
+            if (t == null || !LAYOUTS.containsKey(t)) {
+                throw new IllegalArgumentException("--types: '" + name + "' is not one of all, " + LAYOUTS.keySet());
+            }
+            types.add(t);
+        }
+        return types;
+    }
+
+    /**
+     * Random blocks of {@code type} for {@code count} weights, seeded by the tensor name: random
+     * quant bits (for K-quants also random sub-block scales) with the {@link Layout}'s scale.
      */
     static byte[] blocks(GgmlType type, String name, long count) {
+        if (type == GgmlType.Q8_0 || type == GgmlType.Q4_0) {
+            return legacyBlocks(type, name, count);
+        }
+        Layout layout = LAYOUTS.get(type);
+        int blockCount = Math.toIntExact(count / type.blockSize());
+        int blockBytes = type.blockBytes();
+        short scale = Float.floatToFloat16(layout.scale());
+        byte[] out = new byte[Math.multiplyExact(blockCount, blockBytes)];
+        SplittableRandom random = new SplittableRandom(SEED ^ name.hashCode() * 0x9E3779B97F4A7C15L);
+        for (int i = 0; i < out.length; i += 8) {
+            long bits = random.nextLong();
+            for (int j = 0; j < 8 && i + j < out.length; j++) {
+                out[i + j] = (byte) (bits >>> (8 * j));
+            }
+        }
+        for (int b = 0, at = 0; b < blockCount; b++, at += blockBytes) {
+            for (int offset : layout.scaleOffsets()) {
+                out[at + offset] = (byte) scale;
+                out[at + offset + 1] = (byte) (scale >> 8);
+            }
+            for (int offset : layout.minOffsets()) {
+                out[at + offset] = (byte) scale;
+                out[at + offset + 1] = (byte) (scale >> 8);
+            }
+        }
+        return out;
+    }
+
+    /** The version-1 bytes of Q8_0 and Q4_0 files, unchanged so that cached files stay valid. */
+    private static byte[] legacyBlocks(GgmlType type, String name, long count) {
         int blockCount = Math.toIntExact(count / 32);
         int quantBytes = type == GgmlType.Q8_0 ? 32 : 16;
         int blockBytes = 2 + quantBytes;
-        short scale = Float.floatToFloat16(type == GgmlType.Q8_0 ? 0.02f / 74f : 0.02f / 4.6f);
+        short scale = Float.floatToFloat16(LAYOUTS.get(type).scale());
         byte[] out = new byte[Math.multiplyExact(blockCount, blockBytes)];
         SplittableRandom random = new SplittableRandom(SEED ^ name.hashCode() * 0x9E3779B97F4A7C15L);
         for (int b = 0, at = 0; b < blockCount; b++) {

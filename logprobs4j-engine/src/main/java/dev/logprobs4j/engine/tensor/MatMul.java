@@ -31,7 +31,7 @@ import java.util.Objects;
  */
 public final class MatMul {
 
-    /** How the activations meet block-quantised weights (Q8_0, Q4_0, Q4_K, Q6_K). */
+    /** How the activations meet block-quantised weights (every type but F32, F16 and BF16). */
     public enum Activations {
         /**
          * Float activations times weights dequantised to float: closest to the exact product of
