@@ -5,6 +5,7 @@ import dev.logprobs4j.cli.internal.Backends;
 import dev.logprobs4j.cli.internal.ChatCommand;
 import dev.logprobs4j.cli.internal.ClassifyCommand;
 import dev.logprobs4j.cli.internal.CliException;
+import dev.logprobs4j.cli.internal.InfoCommand;
 import dev.logprobs4j.local.ContextLengthException;
 import dev.logprobs4j.cli.internal.Io;
 import dev.logprobs4j.cli.internal.ScoreCommand;
@@ -22,7 +23,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code logprobs4j} command line: {@code chat}, {@code score} and {@code serve}. Exit codes: 0 ok, 1 a model,
+ * The {@code logprobs4j} command line: {@code chat}, {@code score}, {@code classify}, {@code serve} and {@code info}. Exit codes: 0 ok, 1 a model,
  * provider or input error (one line on stderr; the stack trace with {@code --verbose}), 2 a usage
  * error.
  */
@@ -37,6 +38,7 @@ import picocli.CommandLine.Command;
                 "  logprobs4j score --text \"Once upon a time, there was a little girl.\"",
                 "  logprobs4j classify \"Once upon a time, there was a little\" --labels \" girl, boy, dog\"",
                 "  logprobs4j serve --port 8080",
+                "  logprobs4j info model.gguf",
                 "  logprobs4j chat --help",
                 "",
                 "Colours are off when stdout is not a terminal, NO_COLOR is set, or --no-color.",
@@ -51,7 +53,8 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: chat, score, classify or serve (see --help)");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "name a command: chat, score, classify, serve or info (see --help)");
     }
 
     /** Runs the command line and exits with its exit code. */
@@ -72,6 +75,7 @@ public final class Main implements Runnable {
         cl.addSubcommand("score", new ScoreCommand(io));
         cl.addSubcommand("serve", new ServeCommand(io));
         cl.addSubcommand("classify", new ClassifyCommand(io));
+        cl.addSubcommand("info", new InfoCommand(io));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         boolean colorHelp = io.terminal().stdout() && io.env().getOrDefault("NO_COLOR", "").isEmpty();
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(colorHelp ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
