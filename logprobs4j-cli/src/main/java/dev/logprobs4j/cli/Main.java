@@ -2,6 +2,7 @@ package dev.logprobs4j.cli;
 
 import dev.logprobs4j.LogprobsException;
 import dev.logprobs4j.cli.internal.Backends;
+import dev.logprobs4j.cli.internal.BatchCommand;
 import dev.logprobs4j.cli.internal.ChatCommand;
 import dev.logprobs4j.cli.internal.CliException;
 import dev.logprobs4j.cli.internal.Io;
@@ -20,7 +21,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code logprobs4j} command line: {@code chat}, {@code score} and {@code serve}. Exit codes: 0 ok, 1 a model,
+ * The {@code logprobs4j} command line: {@code chat}, {@code score}, {@code serve} and {@code batch}. Exit codes: 0 ok, 1 a model,
  * provider or input error (one line on stderr; the stack trace with {@code --verbose}), 2 a usage
  * error.
  */
@@ -34,6 +35,7 @@ import picocli.CommandLine.Command;
                 "  logprobs4j chat \"Once upon a time\" --stream --html story.html",
                 "  logprobs4j score --text \"Once upon a time, there was a little girl.\"",
                 "  logprobs4j serve --port 8080",
+                "  logprobs4j batch requests.jsonl -o results.jsonl",
                 "  logprobs4j chat --help",
                 "",
                 "Colours are off when stdout is not a terminal, NO_COLOR is set, or --no-color.",
@@ -48,7 +50,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: chat, score or serve (see --help)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: chat, score, serve or batch (see --help)");
     }
 
     /** Runs the command line and exits with its exit code. */
@@ -68,6 +70,7 @@ public final class Main implements Runnable {
         cl.addSubcommand("chat", new ChatCommand(io));
         cl.addSubcommand("score", new ScoreCommand(io));
         cl.addSubcommand("serve", new ServeCommand(io));
+        cl.addSubcommand("batch", new BatchCommand(io));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         boolean colorHelp = io.terminal().stdout() && io.env().getOrDefault("NO_COLOR", "").isEmpty();
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(colorHelp ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
