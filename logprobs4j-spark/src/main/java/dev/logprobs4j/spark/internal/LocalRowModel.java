@@ -1,0 +1,23 @@
+package dev.logprobs4j.spark.internal;
+
+import dev.logprobs4j.AIMessage;
+import dev.logprobs4j.ChatOptions;
+import dev.logprobs4j.Message;
+import dev.logprobs4j.local.LocalChatModel;
+import dev.logprobs4j.local.PromptScore;
+import java.util.List;
+
+/** The executor's shared {@link LocalChatModel} as a {@link RowModel}. Thread-safe. */
+public record LocalRowModel(LocalChatModel model) implements RowModel {
+
+    @Override
+    public Scored score(String text, int topLogprobs) {
+        PromptScore s = model.score(text, topLogprobs);
+        return new Scored(s.unscored(), s.scored());
+    }
+
+    @Override
+    public AIMessage generate(List<Message> messages, ChatOptions options) {
+        return model.invoke(messages, options);
+    }
+}
