@@ -7,7 +7,7 @@ import java.util.List;
  * Entry point of the benchmark commands; each prints a table of absolute figures with min / median
  * / max over repeated runs and ratios against the peer measured in the same run.
  *
- * <p>Usage: {@code Bench <engine|bandwidth|logprobs|startup|client|server|templates|chunks|all>[,...] [--runs N] [--quick]
+ * <p>Usage: {@code Bench <engine|bandwidth|logprobs|startup|client|server|templates|chunks|batch|all>[,...] [--runs N] [--quick]
  * [--threads N] [--cache DIR]}
  */
 public final class Bench {
@@ -47,6 +47,7 @@ public final class Bench {
                 case "client" -> ClientBench.run(env);
                 case "server" -> ServerBench.run(env);
                 case "templates" -> TemplateBench.run(env);
+                case "batch" -> BatchBench.run(env);
                 case "chunks" -> ChunkAddBench.main(new String[] {"20", "" + Math.max(env.runs(), 3), env.quick() ? "10000,20000,40000" : "25000,50000,100000,200000"});
                 default -> throw new IllegalArgumentException("unknown benchmark '" + c + "'; see --help");
             }
@@ -63,7 +64,7 @@ public final class Bench {
 
     private static void usage() {
         System.out.println("""
-                usage: bench <engine|bandwidth|logprobs|startup|client|server|templates|chunks|all>[,more] [--runs N] [--quick] [--threads N] [--cache DIR]
+                usage: bench <engine|bandwidth|logprobs|startup|client|server|templates|chunks|batch|all>[,more] [--runs N] [--quick] [--threads N] [--cache DIR]
                   engine     prefill (512-token prompt) and decode (128 tokens, top_logprobs=20) tok/s vs llama.cpp 4.1.0
                              on stories260K and a generated Llama-3.2-1B-shaped model in Q8_0 and Q4_0
                   bandwidth  streaming read GB/s (1 and 2 threads) and decode as a fraction of bandwidth / weight bytes
@@ -73,6 +74,8 @@ public final class Bench {
                   server     aggregate tok/s with 1, 4 and 8 concurrent streaming requests on the 1B model
                   templates  chat template renders/s (real Llama 3 and Qwen 3 templates), one thread vs --threads sharing one template
                   chunks     AIMessageChunk.add cost as the stream grows (linearity)
+                  batch      scoring rows/s and tokens/s on stories260K and the 1B Q8_0 model: one-by-one score calls vs
+                             logprobs4j batch vs the Spark transformer on local-cluster (not part of all: it needs Spark)
                   --runs N   repetitions per figure (default 3, quick 1); --quick: shorter workloads (128-token prefill, 32-token decode)
                   --threads  threads for both engines (default 2); --cache DIR: generated models (default ~/.cache/logprobs4j-bench)""");
     }

@@ -59,6 +59,8 @@ class LogprobsTransformerClusterTest {
     static Path model;
     static LocalChatModel local;
     static Dataset<Row> texts;
+    /** Fewer rows for the slower modes (generation, one scoring pass per label). */
+    static Dataset<Row> few;
 
     @BeforeAll
     static void startCluster() throws IOException {
@@ -76,12 +78,22 @@ class LogprobsTransformerClusterTest {
                 .config("spark.sql.shuffle.partitions", "4")
                 .config("spark.task.maxFailures", "4")
                 .getOrCreate();
+        // Executors register a moment after the session starts: wait for both.
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (spark.sparkContext().getExecutorMemoryStatus().size() < 3 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
         local = LocalChatModel.builder().modelPath(model).threads(1).build();
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < 24; i++) {
             rows.add(RowFactory.create("row-" + i, "Once upon a time there was a " + (i % 2 == 0 ? "cat" : "dog") + " named " + i + "."));
         }
         texts = spark.createDataFrame(rows, INPUT).repartition(4, col("id"));
+        few = spark.createDataFrame(rows.subList(0, 8), INPUT).repartition(2, col("id"));
     }
 
     @AfterAll
@@ -130,7 +142,8 @@ class LogprobsTransformerClusterTest {
     void generateWithRowSeedsAndClassifyEqualLocalChatModel() {
         LogprobsTransformer gen = new LogprobsTransformer().setMode("generate").setInputCol("text").setOutputCol("answer")
                 .setKeyCol("id").setModelPath(model.toString()).setMaxTokens(8).setTemperature(0.9).setSeed(7).setThreads(1);
-        List<Row> out = gen.transform(texts).collectAsList();
+        List<Row> out = gen.transform(few).collectAsList();
+        assertThat(out).hasSize(8);
         for (Row r : out) {
             long seed = PartitionRunner.seed(r.getString(0), 7);
             AIMessage expected = local.invoke(List.of(Message.human(r.getString(1))),
@@ -146,13 +159,16 @@ class LogprobsTransformerClusterTest {
         }
 
         LogprobsTransformer cls = new LogprobsTransformer().setMode("classify").setInputCol("text").setOutputCol("c")
-                .setLabels(" She", " He", " The").setModelPath(model.toString()).setThreads(1);
+                .setLabels(" She", " He").setModelPath(model.toString()).setThreads(1);
         LabelScorer oracle = LabelScorer.joint(new LocalRowModel(local));
-        for (Row r : cls.transform(texts).collectAsList()) {
-            double[] expected = oracle.logprobs(r.getString(1), List.of(" She", " He", " The"));
+        List<Row> classified = cls.transform(few).collectAsList();
+        assertThat(classified).hasSize(8);
+        for (Row r : classified) {
+            double[] expected = oracle.logprobs(r.getString(1), List.of(" She", " He"));
             List<Row> labels = r.getStruct(2).getList(1);
             double sum = 0;
-            for (int i = 0; i < 3; i++) {
+            assertThat(r.getStruct(2).getString(0)).isEqualTo(expected[0] >= expected[1] ? " She" : " He");
+            for (int i = 0; i < 2; i++) {
                 assertThat(labels.get(i).getDouble(1)).isEqualTo(expected[i]);
                 sum += labels.get(i).getDouble(2);
             }
