@@ -4,7 +4,9 @@ import dev.logprobs4j.LogprobsException;
 import dev.logprobs4j.cli.internal.Backends;
 import dev.logprobs4j.cli.internal.BatchCommand;
 import dev.logprobs4j.cli.internal.ChatCommand;
+import dev.logprobs4j.cli.internal.ClassifyCommand;
 import dev.logprobs4j.cli.internal.CliException;
+import dev.logprobs4j.local.ContextLengthException;
 import dev.logprobs4j.cli.internal.Io;
 import dev.logprobs4j.cli.internal.ScoreCommand;
 import dev.logprobs4j.cli.internal.ServeCommand;
@@ -21,7 +23,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code logprobs4j} command line: {@code chat}, {@code score}, {@code serve} and {@code batch}. Exit codes: 0 ok, 1 a model,
+ * The {@code logprobs4j} command line: {@code chat}, {@code score}, {@code classify}, {@code serve} and {@code batch}. Exit codes: 0 ok, 1 a model,
  * provider or input error (one line on stderr; the stack trace with {@code --verbose}), 2 a usage
  * error.
  */
@@ -34,6 +36,7 @@ import picocli.CommandLine.Command;
                 "  logprobs4j chat \"Once upon a time\" --max-tokens 32 --temperature 0",
                 "  logprobs4j chat \"Once upon a time\" --stream --html story.html",
                 "  logprobs4j score --text \"Once upon a time, there was a little girl.\"",
+                "  logprobs4j classify \"Once upon a time, there was a little\" --labels \" girl, boy, dog\"",
                 "  logprobs4j serve --port 8080",
                 "  logprobs4j batch requests.jsonl -o results.jsonl",
                 "  logprobs4j chat --help",
@@ -50,7 +53,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: chat, score, serve or batch (see --help)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: chat, score, classify, serve or batch (see --help)");
     }
 
     /** Runs the command line and exits with its exit code. */
@@ -70,6 +73,7 @@ public final class Main implements Runnable {
         cl.addSubcommand("chat", new ChatCommand(io));
         cl.addSubcommand("score", new ScoreCommand(io));
         cl.addSubcommand("serve", new ServeCommand(io));
+        cl.addSubcommand("classify", new ClassifyCommand(io));
         cl.addSubcommand("batch", new BatchCommand(io));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         boolean colorHelp = io.terminal().stdout() && io.env().getOrDefault("NO_COLOR", "").isEmpty();
@@ -100,6 +104,9 @@ public final class Main implements Runnable {
     }
 
     private static String message(Throwable e) {
+        if (e instanceof ContextLengthException) {
+            return e.getMessage() + ": pass a larger --context, or shorten the prompt";
+        }
         if (e instanceof CliException || e instanceof LogprobsException || e instanceof IllegalArgumentException
                 || e instanceof UncheckedIOException || e instanceof java.io.IOException) {
             String m = e.getMessage();

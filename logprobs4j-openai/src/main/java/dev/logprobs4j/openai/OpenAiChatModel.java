@@ -4,6 +4,10 @@ import dev.logprobs4j.AIMessage;
 import dev.logprobs4j.AbstractChatModel;
 import dev.logprobs4j.Capabilities;
 import dev.logprobs4j.ChatOptions;
+import dev.logprobs4j.LabelScorer;
+import dev.logprobs4j.LabelScores;
+import dev.logprobs4j.Message;
+import dev.logprobs4j.openai.internal.ContinuationScoring;
 import dev.logprobs4j.ChatRequest;
 import dev.logprobs4j.ChunkSource;
 import dev.logprobs4j.ProviderException;
@@ -22,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -52,7 +57,7 @@ import java.util.function.UnaryOperator;
  * {@link Builder#maxCompletionTokensField(boolean)}. The API key never appears in messages,
  * exceptions or {@link #toString()}.
  */
-public final class OpenAiChatModel extends AbstractChatModel {
+public final class OpenAiChatModel extends AbstractChatModel implements LabelScorer {
 
     /** What OpenAI's chat models return: logprobs with up to 20 alternatives, streamed too, no prompt logprobs. */
     public static final Capabilities OPENAI_CAPABILITIES = new Capabilities(true, 20, true, false);
@@ -141,6 +146,36 @@ public final class OpenAiChatModel extends AbstractChatModel {
     @Override
     protected Executor asyncExecutor() {
         return settings.executor != null ? settings.executor : super.asyncExecutor();
+    }
+
+    /**
+     * Each label as the start of the assistant's answer to {@code messages}. With
+     * {@link Builder#vllm(boolean) vllm(true)} every label is scored exactly from vLLM's
+     * {@code prompt_logprobs}: one request with the conversation and an empty assistant turn, then
+     * one per label with the label as that turn ({@code continue_final_message: true,
+     * add_generation_prompt: false, prompt_logprobs: 0, max_tokens: 1}); a label's tokens are those of
+     * the rendered prompt after the tokens both requests share, as on the local engine. Other servers
+     * give {@link LabelScores.Method#FIRST_TOKEN_LOWER_BOUND lower bounds} from the first answer
+     * token's alternatives ({@link LabelScorer#firstTokenLowerBound}).
+     */
+    @Override
+    public LabelScores classify(List<Message> messages, List<String> labels) {
+        if (!settings.isVllm()) {
+            return LabelScorer.firstTokenLowerBound(this, messages, labels);
+        }
+        ChatOptions scoring = ChatOptions.builder().maxTokens(1).temperature(0).extra("prompt_logprobs", 0)
+                .extra("continue_final_message", true).extra("add_generation_prompt", false).build();
+        return ContinuationScoring.score("", labels, answer -> {
+            List<Message> withAnswer = new java.util.ArrayList<>(messages);
+            withAnswer.add(Message.ai(answer));
+            return VllmPromptLogprobs.of(invoke(withAnswer, scoring)).content();
+        });
+    }
+
+    /** {@link #classify(List, List)} of one user message. */
+    @Override
+    public LabelScores classify(String prompt, List<String> labels) {
+        return classify(List.of(Message.human(prompt)), labels);
     }
 
     @Override

@@ -6,7 +6,12 @@ import dev.logprobs4j.Capabilities;
 import dev.logprobs4j.ChatOptions;
 import dev.logprobs4j.ChatRequest;
 import dev.logprobs4j.ChunkSource;
+import dev.logprobs4j.LabelScorer;
+import dev.logprobs4j.LabelScores;
 import dev.logprobs4j.Logprobs;
+import dev.logprobs4j.Message;
+import dev.logprobs4j.openai.internal.ContinuationScoring;
+import java.util.List;
 import dev.logprobs4j.openai.internal.CompletionsWire;
 
 /**
@@ -38,7 +43,10 @@ import dev.logprobs4j.openai.internal.CompletionsWire;
  *
  * <p>vLLM's {@code prompt_logprobs} (see {@link VllmPromptLogprobs}) work here too.
  */
-public final class OpenAiCompletionModel extends OpenAiEndpointModel {
+public final class OpenAiCompletionModel extends OpenAiEndpointModel implements LabelScorer {
+
+    /** What label scoring asks for: the echoed prompt's logprobs, one greedy token (dropped). */
+    private static final ChatOptions SCORING = ChatOptions.builder().logprobs(true).topLogprobs(0).maxTokens(1).temperature(0).build();
 
     /** What OpenAI's legacy completions return: logprobs with up to 5 alternatives, streamed too. */
     public static final Capabilities COMPLETIONS_CAPABILITIES = new Capabilities(true, 5, true, false);
@@ -82,6 +90,27 @@ public final class OpenAiCompletionModel extends OpenAiEndpointModel {
         boolean want = request.options().wantsLogprobs();
         // The legacy stream has no role chunk; the empty first chunk keeps the fold's [] start of chat streams.
         return stream(body, CompletionsWire.decoder(want), want ? AIMessageChunk.of("", Logprobs.EMPTY) : null);
+    }
+
+    /**
+     * Each label's exact logprob as the continuation of raw text {@code prompt}, from the echoed
+     * prompt logprobs ({@code echo: true, logprobs: 0, max_tokens: 1}, whatever {@link #echo()} says):
+     * one request for the prompt and one per label; a label's tokens are those of {@code prompt + label}
+     * after the tokens both share (the generated token is left out), as on the local engine.
+     */
+    @Override
+    public LabelScores classify(String prompt, List<String> labels) {
+        return ContinuationScoring.score(prompt, labels, text -> {
+            ChatRequest request = new ChatRequest(List.of(Message.human(text)), SCORING);
+            return ContinuationScoring.echoedPrompt(invoke(CompletionsWire.write(settings.model(), request, false,
+                    settings.streamUsage(), true), raw -> CompletionsWire.read(raw, true, 200)));
+        });
+    }
+
+    /** {@link #classify(String, List)} of the messages' texts joined, as this API takes them. */
+    @Override
+    public LabelScores classify(List<Message> messages, List<String> labels) {
+        return classify(CompletionsWire.prompt(new ChatRequest(messages, ChatOptions.NONE)), labels);
     }
 
     @Override

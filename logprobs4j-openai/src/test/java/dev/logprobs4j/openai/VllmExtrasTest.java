@@ -34,6 +34,10 @@ class VllmExtrasTest {
         return new TopLogprob(token, token.getBytes(StandardCharsets.UTF_8), logprob);
     }
 
+    private static TopLogprob top(String token, double logprob, int id, int rank) {
+        return new TopLogprob(token, token.getBytes(StandardCharsets.UTF_8), logprob, id, rank);
+    }
+
     @Test
     void promptLogprobsAreSentAndReadTypedWithTheUnscoredFirstTokenLeftOut() {
         server.replyFixture("vllm/chat-prompt-logprobs.json");
@@ -47,10 +51,11 @@ class VllmExtrasTest {
         Logprobs prompt = VllmPromptLogprobs.of(msg);
         assertThat(prompt.size()).isEqualTo(5); // six prompt tokens, the first unscored
         // Position 1: the prompt token " Paris" (rank 2261) comes first in vLLM's map; alternatives go by rank.
+        // Ids are vLLM's keys.
         assertThat(prompt.content().get(0)).isEqualTo(new TokenLogprob(" Paris", " Paris".getBytes(StandardCharsets.UTF_8), -11.40625,
-                List.of(top(" The", -2.15625), top("I", -2.90625), top(" Paris", -11.40625))));
+                List.of(top(" The", -2.15625, 578, 1), top("I", -2.90625, 40, 2), top(" Paris", -11.40625, 9906, 2261)), 9906, 2261));
         assertThat(prompt.content().get(1)).isEqualTo(new TokenLogprob(" is", " is".getBytes(StandardCharsets.UTF_8), -0.5703125,
-                List.of(top(" is", -0.5703125), top(",", -2.1953125))));
+                List.of(top(" is", -0.5703125, 374, 1), top(",", -2.1953125, 11, 2)), 374, 1));
         StringBuilder joined = new StringBuilder();
         prompt.content().forEach(t -> joined.append(t.token()));
         assertThat(joined.toString()).isEqualTo(" Paris is the capital of");

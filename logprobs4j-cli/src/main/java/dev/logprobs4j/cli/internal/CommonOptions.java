@@ -23,6 +23,11 @@ public final class CommonOptions {
     @Option(names = "--threads", paramLabel = "N", description = "Threads of the local engine. Default: all cores.")
     Integer threads;
 
+    @Option(names = "--context", paramLabel = "N",
+            description = {"Tokens the local model's context holds (prompt and answer; the KV cache). Default: the context",
+                    "the model was trained with, capped so one sequence's KV cache takes at most an eighth of the heap."})
+    Integer context;
+
     @Option(names = {"-v", "--verbose"}, description = "Show stack traces of errors.")
     boolean verbose;
 }

@@ -51,6 +51,12 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Threads for the forward pass. Default: all cores.")
     Integer threads;
 
+    @Option(names = "--context", paramLabel = "N",
+            description = {"Tokens each request's context holds (prompt and answer; one KV cache per concurrent request).",
+                    "Default: the model's trained context, capped so one KV cache takes at most an eighth of the heap.",
+                    "GET /v1/models reports it."})
+    Integer context;
+
     @Option(names = "--max-concurrent", paramLabel = "N",
             description = "Generations run at once; more wait in a bounded queue. Default: the number of cores.")
     Integer maxConcurrent;
@@ -74,6 +80,12 @@ public final class ServeCommand implements Callable<Integer> {
         LocalChatModel.Builder builder = LocalChatModel.builder().modelPath(file);
         if (threads != null) {
             builder.threads(threads);
+        }
+        if (context != null) {
+            if (context < 2) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--context must be at least 2 tokens, was " + context);
+            }
+            builder.contextLength(context);
         }
         LoadProgressBar bar = io.terminal().stderr() ? new LoadProgressBar(io.err(), file.getFileName().toString()) : null;
         if (bar != null) {

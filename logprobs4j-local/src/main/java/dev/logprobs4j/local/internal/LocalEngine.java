@@ -5,6 +5,7 @@ import dev.logprobs4j.engine.Session;
 import dev.logprobs4j.local.template.ChatTemplate;
 import dev.logprobs4j.local.template.TemplateMessage;
 import dev.logprobs4j.Message;
+import dev.logprobs4j.TokenLogprob;
 import dev.logprobs4j.TopLogprob;
 import dev.logprobs4j.tokenizer.Tokenizer;
 import java.util.ArrayDeque;
@@ -77,12 +78,21 @@ public final class LocalEngine implements AutoCloseable {
 
     /** The prompt tokens of a conversation: rendered with the chat template, special tokens parsed. */
     public int[] promptTokens(List<Message> messages) {
+        return encodeWithBos(promptText(messages), parsesSpecial());
+    }
+
+    /** A conversation rendered with the chat template, ready for the assistant's answer. */
+    public String promptText(List<Message> messages) {
         List<TemplateMessage> rendered = new ArrayList<>(messages.size());
         for (Message m : messages) {
             rendered.add(new TemplateMessage(m.role().wireName(), m.content()));
         }
-        String text = template.render(rendered, true);
-        return encodeWithBos(text, !template.isPlain());
+        return template.render(rendered, true);
+    }
+
+    /** Whether rendered prompts are encoded with special-token text parsed (real templates), or as plain text. */
+    public boolean parsesSpecial() {
+        return !template.isPlain();
     }
 
     /** Tokens of raw text, with BOS when the model wants one and the text does not already start with it. */
@@ -120,9 +130,50 @@ public final class LocalEngine implements AutoCloseable {
         return s;
     }
 
-    /** An alternative's entry in OpenAI's shape. */
-    TopLogprob topLogprob(int id, double logprob) {
-        return new TopLogprob(tokenDisplay(id), tokenBytes(id), logprob);
+    /** An alternative's entry in OpenAI's shape, with its id and its rank (1 = most likely). */
+    TopLogprob topLogprob(int id, double logprob, int rank) {
+        return new TopLogprob(tokenDisplay(id), tokenBytes(id), logprob, id, rank);
+    }
+
+    /**
+     * The entry of {@code token} read from next-token logits at {@code logits[offset ..]}: its
+     * logprob (log-softmax in double), id, rank in the whole vocabulary, and the {@code topK} most
+     * likely alternatives.
+     */
+    public TokenLogprob tokenLogprob(float[] logits, int offset, int token, int topK) {
+        int vocab = vocabularySize();
+        double logSumExp = dev.logprobs4j.engine.Logprobs.logSumExp(logits, offset, vocab);
+        List<TopLogprob> alternatives = List.of();
+        if (topK > 0) {
+            List<dev.logprobs4j.engine.TokenLogprob> top = dev.logprobs4j.engine.Logprobs.top(logits, offset, vocab, topK, logSumExp);
+            alternatives = new ArrayList<>(top.size());
+            for (int i = 0; i < top.size(); i++) {
+                alternatives.add(topLogprob(top.get(i).tokenId(), clamp(top.get(i).logprob()), i + 1));
+            }
+        }
+        return new TokenLogprob(tokenDisplay(token), tokenBytes(token), clamp(logits[offset + token] - logSumExp), alternatives,
+                token, rank(logits, offset, vocab, token));
+    }
+
+    /**
+     * The rank of {@code token} among {@code n} logits: 1 + how many come before it in
+     * {@link dev.logprobs4j.engine.Logprobs#top}'s order (higher logit first, ties by lower id).
+     */
+    static int rank(float[] logits, int offset, int n, int token) {
+        float own = logits[offset + token];
+        int before = 0;
+        for (int i = 0; i < n; i++) {
+            float l = logits[offset + i];
+            if (l > own || l == own && i < token) {
+                before++;
+            }
+        }
+        return before + 1;
+    }
+
+    /** Rounding can push the top token's logprob a hair above 0; a probability cannot exceed 1. */
+    static double clamp(double logprob) {
+        return Math.min(logprob, 0.0);
     }
 
     /** A place in the shared decode loop for a generation that starts decoding; null when batching is off. */

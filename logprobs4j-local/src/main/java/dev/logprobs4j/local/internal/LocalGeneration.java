@@ -5,10 +5,9 @@ import dev.logprobs4j.ChatOptions;
 import dev.logprobs4j.Choice;
 import dev.logprobs4j.ChunkSource;
 import dev.logprobs4j.Logprobs;
-import dev.logprobs4j.LogprobsException;
+import dev.logprobs4j.local.ContextLengthException;
 import dev.logprobs4j.ResponseInfo;
 import dev.logprobs4j.TokenLogprob;
-import dev.logprobs4j.TopLogprob;
 import dev.logprobs4j.Usage;
 import dev.logprobs4j.engine.Sampler;
 import dev.logprobs4j.engine.SamplingParams;
@@ -116,8 +115,11 @@ public final class LocalGeneration implements ChunkSource {
     private AIMessageChunk start() {
         if (prompt.length >= engine.contextLength()) {
             phase = Phase.DONE;
-            throw new LogprobsException("the prompt has " + prompt.length + " tokens but the context holds "
-                    + engine.contextLength() + ": shorten it or load the model with a larger contextLength(...)");
+            throw new ContextLengthException(prompt.length == engine.contextLength()
+                    ? "the prompt has " + prompt.length + " tokens and the context holds " + engine.contextLength()
+                            + ", which leaves no room for an answer"
+                    : "the prompt has " + prompt.length + " tokens but the context holds " + engine.contextLength(),
+                    prompt.length, engine.contextLength());
         }
         session = engine.acquire();
         try {
@@ -172,23 +174,7 @@ public final class LocalGeneration implements ChunkSource {
     }
 
     private TokenLogprob logprobOf(int token, int vocab) {
-        double logSumExp = dev.logprobs4j.engine.Logprobs.logSumExp(logits, 0, vocab);
-        double logprob = logits[token] - logSumExp;
-        List<TopLogprob> alternatives = List.of();
-        if (topLogprobs > 0) {
-            List<dev.logprobs4j.engine.TokenLogprob> top =
-                    dev.logprobs4j.engine.Logprobs.top(logits, 0, vocab, topLogprobs, logSumExp);
-            alternatives = new ArrayList<>(top.size());
-            for (dev.logprobs4j.engine.TokenLogprob t : top) {
-                alternatives.add(engine.topLogprob(t.tokenId(), clamp(t.logprob())));
-            }
-        }
-        return new TokenLogprob(engine.tokenDisplay(token), engine.tokenBytes(token), clamp(logprob), alternatives);
-    }
-
-    /** Rounding can push the top token's logprob a hair above 0; a probability cannot exceed 1. */
-    private static double clamp(double logprob) {
-        return Math.min(logprob, 0.0);
+        return engine.tokenLogprob(logits, 0, token, topLogprobs);
     }
 
     private void append(int token) {

@@ -9,6 +9,7 @@ import dev.logprobs4j.AIMessageChunk;
 import dev.logprobs4j.ChatStream;
 import dev.logprobs4j.Choice;
 import dev.logprobs4j.LogprobsException;
+import dev.logprobs4j.local.ContextLengthException;
 import dev.logprobs4j.TokenLogprob;
 import dev.logprobs4j.UnsupportedCapabilityException;
 import dev.logprobs4j.Usage;
@@ -104,12 +105,22 @@ public final class ApiHandler extends Handler.Abstract {
             case "/v1/models" -> {
                 authorize(request);
                 allow(method, "GET");
-                send(response, callback, 200, OpenAiJson.modelList(model.modelName(), created));
+                send(response, callback, 200, OpenAiJson.modelList(model.modelName(), created, model.contextLength()));
             }
             case "/v1/chat/completions" -> {
                 authorize(request);
                 allow(method, "POST");
-                chat(ChatCompletionRequest.parse(body(request)), request, response, callback, deadline);
+                JsonNode json = body(request);
+                ChatCompletionRequest req = ChatCompletionRequest.parse(json);
+                chat(req, TokenIds.requested(json, req.options()), request, response, callback, deadline);
+            }
+            case "/v1/classify" -> {
+                authorize(request);
+                allow(method, "POST");
+                ClassifyRoute.Request req = ClassifyRoute.parse(body(request));
+                checkModel(req.model(), dev.logprobs4j.ChatOptions.NONE, false);
+                runAdmitted(deadline, () -> send(response, callback, 200,
+                        ClassifyRoute.json(model.modelName(), open(() -> ClassifyRoute.run(model, req)))));
             }
             case "/v1/completions" -> {
                 authorize(request);
@@ -124,12 +135,12 @@ public final class ApiHandler extends Handler.Abstract {
                     if (!modelNames.contains(id)) {
                         throw modelNotFound(id, null);
                     }
-                    send(response, callback, 200, OpenAiJson.model(model.modelName(), created));
+                    send(response, callback, 200, OpenAiJson.model(model.modelName(), created, model.contextLength()));
                     return;
                 }
                 throw new ApiException(404, "invalid_request_error", null, "unknown_url",
                         "Invalid URL (" + method + " " + path + "): this server has POST /v1/chat/completions, "
-                                + "POST /v1/completions, GET /v1/models and GET /health.");
+                                + "POST /v1/completions, POST /v1/classify, GET /v1/models and GET /health.");
             }
         }
     }
@@ -213,6 +224,12 @@ public final class ApiHandler extends Handler.Abstract {
         }
     }
 
+    /** OpenAI's error for a prompt that does not fit: both numbers, and what the client or the operator can change. */
+    static ApiException contextTooLong(ContextLengthException e) {
+        return ApiException.invalid(null, "context_length_exceeded", e.getMessage()
+                + "; shorten the prompt (messages or prompt), or start the server with a larger --context");
+    }
+
     private ApiException modelNotFound(String name, String param) {
         return new ApiException(404, "invalid_request_error", param, "model_not_found",
                 "The model `" + name + "` does not exist or you do not have access to it. This server serves `"
@@ -221,8 +238,8 @@ public final class ApiHandler extends Handler.Abstract {
 
     // ---- chat completions ----
 
-    private void chat(ChatCompletionRequest req, Request request, Response response, Callback callback, long deadline)
-            throws IOException {
+    private void chat(ChatCompletionRequest req, boolean tokenIds, Request request, Response response, Callback callback,
+                      long deadline) throws IOException {
         checkModel(req.model(), req.options(), req.stream());
         Generation gen = new Generation(request, deadline);
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
@@ -239,7 +256,7 @@ public final class ApiHandler extends Handler.Abstract {
                             wantLogprobs ? (c.logprobs() == null ? dev.logprobs4j.Logprobs.EMPTY : c.logprobs()) : null,
                             c.finishReason()));
                 }
-                send(response, callback, 200, OpenAiJson.chatCompletion(id, now, name, choices, all.usage()));
+                send(response, callback, 200, OpenAiJson.chatCompletion(id, now, name, choices, all.usage(), tokenIds));
                 return;
             }
             Sse sse = new Sse(response);
@@ -256,7 +273,7 @@ public final class ApiHandler extends Handler.Abstract {
                     List<TokenLogprob> lp = wantLogprobs && c.logprobs() != null ? c.logprobs().content() : List.of();
                     if (!c.content().isEmpty() || !lp.isEmpty()) {
                         sse.data(OpenAiJson.chatChunk(id, now, name, usageField, i, OpenAiJson.Delta.CONTENT, c.content(),
-                                wantLogprobs ? lp : null, null));
+                                wantLogprobs ? lp : null, null, tokenIds));
                     }
                     if (c.finishReason() != null) {
                         sse.data(OpenAiJson.chatChunk(id, now, name, usageField, i, OpenAiJson.Delta.FINISH, null, null,
@@ -458,6 +475,8 @@ public final class ApiHandler extends Handler.Abstract {
                 }
                 counters.completed.increment();
                 return all;
+            } catch (ContextLengthException e) {
+                throw contextTooLong(e);
             } catch (LogprobsException e) {
                 throw ApiException.invalid(null, "invalid_value", e.getMessage());
             }
@@ -492,7 +511,8 @@ public final class ApiHandler extends Handler.Abstract {
                 counters.cancelled.increment();
                 return null;
             } catch (LogprobsException | IllegalArgumentException e) {
-                ApiException bad = ApiException.invalid(null, "invalid_value", e.getMessage());
+                ApiException bad = e instanceof ContextLengthException c ? contextTooLong(c)
+                        : ApiException.invalid(null, "invalid_value", e.getMessage());
                 if (!sse.started()) {
                     throw bad; // nothing sent yet: answer with the status it deserves
                 }

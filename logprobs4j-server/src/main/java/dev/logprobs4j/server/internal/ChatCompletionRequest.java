@@ -73,7 +73,7 @@ public record ChatCompletionRequest(String model, List<Message> messages, ChatOp
         return new ChatCompletionRequest(model, messages, options.build(), Boolean.TRUE.equals(stream), includeUsage);
     }
 
-    private static List<Message> messages(JsonNode body) {
+    static List<Message> messages(JsonNode body) {
         JsonNode list = Params.given(body, "messages");
         if (list == null) {
             throw ApiException.invalid("messages", "missing_required_parameter", "Missing required parameter: 'messages'.");
