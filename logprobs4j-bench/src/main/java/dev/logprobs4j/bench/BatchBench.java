@@ -23,9 +23,11 @@ final class BatchBench {
     static void run(BenchEnv env) throws IOException {
         System.out.printf("%n== batch: scoring rows/s and tokens/s, one-by-one vs logprobs4j batch vs Spark (threads=%d, load %s) ==%n",
                 env.threads(), load());
-        Path stories = env.repoRoot().resolve("../shared/models/stories260K.gguf").normalize();
-        if (!Files.exists(stories)) {
-            stories = env.repoRoot().getParent().resolve("shared/models/stories260K.gguf");
+        Path stories = Path.of(System.getProperty("logprobs4j.bench.stories", "shared/models/stories260K.gguf"));
+        for (Path d = env.repoRoot(); d != null && !stories.isAbsolute(); d = d.getParent()) {
+            if (Files.isRegularFile(d.resolve(stories))) {
+                stories = d.resolve(stories); // a clone or worktree sits below the shared/ folder
+            }
         }
         measure(env, "stories260K", stories, env.quick() ? 48 : 96, 24);
         measure(env, "1B Q8_0", SyntheticModel.ensure(GgmlType.Q8_0, env.cacheDir()), env.quick() ? 8 : 16, 12);

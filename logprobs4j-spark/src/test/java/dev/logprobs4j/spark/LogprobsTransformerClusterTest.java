@@ -11,7 +11,6 @@ import dev.logprobs4j.TokenLogprob;
 import dev.logprobs4j.gguf.GgufFormatException;
 import dev.logprobs4j.local.LocalChatModel;
 import dev.logprobs4j.local.PromptScore;
-import dev.logprobs4j.spark.internal.LabelScorer;
 import dev.logprobs4j.spark.internal.LocalRowModel;
 import dev.logprobs4j.spark.internal.PartitionRunner;
 import java.io.IOException;
@@ -160,11 +159,11 @@ class LogprobsTransformerClusterTest {
 
         LogprobsTransformer cls = new LogprobsTransformer().setMode("classify").setInputCol("text").setOutputCol("c")
                 .setLabels(" She", " He").setModelPath(model.toString()).setThreads(1);
-        LabelScorer oracle = LabelScorer.joint(new LocalRowModel(local));
+        LocalRowModel oracle = new LocalRowModel(local);
         List<Row> classified = cls.transform(few).collectAsList();
         assertThat(classified).hasSize(8);
         for (Row r : classified) {
-            double[] expected = oracle.logprobs(r.getString(1), List.of(" She", " He"));
+            double[] expected = oracle.classify(r.getString(1), List.of(" She", " He"));
             List<Row> labels = r.getStruct(2).getList(1);
             double sum = 0;
             assertThat(r.getStruct(2).getString(0)).isEqualTo(expected[0] >= expected[1] ? " She" : " He");

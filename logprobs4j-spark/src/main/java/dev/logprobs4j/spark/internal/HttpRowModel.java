@@ -41,6 +41,11 @@ public final class HttpRowModel implements RowModel {
     }
 
     @Override
+    public double[] classify(String prompt, List<String> labels) {
+        return LabelScorer.joint(this).logprobs(prompt, labels);
+    }
+
+    @Override
     public AIMessage generate(List<Message> messages, ChatOptions options) {
         return chat.invoke(messages, options);
     }

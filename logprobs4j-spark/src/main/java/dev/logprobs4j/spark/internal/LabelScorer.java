@@ -3,9 +3,9 @@ package dev.logprobs4j.spark.internal;
 import java.util.List;
 
 /**
- * The logprob of each label as the continuation of a prompt: what the {@code classify} mode ranks.
- * The one implementation scores prompt+label jointly; when {@code LocalChatModel} gains its own
- * label probabilities, another implementation can use them without touching the transformer.
+ * The logprob of each label as the continuation of a prompt from prompt scoring alone: how the
+ * {@code classify} mode ranks labels on an endpoint (the local engine uses
+ * {@code LocalChatModel.classify}, which prefills the prompt once).
  */
 public interface LabelScorer {
 

@@ -16,6 +16,17 @@ public record LocalRowModel(LocalChatModel model) implements RowModel {
         return new Scored(s.unscored(), s.scored());
     }
 
+    /** The engine's own label scoring: the prompt is prefilled once and each label fed after it. */
+    @Override
+    public double[] classify(String prompt, List<String> labels) {
+        dev.logprobs4j.LabelScores scores = model.classify(prompt, labels);
+        double[] out = new double[labels.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = scores.get(labels.get(i)).logprob();
+        }
+        return out;
+    }
+
     @Override
     public AIMessage generate(List<Message> messages, ChatOptions options) {
         return model.invoke(messages, options);

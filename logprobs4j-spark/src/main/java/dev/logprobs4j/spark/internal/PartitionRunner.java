@@ -113,7 +113,7 @@ public final class PartitionRunner implements MapPartitionsFunction<Row, Row> {
             return switch (spec.mode()) {
                 case "score" -> score(model.score(row.getString(spec.inputIndex()), spec.topLogprobs()));
                 case "generate" -> generate(model, row);
-                case "classify" -> classify(LabelScorer.joint(model).logprobs(row.getString(spec.inputIndex()), spec.labels()));
+                case "classify" -> classify(model.classify(row.getString(spec.inputIndex()), spec.labels()));
                 default -> throw new IllegalArgumentException("mode must be score, generate or classify, was " + spec.mode());
             };
         } catch (IllegalArgumentException | ProviderException e) {

@@ -15,6 +15,9 @@ public interface RowModel {
     /** A text's prompt logprobs. */
     Scored score(String text, int topLogprobs);
 
+    /** Each label's logprob as the continuation of {@code prompt}, in the labels' order. */
+    double[] classify(String prompt, List<String> labels);
+
     /** The answer to a conversation. */
     AIMessage generate(List<Message> messages, ChatOptions options);
 
