@@ -19,6 +19,9 @@ class LocalBatchEndpoint implements BatchEndpoint {
     private final LogprobsServer server;
     private final HttpBatchEndpoint http;
     private final ObjectMapper mapper;
+    // Scoring is one prefill that already splits across every engine thread and is not batched
+    // across calls: concurrent scoring lines only compete for the cores, so they take turns.
+    private final Object prefill = new Object();
     // Held so the level sticks: the embedded server's start-up lines would clutter the progress bar.
     private static final java.util.logging.Logger JETTY = java.util.logging.Logger.getLogger("org.eclipse.jetty");
 
@@ -45,7 +48,9 @@ class LocalBatchEndpoint implements BatchEndpoint {
         String text = line.body().get("text").asText();
         PromptScore score;
         try {
-            score = model.score(text, line.body().get("top_logprobs").asInt());
+            synchronized (prefill) {
+                score = model.score(text, line.body().get("top_logprobs").asInt());
+            }
         } catch (IllegalArgumentException e) {
             return http.error(400, "invalid_value", e.getMessage());
         }
