@@ -7,7 +7,7 @@ import java.util.List;
  * Entry point of the benchmark commands; each prints a table of absolute figures with min / median
  * / max over repeated runs and ratios against the peer measured in the same run.
  *
- * <p>Usage: {@code Bench <engine|bandwidth|logprobs|startup|client|server|templates|chunks|batch|all>[,...] [--runs N] [--quick]
+ * <p>Usage: {@code Bench <engine|bandwidth|logprobs|startup|client|server|templates|chunks|soak|batch|all>[,...] [--runs N] [--quick]
  * [--threads N] [--cache DIR]}
  */
 public final class Bench {
@@ -23,12 +23,18 @@ public final class Bench {
         boolean quick = false;
         int threads = 2;
         Path cache = Path.of(System.getProperty("user.home"), ".cache", "logprobs4j-bench");
+        double minutes = 10;
+        int clients = 18;
+        int hostilePercent = 10;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--runs" -> runs = Integer.parseInt(value(args, ++i, "--runs"));
                 case "--quick" -> quick = true;
                 case "--threads" -> threads = Integer.parseInt(value(args, ++i, "--threads"));
                 case "--cache" -> cache = Path.of(value(args, ++i, "--cache"));
+                case "--minutes" -> minutes = Double.parseDouble(value(args, ++i, "--minutes"));
+                case "--clients" -> clients = Integer.parseInt(value(args, ++i, "--clients"));
+                case "--hostile-percent" -> hostilePercent = Integer.parseInt(value(args, ++i, "--hostile-percent"));
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'; see --help");
             }
         }
@@ -47,6 +53,7 @@ public final class Bench {
                 case "client" -> ClientBench.run(env);
                 case "server" -> ServerBench.run(env);
                 case "templates" -> TemplateBench.run(env);
+                case "soak" -> SoakBench.run(env, minutes, clients, hostilePercent);
                 case "batch" -> BatchBench.run(env);
                 case "chunks" -> ChunkAddBench.main(new String[] {"20", "" + Math.max(env.runs(), 3), env.quick() ? "10000,20000,40000" : "25000,50000,100000,200000"});
                 default -> throw new IllegalArgumentException("unknown benchmark '" + c + "'; see --help");
@@ -64,7 +71,7 @@ public final class Bench {
 
     private static void usage() {
         System.out.println("""
-                usage: bench <engine|bandwidth|logprobs|startup|client|server|templates|chunks|batch|all>[,more] [--runs N] [--quick] [--threads N] [--cache DIR]
+                usage: bench <engine|bandwidth|logprobs|startup|client|server|templates|chunks|soak|batch|all>[,more] [--runs N] [--quick] [--threads N] [--cache DIR]
                   engine     prefill (512-token prompt) and decode (128 tokens, top_logprobs=20) tok/s vs llama.cpp 4.1.0
                              on stories260K and a generated Llama-3.2-1B-shaped model in Q8_0 and Q4_0
                   bandwidth  streaming read GB/s (1 and 2 threads) and decode as a fraction of bandwidth / weight bytes
@@ -74,6 +81,10 @@ public final class Bench {
                   server     aggregate tok/s with 1, 4 and 8 concurrent streaming requests on the 1B model
                   templates  chat template renders/s (real Llama 3 and Qwen 3 templates), one thread vs --threads sharing one template
                   chunks     AIMessageChunk.add cost as the stream grows (linearity)
+                  soak       well-behaved streaming clients + hostile ones (slow bodies, stalled readers, disconnects, dripped
+                             headers, bad chunking) against the server on stories260K: good-client errors (must be 0),
+                             tokens/s and p99 latency vs a warm-up without hostile clients, server RSS trend
+                             --minutes M (default 10), --clients N well-behaved (default 18), --hostile-percent P (default 10)
                   batch      scoring rows/s and tokens/s on stories260K and the 1B Q8_0 model: one-by-one score calls vs
                              logprobs4j batch vs the Spark transformer on local-cluster (not part of all: it needs Spark)
                   --runs N   repetitions per figure (default 3, quick 1); --quick: shorter workloads (128-token prefill, 32-token decode)

@@ -93,7 +93,9 @@ public final class Main implements Runnable {
             io.err().println("logprobs4j: " + message(e));
             if (verbose) {
                 e.printStackTrace(io.err());
-            } else if (!(e instanceof CliException || e instanceof LogprobsException)) {
+            } else if (!(e instanceof CliException || e instanceof LogprobsException
+                    || e instanceof dev.logprobs4j.gguf.GgufFormatException)) {
+                // A broken GGUF file is the user's input, not a bug: its message says what is wrong.
                 io.err().println("(run with --verbose for the stack trace)");
             }
             return 1;
@@ -108,6 +110,7 @@ public final class Main implements Runnable {
             return e.getMessage() + ": pass a larger --context, or shorten the prompt";
         }
         if (e instanceof CliException || e instanceof LogprobsException || e instanceof IllegalArgumentException
+                || e instanceof dev.logprobs4j.gguf.GgufFormatException
                 || e instanceof UncheckedIOException || e instanceof java.io.IOException) {
             String m = e.getMessage();
             return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;

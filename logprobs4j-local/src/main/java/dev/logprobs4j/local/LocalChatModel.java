@@ -55,7 +55,9 @@ import java.util.function.Consumer;
  * <p>Conversations are rendered with the chat template stored in the GGUF (Jinja); models without
  * one get plain text (one user message is used as it is). Options: logprobs, topLogprobs (up to
  * 20), temperature (default 1, 0 is greedy), topP, seed, maxTokens (default: until the model ends
- * or the context is full), stop, n, and the extras {@code top_k} and {@code min_p}.
+ * or the context is full), stop, n, and the extras {@code top_k}, {@code min_p} and {@code logit_bias}
+ * (a {@code Map} of token id to a bias in [-100, 100] added to that token's logit before sampling;
+ * logprobs stay those of the model).
  *
  * <p>Immutable and thread-safe; {@link #bind} variants share the loaded file, and each concurrent
  * call uses its own session (KV cache). Concurrent generations decode in shared steps that read
@@ -64,7 +66,7 @@ import java.util.function.Consumer;
  */
 public final class LocalChatModel extends AbstractChatModel implements LabelScorer, AutoCloseable {
 
-    private static final Set<String> EXTRA_OPTIONS = Set.of("top_k", "min_p");
+    private static final Set<String> EXTRA_OPTIONS = Set.of("top_k", "min_p", "logit_bias");
     private static final Capabilities CAPABILITIES = new Capabilities(true, 20, true, true);
     private static final AtomicLong IDS = new AtomicLong();
 

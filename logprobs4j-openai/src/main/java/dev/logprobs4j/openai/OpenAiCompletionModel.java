@@ -2,6 +2,7 @@ package dev.logprobs4j.openai;
 
 import dev.logprobs4j.AIMessage;
 import dev.logprobs4j.AIMessageChunk;
+import dev.logprobs4j.AbstractChatModel;
 import dev.logprobs4j.Capabilities;
 import dev.logprobs4j.ChatOptions;
 import dev.logprobs4j.ChatRequest;
@@ -13,6 +14,7 @@ import dev.logprobs4j.Message;
 import dev.logprobs4j.openai.internal.ContinuationScoring;
 import java.util.List;
 import dev.logprobs4j.openai.internal.CompletionsWire;
+import java.util.concurrent.Executor;
 
 /**
  * A text model served over the legacy Completions API ({@code POST /v1/completions}) of OpenAI and
@@ -43,7 +45,7 @@ import dev.logprobs4j.openai.internal.CompletionsWire;
  *
  * <p>vLLM's {@code prompt_logprobs} (see {@link VllmPromptLogprobs}) work here too.
  */
-public final class OpenAiCompletionModel extends OpenAiEndpointModel implements LabelScorer {
+public final class OpenAiCompletionModel extends AbstractChatModel implements LabelScorer {
 
     /** What label scoring asks for: the echoed prompt's logprobs, one greedy token (dropped). */
     private static final ChatOptions SCORING = ChatOptions.builder().logprobs(true).topLogprobs(0).maxTokens(1).temperature(0).build();
@@ -51,10 +53,12 @@ public final class OpenAiCompletionModel extends OpenAiEndpointModel implements 
     /** What OpenAI's legacy completions return: logprobs with up to 5 alternatives, streamed too. */
     public static final Capabilities COMPLETIONS_CAPABILITIES = new Capabilities(true, 5, true, false);
 
+    private final OpenAiEndpoint endpoint;
     private final boolean echo;
 
-    private OpenAiCompletionModel(OpenAiChatModel.Builder.Resolved resolved, boolean echo, ChatOptions bound) {
-        super(resolved, bound);
+    private OpenAiCompletionModel(OpenAiEndpoint endpoint, boolean echo, ChatOptions bound) {
+        super(bound);
+        this.endpoint = endpoint;
         this.echo = echo;
     }
 
@@ -69,27 +73,47 @@ public final class OpenAiCompletionModel extends OpenAiEndpointModel implements 
     }
 
     @Override
+    public String modelName() {
+        return endpoint.core().model();
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return endpoint.core().capabilities();
+    }
+
+    /** The base URL requests go to, e.g. {@code https://api.openai.com/v1}. */
+    public String baseUrl() {
+        return endpoint.core().baseUrl();
+    }
+
+    @Override
+    protected Executor asyncExecutor() {
+        return endpoint.core().executor(super.asyncExecutor());
+    }
+
+    @Override
     public OpenAiCompletionModel bind(ChatOptions options) {
         return (OpenAiCompletionModel) super.bind(options);
     }
 
     @Override
     protected OpenAiCompletionModel withBoundOptions(ChatOptions options) {
-        return new OpenAiCompletionModel(resolved(), echo, options);
+        return new OpenAiCompletionModel(endpoint, echo, options);
     }
 
     @Override
     protected AIMessage doInvoke(ChatRequest request) {
-        return invoke(CompletionsWire.write(settings.model(), request, false, settings.streamUsage(), echo),
+        return endpoint.invoke(CompletionsWire.write(modelName(), request, false, endpoint.streamUsage(), echo),
                 raw -> CompletionsWire.read(raw, request.options().wantsLogprobs(), 200));
     }
 
     @Override
     protected ChunkSource doStream(ChatRequest request) {
-        byte[] body = CompletionsWire.write(settings.model(), request, true, settings.streamUsage(), echo);
+        byte[] body = CompletionsWire.write(modelName(), request, true, endpoint.streamUsage(), echo);
         boolean want = request.options().wantsLogprobs();
         // The legacy stream has no role chunk; the empty first chunk keeps the fold's [] start of chat streams.
-        return stream(body, CompletionsWire.decoder(want), want ? AIMessageChunk.of("", Logprobs.EMPTY) : null);
+        return endpoint.stream(body, CompletionsWire.decoder(want), want ? AIMessageChunk.of("", Logprobs.EMPTY) : null);
     }
 
     /**
@@ -102,8 +126,8 @@ public final class OpenAiCompletionModel extends OpenAiEndpointModel implements 
     public LabelScores classify(String prompt, List<String> labels) {
         return ContinuationScoring.score(prompt, labels, text -> {
             ChatRequest request = new ChatRequest(List.of(Message.human(text)), SCORING);
-            return ContinuationScoring.echoedPrompt(invoke(CompletionsWire.write(settings.model(), request, false,
-                    settings.streamUsage(), true), raw -> CompletionsWire.read(raw, true, 200)));
+            return ContinuationScoring.echoedPrompt(endpoint.invoke(CompletionsWire.write(modelName(), request, false,
+                    endpoint.streamUsage(), true), raw -> CompletionsWire.read(raw, true, 200)));
         });
     }
 
@@ -115,16 +139,16 @@ public final class OpenAiCompletionModel extends OpenAiEndpointModel implements 
 
     @Override
     public String toString() {
-        return describe(", echo=" + echo);
+        return endpoint.describe(this, ", echo=" + echo, boundOptions());
     }
 
     /**
      * Builds an {@link OpenAiCompletionModel}; not thread-safe. The shared settings and their
-     * defaults are {@link OpenAiChatModel.Builder}'s; {@code /completions} is appended to the base
+     * defaults are {@link OpenAiBuilder}'s; {@code /completions} is appended to the base
      * URL, and the default capabilities are {@link #COMPLETIONS_CAPABILITIES}
      * ({@link OpenAiChatModel#VLLM_CAPABILITIES} with {@link #vllm(boolean) vllm(true)}).
      */
-    public static final class Builder extends OpenAiEndpointModel.Builder<Builder> {
+    public static final class Builder extends OpenAiBuilder<Builder> {
         private boolean echo;
 
         private Builder() {
@@ -135,7 +159,7 @@ public final class OpenAiCompletionModel extends OpenAiEndpointModel implements 
          * (20 alternatives, prompt logprobs). Default: false.
          */
         public Builder vllm(boolean vllm) {
-            base.vllm(vllm);
+            this.vllm = vllm;
             return this;
         }
 
@@ -147,7 +171,7 @@ public final class OpenAiCompletionModel extends OpenAiEndpointModel implements 
 
         /** Whether streams ask for {@code stream_options.include_usage}; turn off for servers that reject it. Default: true. */
         public Builder streamUsage(boolean streamUsage) {
-            base.streamUsage(streamUsage);
+            this.streamUsage = streamUsage;
             return this;
         }
 
@@ -158,8 +182,8 @@ public final class OpenAiCompletionModel extends OpenAiEndpointModel implements 
          * @throws IllegalArgumentException when the base URL is not an http(s) URL
          */
         public OpenAiCompletionModel build() {
-            return new OpenAiCompletionModel(base.resolve("/completions", COMPLETIONS_CAPABILITIES,
-                    OpenAiChatModel.VLLM_CAPABILITIES, "OpenAiCompletionModel", "gpt-3.5-turbo-instruct"), echo, ChatOptions.NONE);
+            return new OpenAiCompletionModel(resolve("/completions", COMPLETIONS_CAPABILITIES,
+                    OpenAiChatModel.VLLM_CAPABILITIES, "OpenAiCompletionModel", "gpt-3.5-turbo-instruct"), echo, options());
         }
     }
 }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /** vLLM's extras: prompt_logprobs read typed, and the legacy completions endpoint with echo. */
 class VllmExtrasTest {
 
-    private final FixtureServer server = new FixtureServer();
+    private final OpenAiServer server = new OpenAiServer();
 
     @AfterEach
     void stop() {
@@ -116,7 +116,7 @@ class VllmExtrasTest {
 
     @Test
     void echoStreamStartsWithEmptyLogprobsThenThePromptThenTheToken() {
-        server.reply(FixtureServer.fixture(200, "completions/vllm-echo-stream.sse").eventByEvent());
+        server.reply(OpenAiServer.eventByEvent(OpenAiServer.fixture(200, "completions/vllm-echo-stream.sse")));
         server.replyFixture("completions/vllm-echo.json");
 
         List<Integer> sizes = new ArrayList<>();
@@ -137,7 +137,7 @@ class VllmExtrasTest {
         assertThat(full.content()).isEqualTo(invoked.content());
         assertThat(full.finishReason()).isEqualTo("length");
         assertThat(full.usage()).isEqualTo(new Usage(8, 1, 9));
-        JsonNode body = Fixtures.parse(server.requests.get(0).bodyText());
+        JsonNode body = Fixtures.parse(server.requests().get(0).bodyText());
         assertThat(body.get("stream").asBoolean()).isTrue();
         assertThat(body.get("stream_options").get("include_usage").asBoolean()).isTrue();
     }
@@ -152,6 +152,6 @@ class VllmExtrasTest {
         assertThat(completion().echo()).isTrue();
         assertThatThrownBy(() -> openAi.invoke(List.of(Message.human("x")), ChatOptions.builder().logprobs(true).topLogprobs(6).build()))
                 .isInstanceOf(dev.logprobs4j.UnsupportedCapabilityException.class);
-        assertThat(server.requests).isEmpty();
+        assertThat(server.requests()).isEmpty();
     }
 }

@@ -103,6 +103,8 @@ public final class ChatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Inputs.atLeastOne(spec.commandLine(), "--threads", common.threads);
+        Inputs.checkWritable(spec.commandLine(), common.html);
         String text = promptText();
         ChatOptions options = options();
         AnsiColors colors = AnsiColors.detect(io.env(), io.terminal().stdout(), common.noColor);
@@ -154,7 +156,7 @@ public final class ChatCommand implements Callable<Integer> {
 
     private String promptText() throws IOException {
         if (prompt.size() == 1 && prompt.get(0).equals("-")) {
-            return new String(io.in().readAllBytes(), StandardCharsets.UTF_8);
+            return Inputs.stdin(io.in());
         }
         return String.join(" ", prompt);
     }

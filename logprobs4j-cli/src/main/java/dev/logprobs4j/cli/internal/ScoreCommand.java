@@ -93,6 +93,8 @@ public final class ScoreCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--stride must be within [1, "
                     + (window != null ? "--window " + window : "the window") + "], was " + stride);
         }
+        Inputs.atLeastOne(spec.commandLine(), "--threads", common.threads);
+        Inputs.checkWritable(spec.commandLine(), common.html);
         String input = text != null ? text : read(file);
         if (input.isEmpty()) {
             throw new CliException("nothing to score: the text is empty");
@@ -206,15 +208,6 @@ public final class ScoreCommand implements Callable<Integer> {
     }
 
     private String read(String name) throws IOException {
-        if (name.equals("-")) {
-            return new String(io.in().readAllBytes(), StandardCharsets.UTF_8);
-        }
-        try {
-            return Files.readString(Path.of(name), StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new CliException("no such file: " + Path.of(name).toAbsolutePath().normalize());
-        } catch (java.nio.charset.MalformedInputException e) {
-            throw new CliException(name + " is not UTF-8 text");
-        }
+        return name.equals("-") ? Inputs.stdin(io.in()) : Inputs.file(name);
     }
 }

@@ -40,6 +40,8 @@ public final class LocalGeneration implements ChunkSource {
     private final int maxTokens;
     private final Stops stops;
     private final Sampler sampler;
+    private final int[] biasIds;      // logit_bias: token ids, or null
+    private final float[] biasValues; // and what is added to their logits before sampling
 
     private Phase phase = Phase.START;
     private Session session;
@@ -66,6 +68,42 @@ public final class LocalGeneration implements ChunkSource {
         this.maxTokens = options.maxTokens() == null ? Integer.MAX_VALUE : options.maxTokens();
         this.stops = new Stops(options.stop() == null ? List.of() : options.stop());
         this.sampler = new Sampler(sampling(options, choiceIndex));
+        Object bias = options.extra().get("logit_bias");
+        if (bias == null) {
+            this.biasIds = null;
+            this.biasValues = null;
+        } else {
+            if (!(bias instanceof Map<?, ?> map)) {
+                throw new IllegalArgumentException("logit_bias must map token ids to biases, was " + bias);
+            }
+            biasIds = new int[map.size()];
+            biasValues = new float[map.size()];
+            int i = 0;
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                long id = e.getKey() instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(e.getKey()).strip());
+                if (id < 0 || id >= engine.vocabularySize()) {
+                    throw new IllegalArgumentException("logit_bias names token " + id + ", but this model's vocabulary has token ids 0.."
+                            + (engine.vocabularySize() - 1));
+                }
+                if (!(e.getValue() instanceof Number v) || !(Math.abs(v.doubleValue()) <= 100)) {
+                    throw new IllegalArgumentException("logit_bias for token " + id + " must be a number within [-100, 100], was " + e.getValue());
+                }
+                biasIds[i] = (int) id;
+                biasValues[i++] = v.floatValue();
+            }
+        }
+    }
+
+    /** The logits the sampler sees: the model's, plus logit_bias (on a copy, so logprobs stay the model's). */
+    private float[] forSampling(float[] logits, int vocab) {
+        if (biasIds == null) {
+            return logits;
+        }
+        float[] biased = java.util.Arrays.copyOf(logits, vocab);
+        for (int i = 0; i < biasIds.length; i++) {
+            biased[biasIds[i]] += biasValues[i];
+        }
+        return biased;
     }
 
     /** The engine's sampling rules from the options: OpenAI's defaults (temperature 1, top_p 1) when unset. */
@@ -139,7 +177,7 @@ public final class LocalGeneration implements ChunkSource {
                 return finish("length", tokenCount);
             }
             int vocab = engine.vocabularySize();
-            int token = sampler.sample(logits, vocab);
+            int token = sampler.sample(forSampling(logits, vocab), vocab);
             if (engine.isEndOfGeneration(token)) {
                 return finish("stop", tokenCount);
             }

@@ -36,6 +36,7 @@ public record ChatCompletionRequest(String model, List<Message> messages, ChatOp
         if (!body.isObject()) {
             throw ApiException.invalid(null, "invalid_type", "The request body must be a JSON object.");
         }
+        Unsupported.check(body, true);
         String model = Params.string(body, "model");
         if (model == null) {
             throw ApiException.invalid("model", "missing_required_parameter",
@@ -92,7 +93,7 @@ public record ChatCompletionRequest(String model, List<Message> messages, ChatOp
             if (!m.isObject()) {
                 throw Params.wrongType(where, "an object", m);
             }
-            String roleName = Params.string(m, "role");
+            String roleName = Params.string(m, "role", where + ".role");
             if (roleName == null) {
                 throw ApiException.invalid(where + ".role", "missing_required_parameter",
                         "Missing required parameter: '" + where + ".role'.");
@@ -132,12 +133,12 @@ public record ChatCompletionRequest(String model, List<Message> messages, ChatOp
             if (!part.isObject()) {
                 throw Params.wrongType(partWhere, "an object", part);
             }
-            String type = Params.string(part, "type");
+            String type = Params.string(part, "type", partWhere + ".type");
             if (!"text".equals(type)) {
                 throw ApiException.invalid(partWhere + ".type", "unsupported_content", "Invalid content part type '" + type
                         + "' in '" + partWhere + "': this model reads text only; send {\"type\": \"text\", \"text\": ...} parts.");
             }
-            String t = Params.string(part, "text");
+            String t = Params.string(part, "text", partWhere + ".text");
             if (t == null) {
                 throw ApiException.invalid(partWhere + ".text", "missing_required_parameter",
                         "Missing required parameter: '" + partWhere + ".text'.");
