@@ -27,8 +27,13 @@ import java.util.Objects;
  * @param rank        the token's rank in the whole distribution at this position (1 = the most likely;
  *                    ties broken by lower id first), or {@link #UNKNOWN_RANK} when the provider did not say.
  *                    A rank above the number of alternatives tells how far outside them the token was.
+ * @param forced      whether a decoding constraint ({@link ResponseFormat}) left this token as the only
+ *                    choice; {@code logprob} is still the model's own, unconstrained value (local engine only;
+ *                    always false for providers). The logprobs4j server writes it when asked
+ *                    ({@code logprobs_forced: true}).
  */
-public record TokenLogprob(String token, byte[] bytes, double logprob, List<TopLogprob> topLogprobs, int tokenId, int rank) {
+public record TokenLogprob(String token, byte[] bytes, double logprob, List<TopLogprob> topLogprobs, int tokenId, int rank,
+                           boolean forced) {
 
     /** OpenAI's marker for a probability too small to report. */
     public static final double VERY_UNLIKELY = -9999.0;
@@ -52,6 +57,11 @@ public record TokenLogprob(String token, byte[] bytes, double logprob, List<TopL
     /** A token whose id and rank are unknown (what most providers send). */
     public TokenLogprob(String token, byte[] bytes, double logprob, List<TopLogprob> topLogprobs) {
         this(token, bytes, logprob, topLogprobs, UNKNOWN_ID, UNKNOWN_RANK);
+    }
+
+    /** A token that no constraint forced. */
+    public TokenLogprob(String token, byte[] bytes, double logprob, List<TopLogprob> topLogprobs, int tokenId, int rank) {
+        this(token, bytes, logprob, topLogprobs, tokenId, rank, false);
     }
 
     /** A token without alternatives, id or rank. */
@@ -121,17 +131,18 @@ public record TokenLogprob(String token, byte[] bytes, double logprob, List<TopL
     public boolean equals(Object o) {
         return o instanceof TokenLogprob t && token.equals(t.token) && Arrays.equals(bytes, t.bytes)
                 && Double.compare(logprob, t.logprob) == 0 && topLogprobs.equals(t.topLogprobs)
-                && tokenId == t.tokenId && rank == t.rank;
+                && tokenId == t.tokenId && rank == t.rank && forced == t.forced;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(token, Arrays.hashCode(bytes), logprob, topLogprobs, tokenId, rank);
+        return Objects.hash(token, Arrays.hashCode(bytes), logprob, topLogprobs, tokenId, rank, forced);
     }
 
     @Override
     public String toString() {
         return "TokenLogprob[token=" + token + ", bytes=" + Arrays.toString(bytes) + ", logprob=" + logprob
-                + (hasTokenId() ? ", tokenId=" + tokenId : "") + (rank > 0 ? ", rank=" + rank : "") + ", topLogprobs=" + topLogprobs + "]";
+                + (hasTokenId() ? ", tokenId=" + tokenId : "") + (rank > 0 ? ", rank=" + rank : "") + ", topLogprobs=" + topLogprobs
+                + (forced ? ", forced" : "") + "]";
     }
 }

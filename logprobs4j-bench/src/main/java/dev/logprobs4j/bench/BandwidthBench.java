@@ -60,7 +60,7 @@ final class BandwidthBench {
                 if (!s.label().startsWith("1B")) {
                     continue;
                 }
-                WorkerArgs a = new WorkerArgs(s.file().toString(), env.threads(), 1, 0, env.quick() ? 32 : 64, 20, s.tokenLow(), s.tokenHigh(), false);
+                WorkerArgs a = new WorkerArgs(s.file().toString(), env.threads(), 1, 0, env.quick() ? 32 : 64, 20, s.tokenLow(), s.tokenHigh(), false, 0);
                 Fork.Results ours = null;
                 Fork.Results peer = null;
                 for (int r = 0; r < env.runs(); r++) {

@@ -7,7 +7,7 @@ import java.util.List;
  * Entry point of the benchmark commands; each prints a table of absolute figures with min / median
  * / max over repeated runs and ratios against the peer measured in the same run.
  *
- * <p>Usage: {@code Bench <engine|bandwidth|logprobs|startup|client|server|templates|chunks|soak|batch|all>[,...] [--runs N] [--quick]
+ * <p>Usage: {@code Bench <engine|bandwidth|logprobs|constrained|startup|client|server|templates|chunks|soak|batch|all>[,...] [--runs N] [--quick]
  * [--threads N] [--cache DIR]}
  */
 public final class Bench {
@@ -41,7 +41,7 @@ public final class Bench {
         BenchEnv env = new BenchEnv(BenchEnv.findRepoRoot(), cache, threads, runs != null ? runs : quick ? 1 : 3, quick);
         long t0 = System.nanoTime();
         List<String> commands = command.equals("all")
-                ? List.of("engine", "bandwidth", "logprobs", "startup", "client", "server", "templates", "chunks")
+                ? List.of("engine", "bandwidth", "logprobs", "constrained", "startup", "client", "server", "templates", "chunks")
                 : List.of(command.split(","));
         List<EngineBench.Measured> engine = null;
         for (String c : commands) {
@@ -49,6 +49,7 @@ public final class Bench {
                 case "engine" -> engine = EngineBench.run(env);
                 case "bandwidth" -> BandwidthBench.run(env, engine);
                 case "logprobs" -> LogprobsBench.run(env);
+                case "constrained" -> ConstrainedBench.run(env);
                 case "startup" -> StartupBench.run(env);
                 case "client" -> ClientBench.run(env);
                 case "server" -> ServerBench.run(env);
@@ -71,11 +72,13 @@ public final class Bench {
 
     private static void usage() {
         System.out.println("""
-                usage: bench <engine|bandwidth|logprobs|startup|client|server|templates|chunks|soak|batch|all>[,more] [--runs N] [--quick] [--threads N] [--cache DIR]
-                  engine     prefill (512-token prompt) and decode (128 tokens, top_logprobs=20) tok/s vs llama.cpp 4.1.0
-                             on stories260K and a generated Llama-3.2-1B-shaped model in Q8_0 and Q4_0
+                usage: bench <engine|bandwidth|logprobs|constrained|startup|client|server|templates|chunks|soak|batch|all>[,more] [--runs N] [--quick] [--threads N] [--cache DIR]
+                  engine     prefill (512-token prompt), score (prompt logprobs of 512 tokens) and decode (128 tokens,
+                             top_logprobs=20) tok/s vs llama.cpp 4.1.0
+                             on stories260K and a generated Llama-3.2-1B-shaped model in Q8_0, Q4_0 and Q4_K_M
                   bandwidth  streaming read GB/s (1 and 2 threads) and decode as a fraction of bandwidth / weight bytes
                   logprobs   decode with and without logprobs + top_logprobs=20 on the 1B model
+                  constrained  greedy decode tok/s with and without a JSON Schema token mask on the 1B model
                   startup    wall time from process start to first token of `chat` on stories260K
                   client     CPU per streamed token: logprobs4j OpenAI streaming + add vs openai and @langchain/openai (Node)
                   server     aggregate tok/s with 1, 4 and 8 concurrent streaming requests on the 1B model

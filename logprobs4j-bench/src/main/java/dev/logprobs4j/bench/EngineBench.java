@@ -16,6 +16,9 @@ final class EngineBench {
     /** Both engines' samples for one subject. */
     record Measured(Subject subject, Fork.Results logprobs4j, Fork.Results llamaCpp) {}
 
+    /** Length of the scored prompt: prompt logprobs of a 512-token text. */
+    static final int SCORE_TOKENS = 512;
+
     private EngineBench() {}
 
     static List<Subject> subjects(BenchEnv env, boolean withQ4) {
@@ -24,6 +27,7 @@ final class EngineBench {
         s.add(new Subject("1B Q8_0", SyntheticModel.ensure(GgmlType.Q8_0, env.cacheDir()), 256, SyntheticModel.FIRST_SPECIAL, "2g"));
         if (withQ4) {
             s.add(new Subject("1B Q4_0", SyntheticModel.ensure(GgmlType.Q4_0, env.cacheDir()), 256, SyntheticModel.FIRST_SPECIAL, "2g"));
+            s.add(new Subject("1B Q4_K_M", SyntheticModel.ensure(GgmlType.Q4_K, env.cacheDir()), 256, SyntheticModel.FIRST_SPECIAL, "2g"));
         }
         return s;
     }
@@ -32,11 +36,14 @@ final class EngineBench {
         int prefill = env.quick() ? 128 : 512;
         int decode = env.quick() ? 32 : 128;
         int top = 20;
+        int score = SCORE_TOKENS;
         List<Measured> all = new ArrayList<>();
         String load0 = loadAverage();
         for (Subject s : subjects(env, true)) {
             // One run per forked pair, alternating engines, so that both see the same background load.
-            WorkerArgs a = new WorkerArgs(s.file().toString(), env.threads(), 1, prefill, decode, top, s.tokenLow(), s.tokenHigh(), false);
+            // Scoring only on the 1B files: stories260K's context is 512 tokens in all.
+            int sc = s.label().startsWith("1B") ? score : 0;
+            WorkerArgs a = new WorkerArgs(s.file().toString(), env.threads(), 1, prefill, decode, top, s.tokenLow(), s.tokenHigh(), false, sc);
             Fork.Results ours = null;
             Fork.Results peer = null;
             for (int r = 0; r < env.runs(); r++) {
@@ -99,6 +106,14 @@ final class EngineBench {
         System.out.printf(header, "model", "logprobs4j tok/s min/med/max", "llama.cpp tok/s min/med/max", "ratio (median)", "ratio (max: least disturbed)");
         for (Measured m : all) {
             row(m.subject().label(), m.logprobs4j().get("prefill"), m.llamaCpp().get("prefill"));
+        }
+        System.out.printf("%nengine score (%d threads, prompt logprobs of a %d-token text with top_logprobs=%d; llama.cpp: prefill of the same tokens)%n",
+                env.threads(), SCORE_TOKENS, top);
+        System.out.printf(header, "model", "logprobs4j tok/s min/med/max", "llama.cpp tok/s min/med/max", "ratio (median)", "ratio (max: least disturbed)");
+        for (Measured m : all) {
+            if (m.logprobs4j().has("score") && m.llamaCpp().has("score")) {
+                row(m.subject().label(), m.logprobs4j().get("score"), m.llamaCpp().get("score"));
+            }
         }
         System.out.printf("%nengine decode (%d threads, %d tokens, logprobs4j with top_logprobs=%d; llama.cpp without: n_probs aborts 4.1.0)%n",
                 env.threads(), decode, top);

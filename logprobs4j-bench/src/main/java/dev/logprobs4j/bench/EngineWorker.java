@@ -3,6 +3,7 @@ package dev.logprobs4j.bench;
 import dev.logprobs4j.engine.GenerationRequest;
 import dev.logprobs4j.engine.Generator;
 import dev.logprobs4j.engine.LoadOptions;
+import dev.logprobs4j.engine.LogprobStep;
 import dev.logprobs4j.engine.Model;
 import dev.logprobs4j.engine.Sampler;
 import dev.logprobs4j.engine.SamplingParams;
@@ -47,6 +48,9 @@ public final class EngineWorker {
                     s.prefill(prompt);
                     System.out.printf("RESULT prefill %.3f%n", prompt.length / ((System.nanoTime() - p0) / 1e9));
                 }
+                if (a.score() > 0) {
+                    System.out.printf("RESULT score %.3f%n", score(model, a));
+                }
                 if (a.decode() > 1) {
                     System.out.printf("RESULT decode %.3f%n", decode(model, a, a.decode(), a.top()));
                     if (a.alsoRaw()) {
@@ -55,6 +59,23 @@ public final class EngineWorker {
                 }
             }
         }
+    }
+
+    /**
+     * Tokens/s of scoring a prompt: the logprob of every token given the ones before it, with
+     * {@code top} alternatives, as {@code score} and {@code echo} compute them.
+     */
+    private static double score(Model model, WorkerArgs a) {
+        int[] prompt = a.scorePrompt();
+        Session s = model.newSession(a.contextLength());
+        double[] sum = {0};
+        long t0 = System.nanoTime();
+        s.score(prompt, new LogprobStep(Math.max(a.top(), 0)), (i, step) -> sum[0] += step.logprob());
+        double rate = prompt.length / ((System.nanoTime() - t0) / 1e9);
+        if (!(sum[0] <= 0)) {
+            throw new IllegalStateException("scoring gave a total logprob of " + sum[0]);
+        }
+        return rate;
     }
 
     /** Tokens/s of greedy decoding of {@code n} tokens; {@code top < 0}: argmax only, no logprobs. */

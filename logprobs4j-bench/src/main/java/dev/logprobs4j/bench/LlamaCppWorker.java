@@ -40,8 +40,8 @@ public final class LlamaCppWorker {
                 .setThreads(a.threads())
                 .setThreadsBatch(a.threads())
                 .setCtxSize(a.contextLength())
-                .setBatchSize(Math.max(512, a.prefill()))
-                .setUbatchSize(Math.max(512, a.prefill()))
+                .setBatchSize(Math.max(512, Math.max(a.prefill(), a.score())))
+                .setUbatchSize(Math.max(512, Math.max(a.prefill(), a.score())))
                 .setParallel(1);
         try (LlamaModel model = new LlamaModel(mp)) {
             System.out.printf("RESULT load %.3f%n", (System.nanoTime() - t0) / 1e9);
@@ -53,6 +53,13 @@ public final class LlamaCppWorker {
                     generate(model, a.prefillPrompt(), 1);
                     double s = (System.nanoTime() - p0) / 1e9;
                     System.out.printf("RESULT prefill %.3f%n", a.prefill() / s);
+                }
+                if (a.score() > 0) {
+                    // llama.cpp's nearest figure to scoring: prefill of the same tokens (its server's
+                    // prompt logprobs need n_probs, which aborts 4.1.0).
+                    long p0 = System.nanoTime();
+                    generate(model, a.scorePrompt(), 1);
+                    System.out.printf("RESULT score %.3f%n", a.score() / ((System.nanoTime() - p0) / 1e9));
                 }
                 if (a.decode() > 1) {
                     long[] times = generate(model, a.decodePrompt(), a.decode());

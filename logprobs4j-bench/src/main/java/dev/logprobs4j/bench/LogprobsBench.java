@@ -1,9 +1,7 @@
 package dev.logprobs4j.bench;
 
-import dev.logprobs4j.engine.Logprobs;
+import dev.logprobs4j.engine.LogprobStep;
 import dev.logprobs4j.engine.Sampler;
-import dev.logprobs4j.engine.TokenLogprob;
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -18,13 +16,13 @@ final class LogprobsBench {
         int top = 20;
         EngineBench.Subject s = EngineBench.subjects(env, false).get(1);
         int decode = env.quick() ? 32 : 64;
-        WorkerArgs a = new WorkerArgs(s.file().toString(), env.threads(), env.runs(), 0, decode, top, s.tokenLow(), s.tokenHigh(), true);
+        WorkerArgs a = new WorkerArgs(s.file().toString(), env.threads(), env.runs(), 0, decode, top, s.tokenLow(), s.tokenHigh(), true, 0);
         System.err.printf("logprobs: %s decode with/without logprobs ...%n", s.label());
         Fork.Results r = Fork.run(env.classPath(), EngineWorker.class.getName(), env.engineJvmArgs(s.heap()), a.toArgs(), 1200);
         Stats with = Stats.of(r.get("decode"));
         Stats without = Stats.of(r.get("decode_raw"));
 
-        // Isolated: what Generator does per step on top of argmax (logSumExp over the vocabulary, then top-k).
+        // Isolated: the engine's logprob step on top of argmax (log-sum-exp over the vocabulary, then top-k).
         int vocab = SyntheticModel.VOCAB;
         float[] logits = new float[vocab];
         SplittableRandom random = new SplittableRandom(1);
@@ -35,15 +33,16 @@ final class LogprobsBench {
         double[] argmaxNs = new double[lpNs.length];
         int reps = 400;
         long sink = 0;
+        LogprobStep step = new LogprobStep(top);
         for (int warm = 0; warm < 3; warm++) {
             for (int i = 0; i < reps; i++) {
-                sink += logprobsStep(logits, vocab, top) + Sampler.argmax(logits, 0, vocab);
+                sink += logprobsStep(step, logits, vocab) + Sampler.argmax(logits, 0, vocab);
             }
         }
         for (int r2 = 0; r2 < lpNs.length; r2++) {
             long t0 = System.nanoTime();
             for (int i = 0; i < reps; i++) {
-                sink += logprobsStep(logits, vocab, top);
+                sink += logprobsStep(step, logits, vocab);
             }
             lpNs[r2] = (System.nanoTime() - t0) / (double) reps;
             t0 = System.nanoTime();
@@ -68,9 +67,8 @@ final class LogprobsBench {
                 100 * lp.median() / 1e3 / stepUs, stepUs);
     }
 
-    private static long logprobsStep(float[] logits, int vocab, int top) {
-        double lse = Logprobs.logSumExp(logits, 0, vocab);
-        List<TokenLogprob> best = Logprobs.top(logits, 0, vocab, top, lse);
-        return best.get(0).tokenId() + (long) lse;
+    private static long logprobsStep(LogprobStep step, float[] logits, int vocab) {
+        step.compute(logits, 0, vocab, 7);
+        return step.topId(0) + (long) step.logSumExp();
     }
 }

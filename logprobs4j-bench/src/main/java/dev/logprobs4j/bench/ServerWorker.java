@@ -38,7 +38,8 @@ public final class ServerWorker {
             most = Math.max(most, Integer.parseInt(l));
         }
         try (LocalChatModel local = LocalChatModel.builder().modelPath(model).threads(threads).contextLength(256).build();
-                LogprobsServer server = LogprobsServer.builder().model(local).port(0).maxConcurrent(most).queueCapacity(4 * most).build().start()) {
+                LogprobsServer server = LogprobsServer.builder().model(local).port(0).queueCapacity(4 * most).build().start()) {
+            // The default max-concurrent, as a user gets it: it must let the streams share decode steps.
             HttpClient http = HttpClient.newHttpClient();
             String url = server.baseUrl() + "/chat/completions";
             String body = "{\"model\":\"" + local.modelName().replace("\"", "") + "\",\"stream\":true,\"temperature\":0,\"max_tokens\":" + maxTokens

@@ -12,8 +12,14 @@ import java.util.SplittableRandom;
 
 /**
  * Writer of a seeded random Llama-3.2-1B-shaped GGUF (dim 2048, 16 layers, 32 heads, 8 KV heads,
- * head dim 64, FFN 8192, vocab 128256, tied embeddings, rope theta 500000) in Q8_0 or Q4_0, with a
- * generated GPT-2-style vocabulary so that llama.cpp loads it too.
+ * head dim 64, FFN 8192, vocab 128256, tied embeddings, rope theta 500000) in Q8_0, Q4_0 or llama.cpp's
+ * Q4_K_M layout, with a generated GPT-2-style vocabulary so that llama.cpp loads it too.
+ *
+ * <p>Q4_K_M follows llama.cpp's {@code llama_tensor_get_type} for that file type: Q4_K everywhere,
+ * Q6_K for the output matrix (here the tied token embedding, which llama.cpp treats as the output
+ * when there is no {@code output.weight}), and Q6_K for {@code attn_v} and {@code ffn_down} of the
+ * layers its {@code use_more_bits} picks: the first and last eighth and every third in between
+ * (layers 0, 1, 4, 7, 10, 13, 14, 15 of 16: half of them).
  *
  * <p>Quantised blocks are drawn directly (random quants, one fixed scale per type) instead of
  * quantising floats: the kernels' speed does not depend on the values, and a 1.3 GB file is
@@ -38,12 +44,13 @@ final class SyntheticModel {
 
     private SyntheticModel() {}
 
-    /** The cached file for {@code type} (Q8_0 or Q4_0), written first if missing or stale. */
+    /** The cached file for {@code type} (Q8_0, Q4_0, or Q4_K for the Q4_K_M layout), written first if missing or stale. */
     static Path ensure(GgmlType type, Path cacheDir) {
-        if (type != GgmlType.Q8_0 && type != GgmlType.Q4_0) {
-            throw new IllegalArgumentException("type must be Q8_0 or Q4_0, is " + type);
+        if (type != GgmlType.Q8_0 && type != GgmlType.Q4_0 && type != GgmlType.Q4_K) {
+            throw new IllegalArgumentException("type must be Q8_0, Q4_0 or Q4_K (Q4_K_M layout), is " + type);
         }
-        Path file = cacheDir.resolve("llama-3.2-1b-shaped-" + type.name().toLowerCase() + "-v" + VERSION + ".gguf");
+        String label = type == GgmlType.Q4_K ? "q4_k_m" : type.name().toLowerCase();
+        Path file = cacheDir.resolve("llama-3.2-1b-shaped-" + label + "-v" + VERSION + ".gguf");
         Path marker = cacheDir.resolve(file.getFileName() + ".ok");
         try {
             if (Files.exists(file) && Files.exists(marker)
@@ -68,7 +75,7 @@ final class SyntheticModel {
     private static GgufWriter build(GgmlType type) {
         GgufWriter w = new GgufWriter()
                 .putString("general.architecture", "llama")
-                .putString("general.name", "llama-3.2-1b-shaped random " + type)
+                .putString("general.name", "llama-3.2-1b-shaped random " + (type == GgmlType.Q4_K ? "Q4_K_M" : type))
                 .putUint32("llama.context_length", 131072)
                 .putUint32("llama.embedding_length", DIM)
                 .putUint32("llama.block_count", LAYERS)
@@ -81,25 +88,37 @@ final class SyntheticModel {
                 .putFloat32("llama.rope.freq_base", 500000f)
                 .putFloat32("llama.attention.layer_norm_rms_epsilon", 1e-5f)
                 .putUint32("llama.vocab_size", VOCAB)
-                .putUint32("general.file_type", type == GgmlType.Q8_0 ? 7 : 2);
+                .putUint32("general.file_type", switch (type) {
+                    case Q8_0 -> 7;
+                    case Q4_0 -> 2;
+                    default -> 15; // LLAMA_FTYPE_MOSTLY_Q4_K_M
+                });
         putVocabulary(w);
         long q = (long) HEADS * HEAD_DIM;
         long kv = (long) KV_HEADS * HEAD_DIM;
-        w.addTensor("token_embd.weight", new long[] {DIM, VOCAB}, type, blocks(type, "token_embd.weight", (long) DIM * VOCAB));
+        boolean km = type == GgmlType.Q4_K;
+        GgmlType output = km ? GgmlType.Q6_K : type; // tied: the embedding is the output matrix
+        w.addTensor("token_embd.weight", new long[] {DIM, VOCAB}, output, blocks(output, "token_embd.weight", (long) DIM * VOCAB));
         for (int l = 0; l < LAYERS; l++) {
             String p = "blk." + l + ".";
             w.addTensor(p + "attn_norm.weight", new long[] {DIM}, ones(DIM));
             w.addTensor(p + "attn_q.weight", new long[] {DIM, q}, type, blocks(type, p + "attn_q", DIM * q));
             w.addTensor(p + "attn_k.weight", new long[] {DIM, kv}, type, blocks(type, p + "attn_k", DIM * kv));
-            w.addTensor(p + "attn_v.weight", new long[] {DIM, kv}, type, blocks(type, p + "attn_v", DIM * kv));
+            GgmlType more = km && useMoreBits(l, LAYERS) ? GgmlType.Q6_K : type;
+            w.addTensor(p + "attn_v.weight", new long[] {DIM, kv}, more, blocks(more, p + "attn_v", DIM * kv));
             w.addTensor(p + "attn_output.weight", new long[] {q, DIM}, type, blocks(type, p + "attn_output", q * DIM));
             w.addTensor(p + "ffn_norm.weight", new long[] {DIM}, ones(DIM));
             w.addTensor(p + "ffn_gate.weight", new long[] {DIM, FFN}, type, blocks(type, p + "ffn_gate", (long) DIM * FFN));
             w.addTensor(p + "ffn_up.weight", new long[] {DIM, FFN}, type, blocks(type, p + "ffn_up", (long) DIM * FFN));
-            w.addTensor(p + "ffn_down.weight", new long[] {FFN, DIM}, type, blocks(type, p + "ffn_down", (long) FFN * DIM));
+            w.addTensor(p + "ffn_down.weight", new long[] {FFN, DIM}, more, blocks(more, p + "ffn_down", (long) FFN * DIM));
         }
         w.addTensor("output_norm.weight", new long[] {DIM}, ones(DIM));
         return w;
+    }
+
+    /** llama.cpp's {@code use_more_bits(i, n)}: which layers of a Q4_K_M file get Q6_K attn_v and ffn_down. */
+    static boolean useMoreBits(int layer, int layers) {
+        return layer < layers / 8 || layer >= 7 * layers / 8 || (layer - layers / 8) % 3 == 2;
     }
 
     /**
@@ -160,6 +179,9 @@ final class SyntheticModel {
      * gives weights a standard deviation near 0.02, so activations stay finite through 16 layers.
      */
     static byte[] blocks(GgmlType type, String name, long count) {
+        if (type == GgmlType.Q4_K || type == GgmlType.Q6_K) {
+            return kBlocks(type, name, count);
+        }
         int blockCount = Math.toIntExact(count / 32);
         int quantBytes = type == GgmlType.Q8_0 ? 32 : 16;
         int blockBytes = 2 + quantBytes;
@@ -175,6 +197,51 @@ final class SyntheticModel {
                 for (int j = 0; j < 8; j++) {
                     out[at + j] = (byte) (bits >>> (8 * j));
                 }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Random K-quant super-blocks (256 weights). Q4_K (144 bytes: d, dmin, 12 bytes of 6-bit
+     * sub-block scales and mins, 128 bytes of nibbles): every sub-block scale and min is 32, and
+     * dmin = 7.5 d, so weights are d * 32 * (q - 7.5), centred, std near 0.02. Q6_K (210 bytes: 128
+     * low-nibble bytes, 64 high-bit bytes, 16 int8 scales, d): scales 16, weights d * 16 * (q - 32).
+     */
+    private static byte[] kBlocks(GgmlType type, String name, long count) {
+        int blockCount = Math.toIntExact(count / 256);
+        boolean q4 = type == GgmlType.Q4_K;
+        int blockBytes = q4 ? 144 : 210;
+        byte[] out = new byte[Math.multiplyExact(blockCount, blockBytes)];
+        SplittableRandom random = new SplittableRandom(SEED ^ name.hashCode() * 0x9E3779B97F4A7C15L);
+        short d = Float.floatToFloat16(q4 ? 0.02f / (32 * 4.6f) : 0.02f / (16 * 18.5f));
+        short dmin = Float.floatToFloat16(q4 ? 7.5f * 0.02f / (32 * 4.6f) : 0f);
+        for (int b = 0; b < blockCount; b++) {
+            int at = b * blockBytes;
+            int quantStart = q4 ? at + 16 : at;
+            int quantBytes = q4 ? 128 : 192; // Q6_K: ql and qh together
+            for (int i = 0; i < quantBytes; i += 8) {
+                long bits = random.nextLong();
+                for (int j = 0; j < 8; j++) {
+                    out[quantStart + i + j] = (byte) (bits >>> (8 * j));
+                }
+            }
+            if (q4) {
+                out[at] = (byte) d;
+                out[at + 1] = (byte) (d >> 8);
+                out[at + 2] = (byte) dmin;
+                out[at + 3] = (byte) (dmin >> 8);
+                // 6-bit scale and min 32 = 0b100000 for all eight sub-blocks: bytes 0-7 hold the low six
+                // bits of the first four and the top two of the last four, bytes 8-11 their low nibbles.
+                for (int j = 0; j < 8; j++) {
+                    out[at + 4 + j] = (byte) 0xA0;
+                }
+            } else {
+                for (int j = 0; j < 16; j++) {
+                    out[at + 192 + j] = 16;
+                }
+                out[at + 208] = (byte) d;
+                out[at + 209] = (byte) (d >> 8);
             }
         }
         return out;

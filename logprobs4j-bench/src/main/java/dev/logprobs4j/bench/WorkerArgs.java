@@ -17,13 +17,16 @@ import java.util.Map;
  * @param tokenLow lowest token id the prompts use
  * @param tokenHigh one past the highest token id the prompts use
  * @param alsoRaw whether to also measure decoding without any logprobs (argmax only), alternating
+ * @param score prompt length for the scoring measurement (prompt logprobs of every token; llama.cpp:
+ *     prefill of the same tokens); 0 skips it
  */
-record WorkerArgs(String model, int threads, int runs, int prefill, int decode, int top, int tokenLow, int tokenHigh, boolean alsoRaw) {
+record WorkerArgs(String model, int threads, int runs, int prefill, int decode, int top, int tokenLow, int tokenHigh, boolean alsoRaw,
+        int score) {
     /** Length of the prompt that precedes decoding. */
     static final int DECODE_PROMPT = 16;
 
     WorkerArgs {
-        if (threads < 1 || runs < 1 || prefill < 0 || decode < 0 || tokenLow < 0 || tokenHigh <= tokenLow) {
+        if (threads < 1 || runs < 1 || prefill < 0 || decode < 0 || score < 0 || tokenLow < 0 || tokenHigh <= tokenLow) {
             throw new IllegalArgumentException("bad worker arguments: threads, runs >= 1, prefill, decode >= 0, tokenLow < tokenHigh");
         }
     }
@@ -38,7 +41,8 @@ record WorkerArgs(String model, int threads, int runs, int prefill, int decode, 
             m.put(a.substring(0, eq), a.substring(eq + 1));
         }
         return new WorkerArgs(m.get("model"), i(m, "threads"), i(m, "runs"), i(m, "prefill"), i(m, "decode"), i(m, "top"),
-                i(m, "tokenLow"), i(m, "tokenHigh"), Boolean.parseBoolean(m.getOrDefault("alsoRaw", "false")));
+                i(m, "tokenLow"), i(m, "tokenHigh"), Boolean.parseBoolean(m.getOrDefault("alsoRaw", "false")),
+                Integer.parseInt(m.getOrDefault("score", "0")));
     }
 
     private static int i(Map<String, String> m, String k) {
@@ -60,15 +64,20 @@ record WorkerArgs(String model, int threads, int runs, int prefill, int decode, 
         l.add("tokenLow=" + tokenLow);
         l.add("tokenHigh=" + tokenHigh);
         l.add("alsoRaw=" + alsoRaw);
+        l.add("score=" + score);
         return l;
     }
 
     int contextLength() {
-        return Math.max(prefill, DECODE_PROMPT + decode) + 16;
+        return Math.max(Math.max(prefill, score), DECODE_PROMPT + decode) + 16;
     }
 
     int[] prefillPrompt() {
         return SyntheticModel.promptIds(prefill, tokenLow, tokenHigh, 512);
+    }
+
+    int[] scorePrompt() {
+        return SyntheticModel.promptIds(score, tokenLow, tokenHigh, 1024);
     }
 
     int[] decodePrompt() {

@@ -1,9 +1,7 @@
 package dev.logprobs4j.engine;
 
-import dev.logprobs4j.engine.internal.BatchDecoder;
-import dev.logprobs4j.engine.internal.Transformer;
-import dev.logprobs4j.engine.internal.Weights;
-import java.util.Arrays;
+import dev.logprobs4j.engine.internal.Forward;
+import dev.logprobs4j.engine.internal.Rows;
 import java.util.Objects;
 
 /**
@@ -11,8 +9,9 @@ import java.util.Objects;
  * token at its own position, and every weight matrix is read once for all of them, which is what
  * makes concurrent generations cheaper than the sum of solo ones on a memory-bound CPU.
  *
- * <p>Each session ends up exactly as if it had called {@link Session#decode(int)} alone: same
- * KV cache, same position, bit-for-bit the same logits in {@link Session#logits()}.
+ * <p>Each session ends up as if it had called {@link Session#decode(int)} alone: same position,
+ * and the same KV cache and logits up to the summation order of the matrix products for this
+ * batch size (bit-for-bit the same while the kernels are batch-invariant, as they document).
  * Not thread-safe: one thread steps a batch at a time, and the sessions it steps must not be used
  * by other threads meanwhile. Buffers grow to the largest batch seen and are reused afterwards.
  *
@@ -24,14 +23,12 @@ import java.util.Objects;
  */
 public final class DecodeBatch {
     private final Model model;
-    private final BatchDecoder decoder;
-    private Transformer[] seqs = new Transformer[0];
-    private int[] positions = new int[0];
-    private float[][] outs = new float[0][];
+    private final Forward forward;
+    private final Rows rows = new Rows();
 
-    DecodeBatch(Model model, Weights weights) {
+    DecodeBatch(Model model) {
         this.model = model;
-        this.decoder = new BatchDecoder(model.config(), weights, model.threads());
+        this.forward = model.newForward();
     }
 
     /** Steps every session in {@code sessions} with the token at the same index. */
@@ -42,7 +39,7 @@ public final class DecodeBatch {
     /**
      * Feeds {@code tokens[i]} to {@code sessions[i]} for {@code i < count}; afterwards each session's
      * {@link Session#logits()} holds its next-token logits and its position has advanced by one.
-     * Nothing is changed if an argument is rejected.
+     * Nothing is changed if an argument is rejected; if the pass itself fails, no session advances.
      *
      * @throws IllegalArgumentException if {@code count} is not within [1, sessions.length] or
      *     tokens is shorter, a session is null, of another model or listed twice, or a token is
@@ -79,26 +76,21 @@ public final class DecodeBatch {
                         + " tokens, its whole context; start a session with a larger contextLength or rewind");
             }
         }
-        if (seqs.length < count) {
-            int n = Math.max(count, 2 * seqs.length);
-            seqs = Arrays.copyOf(seqs, n);
-            positions = Arrays.copyOf(positions, n);
-            outs = Arrays.copyOf(outs, n);
-        }
+        // One row per session, at its own position of its own cache: the same pass a prompt takes.
+        rows.clear();
         for (int i = 0; i < count; i++) {
-            seqs[i] = sessions[i].transformer();
-            positions[i] = sessions[i].position();
-            outs[i] = sessions[i].logits();
+            rows.add(tokens[i], sessions[i].position(), sessions[i].cache(), true);
         }
         try {
-            decoder.decode(seqs, tokens, positions, count, outs);
-            for (int i = 0; i < count; i++) {
-                sessions[i].advance();
-            }
+            forward.run(rows);
         } finally {
             // Drop references so that a batch kept around does not pin finished sessions.
-            Arrays.fill(seqs, 0, count, null);
-            Arrays.fill(outs, 0, count, null);
+            rows.clear();
+        }
+        float[] logits = forward.logits();
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(logits, i * vocab, sessions[i].logits(), 0, vocab);
+            sessions[i].advance();
         }
     }
 

@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param logprob its log-softmax of the raw logits
  * @param topLogprobs the most likely tokens of the same distribution, most likely first
  */
-public record GenerationStep(int tokenId, double logprob, List<TokenLogprob> topLogprobs) {
+public record GenerationStep(int tokenId, double logprob, List<IdLogprob> topLogprobs) {
     public GenerationStep {
         if (tokenId < 0) {
             throw new IllegalArgumentException("tokenId must be >= 0, is " + tokenId);

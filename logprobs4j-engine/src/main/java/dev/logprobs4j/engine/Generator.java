@@ -8,8 +8,9 @@ import java.util.Objects;
  * Runner of prompt-to-tokens generation on a {@link Session}, reporting each token's logprob.
  *
  * <p>Works on token ids only; stop strings belong to the caller, which can end generation from
- * its {@link StepListener}. Logprobs are the log-softmax of the raw logits in double, before
- * temperature and truncation. Not thread-safe (it drives one session).
+ * its {@link StepListener}. Logprobs come from the engine's one {@link LogprobStep}: the
+ * log-softmax of the raw logits, before temperature and truncation. Not thread-safe (it drives one
+ * session).
  */
 public final class Generator {
     /** Receiver of each generated step as it is produced. */
@@ -48,16 +49,12 @@ public final class Generator {
      */
     public GenerationResult generate(GenerationRequest request, StepListener listener) {
         int vocab = session.model().config().vocabularySize();
-        int topN = request.topLogprobs();
+        LogprobStep logprobs = new LogprobStep(request.topLogprobs());
         List<GenerationStep> promptSteps = new ArrayList<>();
         float[] logits;
         int[] prompt = request.promptTokens();
         if (request.promptLogprobs()) {
-            logits = session.prefill(prompt, (i, all, off) -> {
-                if (i + 1 < prompt.length) {
-                    promptSteps.add(step(all, off, vocab, prompt[i + 1], topN));
-                }
-            });
+            logits = session.score(prompt, logprobs, (i, step) -> promptSteps.add(step.toGenerationStep()));
         } else {
             logits = session.prefill(prompt);
         }
@@ -70,7 +67,7 @@ public final class Generator {
                 reason = FinishReason.STOP;
                 break;
             }
-            GenerationStep step = step(logits, 0, vocab, token, topN);
+            GenerationStep step = logprobs.compute(logits, 0, vocab, token).toGenerationStep();
             steps.add(step);
             if (!listener.onStep(step)) {
                 reason = FinishReason.STOP;
@@ -82,11 +79,5 @@ public final class Generator {
             logits = session.decode(token);
         }
         return new GenerationResult(promptSteps, steps, reason);
-    }
-
-    private static GenerationStep step(float[] logits, int off, int vocab, int token, int topN) {
-        double lse = Logprobs.logSumExp(logits, off, vocab);
-        double lp = Math.min(0, logits[off + token] - lse);
-        return new GenerationStep(token, lp, Logprobs.top(logits, off, vocab, topN, lse));
     }
 }

@@ -1,5 +1,6 @@
 package dev.logprobs4j.engine;
 
+import dev.logprobs4j.engine.tensor.MatMul;
 import java.util.Objects;
 
 /**
@@ -29,8 +30,10 @@ public final class LoadOptions {
     private final int threads;
     private final boolean preload;
     private final ProgressListener progress;
+    private final boolean exact;
 
     private LoadOptions(Builder b) {
+        this.exact = b.exact;
         this.threads = b.threads;
         this.preload = b.preload;
         this.progress = b.progress;
@@ -46,7 +49,7 @@ public final class LoadOptions {
     }
 
     public Builder toBuilder() {
-        return new Builder().threads(threads).preload(preload).progress(progress);
+        return new Builder().threads(threads).preload(preload).progress(progress).exact(exact);
     }
 
     public int threads() {
@@ -61,13 +64,33 @@ public final class LoadOptions {
         return progress;
     }
 
+    /** Whether quantised weights meet float activations (see {@link Builder#exact}). */
+    public boolean exact() {
+        return exact;
+    }
+
     /** Builder of {@link LoadOptions}; not thread-safe. */
     public static final class Builder {
         private int threads = Runtime.getRuntime().availableProcessors();
         private boolean preload = true;
         private ProgressListener progress = ProgressListener.none();
+        private boolean exact = MatMul.defaultActivations() == MatMul.Activations.FLOAT;
 
         private Builder() {}
+
+        /**
+         * Numerics of products with block-quantised weights (Q8_0, Q4_0, Q4_K, Q6_K). {@code true},
+         * exact mode: the weights are dequantised and meet float activations, the closest to the
+         * stored model. {@code false}: activations are quantised to 8 bits once per product and
+         * blocks are multiplied in integers, as llama.cpp does; faster, and each product moves by up
+         * to half an activation quantisation step. F32, F16 and BF16 weights always use float
+         * activations. Default: {@link MatMul#defaultActivations()} is {@code FLOAT} (system property
+         * {@code logprobs4j.activations}, {@code float} or {@code int8}, sets it).
+         */
+        public Builder exact(boolean exact) {
+            this.exact = exact;
+            return this;
+        }
 
         /**
          * Most threads one matrix product may use (work is split by output rows, so results do not

@@ -1,8 +1,12 @@
 package dev.logprobs4j.engine;
 
+import dev.logprobs4j.engine.internal.Forward;
+import dev.logprobs4j.engine.internal.KvCache;
 import dev.logprobs4j.engine.internal.ModelLoader;
+import dev.logprobs4j.engine.internal.RopeTable;
 import dev.logprobs4j.engine.internal.VectorApi;
 import dev.logprobs4j.engine.internal.Weights;
+import dev.logprobs4j.engine.tensor.MatMul;
 import dev.logprobs4j.gguf.GgufFile;
 import dev.logprobs4j.gguf.GgufFormatException;
 import java.nio.file.Path;
@@ -26,12 +30,15 @@ public final class Model implements AutoCloseable {
     private final ModelConfig config;
     private final Weights weights;
     private final int threads;
+    private final boolean exact;
+    private volatile RopeTable rope; // the largest table built so far; sessions share it
 
-    private Model(GgufFile gguf, ModelConfig config, Weights weights, int threads) {
+    private Model(GgufFile gguf, ModelConfig config, Weights weights, LoadOptions options) {
         this.gguf = gguf;
         this.config = config;
         this.weights = weights;
-        this.threads = threads;
+        this.threads = options.threads();
+        this.exact = options.exact();
     }
 
     /** Loads {@code path} with {@link LoadOptions#defaults()}. */
@@ -53,7 +60,7 @@ public final class Model implements AutoCloseable {
             ModelLoader loader = new ModelLoader(gguf, options);
             ModelConfig config = loader.config();
             Weights weights = loader.weights(config);
-            return new Model(gguf, config, weights, options.threads());
+            return new Model(gguf, config, weights, options);
         } catch (GgufFormatException e) {
             gguf.close();
             throw e;
@@ -101,12 +108,41 @@ public final class Model implements AutoCloseable {
         if (contextLength < 1) {
             throw new IllegalArgumentException("contextLength must be >= 1, is " + contextLength);
         }
-        return new Session(this, weights, contextLength, java.util.Objects.requireNonNull(kvCacheType, "kvCacheType"));
+        java.util.Objects.requireNonNull(kvCacheType, "kvCacheType");
+        return new Session(this, new KvCache(config, contextLength, kvCacheType, rope(contextLength)));
+    }
+
+    /** A rotary table covering {@code positions}: the shared one, or a larger one that replaces it. */
+    private RopeTable rope(int positions) {
+        RopeTable t = rope;
+        if (t != null && t.positions() >= positions) {
+            return t;
+        }
+        synchronized (this) {
+            t = rope;
+            if (t == null || t.positions() < positions) {
+                rope = t = new RopeTable(config, weights.ropeFreqFactors(), positions);
+            }
+            return t;
+        }
     }
 
     /** A new, empty {@link DecodeBatch} for stepping several of this model's sessions together. */
     public DecodeBatch newDecodeBatch() {
-        return new DecodeBatch(this, weights);
+        return new DecodeBatch(this);
+    }
+
+    /** A forward pass with its own activation buffers, for one session or decode batch. */
+    Forward newForward() {
+        return new Forward(config, weights, threads, exact ? MatMul.Activations.FLOAT : MatMul.Activations.INT8);
+    }
+
+    /**
+     * Whether products with block-quantised weights keep float activations (exact mode) rather than
+     * quantising them to 8 bits as llama.cpp does (see {@link LoadOptions.Builder#exact}).
+     */
+    public boolean exact() {
+        return exact;
     }
 
     /** Most threads one matrix product may use (see {@link LoadOptions.Builder#threads}). */

@@ -1,12 +1,13 @@
 package dev.logprobs4j.engine;
 
-import dev.logprobs4j.engine.internal.Transformer;
-import dev.logprobs4j.engine.internal.Weights;
+import dev.logprobs4j.engine.internal.Forward;
+import dev.logprobs4j.engine.internal.KvCache;
+import dev.logprobs4j.engine.internal.Rows;
 import java.util.Objects;
 
 /**
  * A conversation state on a {@link Model}: the KV cache of the tokens fed so far and the
- * activation buffers of the forward pass.
+ * activation buffers of its forward pass.
  *
  * <p>Not thread-safe: use one session per thread. Returned logit arrays are owned by the session
  * and overwritten by the next call; copy them to keep them.
@@ -25,18 +26,30 @@ public final class Session {
         void accept(int index, float[] logits, int offset);
     }
 
+    /** Receiver of each scored prompt token (see {@link #score}). */
+    @FunctionalInterface
+    public interface ScoreConsumer {
+        /**
+         * Called once per scored token in order.
+         *
+         * @param index index of the scored token within the prompt, from 1
+         * @param step its logprob given the tokens before it, with the alternatives; valid only during this call
+         */
+        void accept(int index, LogprobStep step);
+    }
+
     private final Model model;
-    private final Transformer transformer;
+    private final KvCache cache;
+    private final Forward forward;
+    private final Rows rows = new Rows();
     private final int vocab;
     private final float[] logits; // (vocab) logits after the last fed token
-    private final int[] one = new int[1];
     private int position;
-    /** Preallocated so that decoding a token creates no lambda. */
-    private final Runnable decodeStep = this::decodeOne;
 
-    Session(Model model, Weights weights, int contextLength, KvCacheType kvCacheType) {
+    Session(Model model, KvCache cache) {
         this.model = model;
-        this.transformer = new Transformer(model.config(), weights, contextLength, model.threads(), kvCacheType);
+        this.cache = cache;
+        this.forward = model.newForward();
         this.vocab = model.config().vocabularySize();
         this.logits = new float[vocab];
     }
@@ -53,7 +66,7 @@ public final class Session {
 
     /** Capacity of the KV cache in tokens. */
     public int contextLength() {
-        return transformer.contextLength();
+        return cache.capacity();
     }
 
     /**
@@ -65,40 +78,57 @@ public final class Session {
      */
     public float[] prefill(int[] tokens) {
         check(tokens);
-        run(() -> {
-            for (int off = 0; off < tokens.length; off += Transformer.MAX_BATCH) {
-                int n = Math.min(Transformer.MAX_BATCH, tokens.length - off);
-                transformer.forward(tokens, off, n, position, logits, false);
-                position += n;
+        for (int off = 0; off < tokens.length; off += Forward.PROMPT_CHUNK) {
+            int n = Math.min(Forward.PROMPT_CHUNK, tokens.length - off);
+            boolean last = off + n == tokens.length;
+            feed(tokens, off, n, last ? n - 1 : n);
+            if (last) {
+                System.arraycopy(forward.logits(), 0, logits, 0, vocab);
             }
-        });
+        }
         return logits;
     }
 
     /**
      * Feeds {@code tokens} and hands the logits after every one of them to {@code consumer}, in
-     * order, e.g. for prompt logprobs; costs one vocabulary projection per token.
+     * order; costs one vocabulary projection per token, but holds the logits of one chunk of
+     * tokens at a time, never of the whole prompt.
      *
      * @return the logits after the last token (also given to {@code consumer} last)
      */
     public float[] prefill(int[] tokens, LogitsConsumer consumer) {
         check(tokens);
         Objects.requireNonNull(consumer, "consumer");
-        run(() -> {
-            for (int off = 0; off < tokens.length; off += Transformer.MAX_BATCH) {
-                int n = Math.min(Transformer.MAX_BATCH, tokens.length - off);
-                transformer.forward(tokens, off, n, position, logits, true);
-                position += n;
-                float[] all = transformer.batchLogits();
-                for (int b = 0; b < n; b++) {
-                    consumer.accept(off + b, all, b * vocab);
-                }
-                if (off + n == tokens.length) {
-                    System.arraycopy(all, (n - 1) * vocab, logits, 0, vocab);
-                }
+        for (int off = 0; off < tokens.length; off += Forward.PROMPT_CHUNK) {
+            int n = Math.min(Forward.PROMPT_CHUNK, tokens.length - off);
+            feed(tokens, off, n, 0);
+            float[] all = forward.logits();
+            for (int b = 0; b < n; b++) {
+                consumer.accept(off + b, all, b * vocab);
+            }
+            if (off + n == tokens.length) {
+                System.arraycopy(all, (n - 1) * vocab, logits, 0, vocab);
+            }
+        }
+        return logits;
+    }
+
+    /**
+     * Feeds {@code tokens} and scores them: for each token after the first, {@code step} is filled
+     * with its logprob given the tokens before it and handed to {@code consumer}, in order. This is
+     * prefill keeping every position's logits, one chunk at a time.
+     *
+     * @param step where each token's logprob and its {@code topK} alternatives go; reused
+     * @return the logits after the last token
+     */
+    public float[] score(int[] tokens, LogprobStep step, ScoreConsumer consumer) {
+        Objects.requireNonNull(step, "step");
+        Objects.requireNonNull(consumer, "consumer");
+        return prefill(tokens, (i, all, off) -> {
+            if (i + 1 < tokens.length) {
+                consumer.accept(i + 1, step.compute(all, off, vocab, tokens[i + 1]));
             }
         });
-        return logits;
     }
 
     /**
@@ -107,19 +137,34 @@ public final class Session {
      * @return the session's logits buffer of length vocabularySize
      */
     public float[] decode(int token) {
-        one[0] = token;
-        check(one);
-        run(decodeStep);
+        if (token < 0 || token >= vocab) {
+            throw new IllegalArgumentException("token " + token + " is not in the vocabulary [0, " + vocab + ")");
+        }
+        if (position >= contextLength()) {
+            throw new IllegalStateException("context full: 1 token does not fit at position " + position + " in a context of "
+                    + contextLength() + "; start a session with a larger contextLength or rewind");
+        }
+        rows.clear().add(token, position, cache, true);
+        forward.run(rows);
+        rows.clear();
+        position++;
+        System.arraycopy(forward.logits(), 0, logits, 0, vocab);
         return logits;
     }
 
-    private void decodeOne() {
-        transformer.forward(one, 0, 1, position, logits, false);
-        position++;
+    /** Runs {@code tokens[off .. off+n)} at the next positions; rows from {@code firstOutput} on want logits. */
+    private void feed(int[] tokens, int off, int n, int firstOutput) {
+        rows.clear();
+        for (int b = 0; b < n; b++) {
+            rows.add(tokens[off + b], position + b, cache, b >= firstOutput);
+        }
+        forward.run(rows);
+        rows.clear();
+        position += n;
     }
 
-    Transformer transformer() {
-        return transformer;
+    KvCache cache() {
+        return cache;
     }
 
     /** Counts the token a {@link DecodeBatch} step just fed. */
@@ -158,9 +203,5 @@ public final class Session {
                 throw new IllegalArgumentException("tokens[" + i + "] = " + tokens[i] + " is not in the vocabulary [0, " + vocab + ")");
             }
         }
-    }
-
-    private static void run(Runnable r) {
-        r.run();
     }
 }

@@ -7,15 +7,18 @@
  *       and exposes its {@link dev.logprobs4j.engine.ModelConfig}; architectures {@code llama},
  *       {@code qwen2}, {@code qwen3}.</li>
  *   <li>{@link dev.logprobs4j.engine.Session} holds one conversation's KV cache: batched
- *       {@code prefill}, {@code decode}, {@code rewind}.</li>
+ *       {@code prefill}, {@code score}, {@code decode}, {@code rewind}. Exact or llama.cpp numerics for
+ *       quantised weights: {@link dev.logprobs4j.engine.LoadOptions.Builder#exact}.</li>
  *   <li>{@link dev.logprobs4j.engine.DecodeBatch} decodes one token for each of several sessions in
- *       one pass over the weights, with exactly the logits each would get alone.</li>
+ *       one pass over the weights, with the logits each would get alone.</li>
  *   <li>{@link dev.logprobs4j.engine.Generator} runs a {@link dev.logprobs4j.engine.GenerationRequest}
  *       to a {@link dev.logprobs4j.engine.GenerationResult} of {@link dev.logprobs4j.engine.GenerationStep}s,
  *       choosing tokens with a {@link dev.logprobs4j.engine.Sampler} configured by
  *       {@link dev.logprobs4j.engine.SamplingParams}.</li>
- *   <li>{@link dev.logprobs4j.engine.Logprobs} defines logprobs: the log-softmax of the raw logits in
- *       double, before temperature or truncation.</li>
+ *   <li>{@link dev.logprobs4j.engine.LogSoftmax} defines logprobs: the log-softmax of the raw logits,
+ *       before temperature or truncation; {@link dev.logprobs4j.engine.LogprobStep} is the one step
+ *       (a token's logprob and its top alternatives, in primitive arrays) that generation, batched
+ *       decode and scoring ({@link dev.logprobs4j.engine.Session#score}) share.</li>
  * </ul>
  *
  * {@snippet :

@@ -48,7 +48,7 @@ class GeneratorTest {
         GenerationResult r = new Generator(s).generate(GenerationRequest.builder(ONCE_UPON_A_TIME).maxTokens(3).topLogprobs(5)
                 .sampling(SamplingParams.ofTemperature(1.5f, 3).withTopK(3)).build());
         float[] logits = stories.newSession(64).prefill(ONCE_UPON_A_TIME);
-        double lse = Logprobs.logSumExp(logits);
+        double lse = LogSoftmax.logSumExp(logits);
         GenerationStep first = r.steps().get(0);
         // Temperature and top-k change the choice, never the reported logprob.
         assertThat(first.logprob()).isCloseTo(logits[first.tokenId()] - lse, within(1e-9));
@@ -89,7 +89,7 @@ class GeneratorTest {
             float[] logits = stories.newSession(64).prefill(java.util.Arrays.copyOf(ONCE_UPON_A_TIME, i));
             GenerationStep step = r.promptSteps().get(i - 1);
             assertThat(step.tokenId()).isEqualTo(ONCE_UPON_A_TIME[i]);
-            assertThat(step.logprob()).isCloseTo(logits[ONCE_UPON_A_TIME[i]] - Logprobs.logSumExp(logits), within(1e-5));
+            assertThat(step.logprob()).isCloseTo(logits[ONCE_UPON_A_TIME[i]] - LogSoftmax.logSumExp(logits), within(1e-5));
         }
     }
 

@@ -194,7 +194,7 @@ class LlamaCppF32OracleIT {
 
                 double[] theirs = logprobsFromHidden(f, hiddenFromNormalised(o.embedding(), g));
                 float[] logits = m.newSession(256, KvCacheType.F32).prefill(ids).clone();
-                double lse = Logprobs.logSumExp(logits);
+                double lse = LogSoftmax.logSumExp(logits);
                 double[] ours = new double[logits.length];
                 for (int r = 0; r < logits.length; r++) {
                     ours[r] = logits[r] - lse;
@@ -220,7 +220,7 @@ class LlamaCppF32OracleIT {
                         .isLessThanOrEqualTo(MAX_SCALE_ERROR);
                 overall = Math.max(overall, maxDiff);
                 float[] f16 = m.newSession(256, KvCacheType.F16).prefill(ids).clone();
-                double lse16 = Logprobs.logSumExp(f16);
+                double lse16 = LogSoftmax.logSumExp(f16);
                 for (int id : top) {
                     overallF16 = Math.max(overallF16, Math.abs(f16[id] - lse16 - theirs[id]));
                 }

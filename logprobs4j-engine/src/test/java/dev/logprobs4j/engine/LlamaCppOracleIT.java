@@ -70,8 +70,8 @@ public class LlamaCppOracleIT {
     }
 
     /** Largest |logprob difference| over the oracle's top-10 of all prompts; also checks the top-10 sets agree. */
-    static double compareNextToken(Path model, List<int[]> prompts, double tolerance, KvCacheType kv) {
-        return java.util.Arrays.stream(compareNextTokenPerPrompt(model, prompts, tolerance, kv)).filter(d -> !Double.isNaN(d)).max()
+    static double compareNextToken(Path model, List<int[]> prompts, double tolerance, KvCacheType kv, boolean exact) {
+        return java.util.Arrays.stream(compareNextTokenPerPrompt(model, prompts, tolerance, kv, exact)).filter(d -> !Double.isNaN(d)).max()
                 .orElse(0);
     }
 
@@ -80,12 +80,16 @@ public class LlamaCppOracleIT {
      * probabilities); also checks the top-10 sets agree within {@code tolerance}.
      */
     static double[] compareNextTokenPerPrompt(Path model, List<int[]> prompts, double tolerance, KvCacheType kv) {
+        return compareNextTokenPerPrompt(model, prompts, tolerance, kv, true);
+    }
+
+    static double[] compareNextTokenPerPrompt(Path model, List<int[]> prompts, double tolerance, KvCacheType kv, boolean exact) {
         List<LlamaCppOracle.Run> runs = LlamaCppOracle.run(model, 2, "probs", 10, 1, prompts);
         assertThat(runs).hasSize(prompts.size());
         double[] perPrompt = new double[prompts.size()];
         java.util.Arrays.fill(perPrompt, Double.NaN);
         int skipped = 0;
-        try (Model m = Model.load(model, LoadOptions.builder().threads(2).build())) {
+        try (Model m = Model.load(model, LoadOptions.builder().threads(2).exact(exact).build())) {
             String[] tokens = m.gguf().metadata().getStringArray("tokenizer.ggml.tokens");
             int[] types = m.gguf().metadata().getIntArray("tokenizer.ggml.token_type");
             Map<String, int[]> ids = LlamaCppOracle.textToIds(tokens, types);
@@ -98,7 +102,7 @@ public class LlamaCppOracleIT {
             for (int i = 0; i < prompts.size(); i++) {
                 float[] logits = m.newSession(256, kv).prefill(prompts.get(i)).clone();
                 logits[EOS] = Float.NEGATIVE_INFINITY; // the oracle runs with ignore_eos, which does the same
-                double lse = Logprobs.logSumExp(logits);
+                double lse = LogSoftmax.logSumExp(logits);
                 // The last output with probabilities carries them (a partial UTF-8 token defers them).
                 List<LlamaCppOracle.Token> out = runs.get(i).tokens();
                 Map<String, Float> oracle = Map.of();
@@ -137,10 +141,11 @@ public class LlamaCppOracleIT {
                 assertThat(compared).as("comparable oracle tokens in %s", oracle).isGreaterThanOrEqualTo(8);
                 // Same top-10: each of our top-10 tokens that prints uniquely is in the oracle's map,
                 // or within tolerance of the oracle's 10th.
-                for (TokenLogprob t : Logprobs.top(logits, 0, logits.length, 10, lse)) {
-                    String text = uniqueText.get(t.tokenId());
+                LogprobStep top = new LogprobStep(10).compute(logits, 0, logits.length, 0);
+                for (int r = 0; r < top.topCount(); r++) {
+                    String text = uniqueText.get(top.topId(r));
                     if (text != null && !oracle.containsKey(text)) {
-                        assertThat(t.logprob()).as("our top-10 token %d '%s' missing from oracle %s", t.tokenId(), text, oracle)
+                        assertThat(top.topLogprob(r)).as("our top-10 token %d '%s' missing from oracle %s", top.topId(r), text, oracle)
                                 .isLessThanOrEqualTo(oracleMin + tolerance);
                     }
                 }
@@ -229,15 +234,22 @@ public class LlamaCppOracleIT {
      * random weights and peaked outputs (logit spread ~4), which amplify these errors to the
      * differences reported by this test (up to 7e-4 for F32/F16, 6e-2 for BF16, 0.03-0.46 for
      * Q8_0, Q4_0, Q4_K and Q6_K). The bounds sit above those and far below what a wrong decoder or layout causes
-     * (several nats, and different top-10 sets).
+     * (several nats, and different top-10 sets). With 8-bit activations (not exact mode) the engine
+     * rounds the activations of quantised weights as llama.cpp does, which about halves the
+     * differences (measured 1.2e-5 to 0.26 against 0.035 to 0.46 in exact mode, same models); what
+     * remains is F16 KV-cache rounding flipping on float32 order differences (see the stories test),
+     * which these peaked random models amplify.
      */
-    static double tolerance(GgmlType t) {
+    static double tolerance(GgmlType t, boolean exact) {
         return switch (t) {
             case F32, F16 -> 2e-3;
             case BF16 -> 0.15;
-            default -> 0.6;
+            default -> exact ? 0.6 : INT8_TOLERANCE;
         };
     }
+
+    /** Quantised weights with llama.cpp's 8-bit activations: only float summation order and F16 rounding remain. */
+    static final double INT8_TOLERANCE = 0.4;
 
     @Test
     void syntheticModelsOfEveryArchitectureAndTypeAgree() {
@@ -250,10 +262,16 @@ public class LlamaCppOracleIT {
                     new SyntheticModel("llama", t, 256, 2, 4, 2, 64, 512, true, false, 5),
                     new SyntheticModel("qwen2", t, 256, 2, 4, 2, 64, 512, false, t == GgmlType.Q8_0, 6))) {
                 Path file = spec.write(dir);
-                double d = compareNextToken(file, prompts, tolerance(t), KvCacheType.F16);
-                REPORT.put(spec.fileName(), d);
-                if (d >= tolerance(t)) {
-                    failures.add(spec.fileName() + ": " + d + " >= " + tolerance(t));
+                for (boolean exact : new boolean[] {true, false}) {
+                    if (!exact && (t == GgmlType.F32 || t == GgmlType.F16 || t == GgmlType.BF16)) {
+                        continue; // float weights ignore the switch
+                    }
+                    double d = compareNextToken(file, prompts, tolerance(t, exact), KvCacheType.F16, exact);
+                    String name = spec.fileName() + (exact ? "" : " int8");
+                    REPORT.put(name, d);
+                    if (d >= tolerance(t, exact)) {
+                        failures.add(name + ": " + d + " >= " + tolerance(t, exact));
+                    }
                 }
             }
         }

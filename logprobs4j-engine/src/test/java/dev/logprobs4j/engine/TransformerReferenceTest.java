@@ -14,8 +14,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The engine's next-token logprobs on synthetic models of every architecture and weight type agree
  * with a float64 reference forward pass that reads the same file on its own (its own metadata reading
- * and element-by-element decoding, no engine code). Only float32 rounding of
- * activations separates the two, so the bound is tight: 5e-5 absolute on logprobs (observed <= 1e-5).
+ * and element-by-element decoding, no engine code), in both numeric modes. In exact mode only
+ * float32 rounding of activations separates the two, so the bound is tight: 5e-5 absolute on
+ * logprobs (observed <= 1e-5). With 8-bit activations (llama.cpp's numerics) quantised weights meet
+ * activations rounded to 8 bits per block, up to 1/254 of a block's largest value per value; these
+ * random models with peaked outputs amplify that to 0.05-0.42 nats (observed), so the bound is 0.6,
+ * as for llama.cpp's own differences in LlamaCppOracleIT, and still far below what a wrong decoder
+ * causes (several nats). Float weights ignore the switch and keep 5e-5.
  */
 class TransformerReferenceTest {
     static final int[] PROMPT = {1, 403, 407, 261, 378, 29, 100, 7, 300, 12};
@@ -40,17 +45,23 @@ class TransformerReferenceTest {
     void nextTokenLogprobsMatchFloat64Reference(SyntheticModel spec) {
         Path file = spec.write(TestModels.targetDir("synthetic"));
         double[] ref = ReferenceForward.logSoftmax(ReferenceForward.logits(file, PROMPT));
-        try (Model m = Model.load(file, LoadOptions.builder().threads(2).build())) {
+        check(spec, file, ref, true, 5e-5);
+        boolean quantised = spec.type() != GgmlType.F32 && spec.type() != GgmlType.F16 && spec.type() != GgmlType.BF16;
+        check(spec, file, ref, false, quantised ? 0.6 : 5e-5);
+    }
+
+    private static void check(SyntheticModel spec, Path file, double[] ref, boolean exact, double bound) {
+        try (Model m = Model.load(file, LoadOptions.builder().threads(2).exact(exact).build())) {
             float[] logits = m.newSession(64).prefill(PROMPT);
-            double lse = Logprobs.logSumExp(logits);
+            double lse = LogSoftmax.logSumExp(logits);
             double maxDiff = 0;
             for (int i = 0; i < logits.length; i++) {
                 maxDiff = Math.max(maxDiff, Math.abs((logits[i] - lse) - ref[i]));
             }
-            System.out.printf("reference %-40s max |dlogprob| = %.3g%n", spec.fileName(), maxDiff);
-            assertThat(maxDiff).as(spec.fileName()).isLessThan(5e-5);
+            System.out.printf("reference %-40s %-5s max |dlogprob| = %.3g%n", spec.fileName(), exact ? "exact" : "int8", maxDiff);
+            assertThat(maxDiff).as(spec.fileName() + (exact ? " exact" : " int8")).isLessThan(bound);
             // The distribution is not trivially flat: the test would notice a broken model.
-            assertThat(Logprobs.top(logits, 0, logits.length, 1, lse).get(0).logprob()).isGreaterThan(Math.log(1.0 / 512) + 0.5);
+            assertThat(new LogprobStep(1).compute(logits, 0, logits.length, 0).topLogprob(0)).isGreaterThan(Math.log(1.0 / 512) + 0.5);
         }
     }
 }

@@ -55,9 +55,18 @@ import java.util.function.Consumer;
  * <p>Conversations are rendered with the chat template stored in the GGUF (Jinja); models without
  * one get plain text (one user message is used as it is). Options: logprobs, topLogprobs (up to
  * 20), temperature (default 1, 0 is greedy), topP, seed, maxTokens (default: until the model ends
- * or the context is full), stop, n, and the extras {@code top_k}, {@code min_p} and {@code logit_bias}
- * (a {@code Map} of token id to a bias in [-100, 100] added to that token's logit before sampling;
- * logprobs stay those of the model).
+ * or the context is full), stop, n, responseFormat, and the extras {@code top_k}, {@code min_p},
+ * {@code logit_bias} (a {@code Map} of token id to a bias in [-100, 100] added to that token's logit
+ * before sampling; logprobs stay those of the model) and {@code logprobs_mode}.
+ *
+ * <p>A {@link dev.logprobs4j.ResponseFormat} (JSON object, or a JSON Schema of the supported
+ * subset: see the README's "Constrained decoding") is enforced while decoding: a token mask lets
+ * the sampler draw only tokens that keep the output a prefix of a valid value, end-of-generation
+ * only once it is complete, and generation stops as soon as nothing else may follow. The output
+ * then always parses and validates, unless {@code maxTokens} cuts it (finish reason
+ * {@code length}). Logprobs stay the model's raw distribution before the mask; extra
+ * {@code logprobs_mode = "processed"} reports the masked, renormalised one instead. Tokens the
+ * grammar left as the only choice have {@link dev.logprobs4j.TokenLogprob#forced()} set.
  *
  * <p>Immutable and thread-safe; {@link #bind} variants share the loaded file, and each concurrent
  * call uses its own session (KV cache). Concurrent generations decode in shared steps that read
@@ -66,7 +75,7 @@ import java.util.function.Consumer;
  */
 public final class LocalChatModel extends AbstractChatModel implements LabelScorer, AutoCloseable {
 
-    private static final Set<String> EXTRA_OPTIONS = Set.of("top_k", "min_p", "logit_bias");
+    private static final Set<String> EXTRA_OPTIONS = Set.of("top_k", "min_p", "logit_bias", "logprobs_mode");
     private static final Capabilities CAPABILITIES = new Capabilities(true, 20, true, true);
     private static final AtomicLong IDS = new AtomicLong();
 
@@ -293,8 +302,20 @@ public final class LocalChatModel extends AbstractChatModel implements LabelScor
         private int contextLength;
         private LoadOptions.ProgressListener progress;
         private ChatOptions options = ChatOptions.NONE;
+        private Boolean exact;
 
         private Builder() {
+        }
+
+        /**
+         * Numerics of quantised weights (Q8_0, Q4_0, Q4_K, Q6_K): {@code true} keeps float
+         * activations (exact mode, the closest to the stored model); {@code false} quantises them to
+         * 8 bits as llama.cpp does (faster, llama.cpp's logprobs). F32, F16 and BF16 weights are
+         * always exact. Default: the engine's, {@link LoadOptions.Builder#exact}.
+         */
+        public Builder exact(boolean exact) {
+            this.exact = exact;
+            return this;
         }
 
         /** The GGUF file to run. Required. */
@@ -355,6 +376,9 @@ public final class LocalChatModel extends AbstractChatModel implements LabelScor
                         + ": pass the path of a .gguf file");
             }
             LoadOptions.Builder load = LoadOptions.builder().threads(threads);
+            if (exact != null) {
+                load.exact(exact);
+            }
             if (progress != null) {
                 load.progress(progress);
             }

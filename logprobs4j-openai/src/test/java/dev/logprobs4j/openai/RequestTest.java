@@ -52,6 +52,16 @@ class RequestTest {
     }
 
     @Test
+    void responseFormatIsSentInOpenAisShape() {
+        server.replyFixture("reference-logprobs.json");
+        ChatOptions options = ChatOptions.builder().responseFormat(dev.logprobs4j.ResponseFormat.jsonSchema("person",
+                Map.of("type", "object", "properties", Map.of("age", Map.of("type", "integer"))))).build();
+        server.model().build().invoke(List.of(Message.human("x")), options);
+        assertThat(sentBody(0).get("response_format")).isEqualTo(Fixtures.parse("{\"type\":\"json_schema\",\"json_schema\":"
+                + "{\"name\":\"person\",\"schema\":{\"type\":\"object\",\"properties\":{\"age\":{\"type\":\"integer\"}}}}}"));
+    }
+
+    @Test
     void unsetOptionsAreNotSent() {
         server.replyFixture("reference-logprobs.json");
         server.model().build().invoke("Hello!");

@@ -211,6 +211,14 @@ public final class LogprobsServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Default of {@link Builder#maxConcurrent}. Not the core count: concurrent local generations
+     * share each decode step (the weights are read once for all of them), so more of them at once
+     * raise throughput well past one per core; 16 keeps a step's latency and the KV caches in
+     * memory (which grow with the tokens used) moderate.
+     */
+    public static final int DEFAULT_MAX_CONCURRENT = 16;
+
     /** Builds a {@link LogprobsServer}; not thread-safe. */
     public static final class Builder {
         private ServedModel model;
@@ -219,7 +227,7 @@ public final class LogprobsServer implements AutoCloseable {
         private int port = 8080;
         private String apiKey;
         private long maxBodyBytes = 4L << 20;
-        private int maxConcurrent = Math.max(1, Runtime.getRuntime().availableProcessors());
+        private int maxConcurrent = DEFAULT_MAX_CONCURRENT;
         private int queueCapacity = 64;
         private Duration requestTimeout = Duration.ofMinutes(10);
         private Duration idleTimeout = Duration.ofSeconds(30);
@@ -290,7 +298,10 @@ public final class LogprobsServer implements AutoCloseable {
             return this;
         }
 
-        /** Generations that run at once. Default: the available processors. */
+        /**
+         * Generations that run at once (local ones share decode steps); more wait in the queue.
+         * Default: {@value LogprobsServer#DEFAULT_MAX_CONCURRENT}.
+         */
         public Builder maxConcurrent(int maxConcurrent) {
             if (maxConcurrent < 1) {
                 throw new IllegalArgumentException("maxConcurrent must be >= 1, was " + maxConcurrent);

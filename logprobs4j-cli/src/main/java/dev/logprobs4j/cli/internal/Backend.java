@@ -73,11 +73,12 @@ public interface Backend extends AutoCloseable {
      * @param baseUrl    {@code --base-url}, or null
      * @param apiKey     {@code --api-key}, or null
      * @param threads    {@code --threads}, or null
+     * @param exact      {@code --exact}: float activations for quantised weights instead of llama.cpp's 8-bit ones
      * @param context    {@code --context}, or null for the model's default
      * @param repoRoot   the repository root, where the default model is looked up
      * @param progressTo where to draw a loading progress bar (a terminal's stderr), or null for none
      */
-    record Spec(String provider, String model, String baseUrl, String apiKey, Integer threads, Integer context,
+    record Spec(String provider, String model, String baseUrl, String apiKey, Integer threads, boolean exact, Integer context,
                 java.nio.file.Path repoRoot, java.io.PrintStream progressTo) {
     }
 

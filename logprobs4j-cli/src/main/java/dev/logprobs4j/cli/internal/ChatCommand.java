@@ -110,7 +110,7 @@ public final class ChatCommand implements Callable<Integer> {
         AnsiColors colors = AnsiColors.detect(io.env(), io.terminal().stdout(), common.noColor);
         PrintStream out = io.out();
         try (Backend backend = io.backends().open(new Backend.Spec(provider.name(), model, baseUrl, apiKey,
-                common.threads, common.context, ModelPaths.repoRoot(io.env()), io.terminal().stderr() ? io.err() : null))) {
+                common.threads, common.exact, common.context, ModelPaths.repoRoot(io.env()), io.terminal().stderr() ? io.err() : null))) {
             AIMessage answer;
             if (stream) {
                 AIMessageChunk full = AIMessageChunk.empty();

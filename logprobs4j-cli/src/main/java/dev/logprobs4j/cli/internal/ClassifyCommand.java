@@ -98,7 +98,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         }
         AnsiColors colors = AnsiColors.detect(io.env(), io.terminal().stdout(), noColor);
         PrintStream out = io.out();
-        try (Backend backend = io.backends().open(new Backend.Spec(provider.name(), model, baseUrl, apiKey, threads, context,
+        try (Backend backend = io.backends().open(new Backend.Spec(provider.name(), model, baseUrl, apiKey, threads, false, context,
                 ModelPaths.repoRoot(io.env()), io.terminal().stderr() ? io.err() : null))) {
             LabelScores scores = backend.classify(text, labels, chat);
             out.print(json ? Json.write(toJson(scores, backend.modelName())) + "\n" : table(scores, colors));

@@ -23,6 +23,10 @@ public final class CommonOptions {
     @Option(names = "--threads", paramLabel = "N", description = "Threads of the local engine. Default: all cores.")
     Integer threads;
 
+    @Option(names = "--exact", description = "Local engine: float activations for quantised weights (exact mode) instead of "
+            + "llama.cpp's 8-bit activations; slower, closest to the stored model. Default: the engine's (see README).")
+    boolean exact;
+
     @Option(names = "--context", paramLabel = "N",
             description = {"Tokens the local model's context holds (prompt and answer; the KV cache). Default: the context",
                     "the model was trained with, capped so one sequence's KV cache takes at most an eighth of the heap."})

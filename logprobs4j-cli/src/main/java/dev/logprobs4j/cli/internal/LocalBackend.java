@@ -29,6 +29,9 @@ final class LocalBackend implements Backend {
             }
             builder.threads(spec.threads());
         }
+        if (spec.exact()) {
+            builder.exact(true);
+        }
         if (spec.context() != null) {
             if (spec.context() < 2) {
                 throw new CliException("--context must be at least 2 tokens, was " + spec.context());

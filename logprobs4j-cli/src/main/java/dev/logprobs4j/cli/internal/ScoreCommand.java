@@ -102,7 +102,7 @@ public final class ScoreCommand implements Callable<Integer> {
         ScoreOptions options = new ScoreOptions(common.topLogprobs, window == null ? 0 : window, stride == null ? 0 : stride);
         AnsiColors colors = AnsiColors.detect(io.env(), io.terminal().stdout(), common.noColor);
         PrintStream out = io.out();
-        try (Backend backend = io.backends().open(new Backend.Spec("local", model, null, null, common.threads, common.context,
+        try (Backend backend = io.backends().open(new Backend.Spec("local", model, null, null, common.threads, common.exact, common.context,
                 ModelPaths.repoRoot(io.env()), io.terminal().stderr() ? io.err() : null))) {
             Printer printer = new Printer(out, colors, io.terminal().stderr() && !io.terminal().stdout() ? new ScoreProgressBar(io.err()) : null);
             ScoreTotals totals = backend.score(input, options, printer);

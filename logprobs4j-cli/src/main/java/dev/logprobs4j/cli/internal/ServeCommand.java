@@ -73,6 +73,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Threads for the forward pass. Default: all cores.")
     Integer threads;
 
+    @Option(names = "--exact", description = "Float activations for quantised weights (exact mode) instead of llama.cpp's "
+            + "8-bit activations; slower, closest to the stored model. Default: the engine's (see README).")
+    boolean exact;
+
     @Option(names = "--context", paramLabel = "N",
             description = {"Tokens each request's context holds (prompt and answer; one KV cache per concurrent request).",
                     "Default: the model's trained context, capped so one KV cache takes at most an eighth of the heap.",
@@ -80,7 +84,8 @@ public final class ServeCommand implements Callable<Integer> {
     Integer context;
 
     @Option(names = "--max-concurrent", paramLabel = "N",
-            description = "Generations run at once; more wait in a bounded queue. Default: the number of cores.")
+            description = "Generations run at once, sharing decode steps; more wait in a bounded queue. Default: "
+                    + LogprobsServer.DEFAULT_MAX_CONCURRENT + ".")
     Integer maxConcurrent;
 
     /** Jetty's start-up chatter stays out of the console; its warnings still show. Held so it is not collected. */
@@ -129,6 +134,9 @@ public final class ServeCommand implements Callable<Integer> {
         LocalChatModel.Builder builder = LocalChatModel.builder().modelPath(file);
         if (threads != null) {
             builder.threads(threads);
+        }
+        if (exact) {
+            builder.exact(true);
         }
         if (context != null) {
             if (context < 2) {

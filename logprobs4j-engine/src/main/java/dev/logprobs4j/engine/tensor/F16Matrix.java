@@ -29,31 +29,66 @@ final class F16Matrix extends SegmentMatrix {
     }
 
     @Override
-    float vectorDot(long rowOffset, float[] x, int xOffset) {
+    void dot4(long o0, long o1, long o2, long o3, float[] x, int xOffset, float[] out, int at, int valid) {
         int lanes = F.length();
         int upper = F.loopBound(cols);
-        FloatVector acc = FloatVector.zero(F);
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
         int j = 0;
         for (; j < upper; j += lanes) {
-            FloatVector w = Kernels.halfToFloat(Kernels.shortsToInts(data, rowOffset + 2L * j));
-            acc = w.fma(FloatVector.fromArray(F, x, xOffset + j), acc);
+            FloatVector u = FloatVector.fromArray(F, x, xOffset + j);
+            a0 = Kernels.halfToFloat(Kernels.shortsToInts(data, o0 + 2L * j)).fma(u, a0);
+            a1 = Kernels.halfToFloat(Kernels.shortsToInts(data, o1 + 2L * j)).fma(u, a1);
+            a2 = Kernels.halfToFloat(Kernels.shortsToInts(data, o2 + 2L * j)).fma(u, a2);
+            a3 = Kernels.halfToFloat(Kernels.shortsToInts(data, o3 + 2L * j)).fma(u, a3);
         }
-        float sum = Kernels.sumLanes(acc);
+        float s0 = Kernels.sumLanes(a0);
+        float s1 = Kernels.sumLanes(a1);
+        float s2 = Kernels.sumLanes(a2);
+        float s3 = Kernels.sumLanes(a3);
         for (; j < cols; j++) {
-            sum += Kernels.f16(data, rowOffset + 2L * j) * x[xOffset + j];
+            s0 += Kernels.f16(data, o0 + 2L * j) * x[xOffset + j];
+            s1 += Kernels.f16(data, o1 + 2L * j) * x[xOffset + j];
+            s2 += Kernels.f16(data, o2 + 2L * j) * x[xOffset + j];
+            s3 += Kernels.f16(data, o3 + 2L * j) * x[xOffset + j];
         }
-        return sum;
+        Kernels.store4(out, at, valid, s0, s1, s2, s3);
+    }
+
+    @Override
+    void decode(long rowOffset, float[] out, int outOffset) {
+        int lanes = F.length();
+        int upper = F.loopBound(cols);
+        int j = 0;
+        for (; j < upper; j += lanes) {
+            Kernels.halfToFloat(Kernels.shortsToInts(data, rowOffset + 2L * j)).intoArray(out, outOffset + j);
+        }
+        for (; j < cols; j++) {
+            out[outOffset + j] = Kernels.f16(data, rowOffset + 2L * j);
+        }
     }
 
     @Override
     void computeRows(int from, int to, float[] x, int xOffset, int batch, float[] out, int outOffset) {
-        // A copy per class keeps this call site monomorphic (see SegmentMatrix.computeRows).
-        for (int r = from; r < to; r++) {
-            long rowOffset = r * rowBytes;
-            for (int b = 0; b < batch; b++) {
-                out[outOffset + b * rows + r] = Kernels.VECTOR
-                        ? vectorDot(rowOffset, x, xOffset + b * cols)
-                        : scalarDot(rowOffset, x, xOffset + b * cols);
+        // A copy per class keeps these call sites monomorphic (see SegmentMatrix.computeRows).
+        if (!Kernels.VECTOR) {
+            scalarRows(from, to, x, xOffset, batch, out, outOffset);
+        } else if (batch == 1) {
+            int last = to - 1;
+            for (int r = from; r < to; r += 4) {
+                dot4(r * rowBytes, Math.min(r + 1, last) * rowBytes, Math.min(r + 2, last) * rowBytes,
+                        Math.min(r + 3, last) * rowBytes, x, xOffset, out, outOffset + r, Math.min(4, to - r));
+            }
+        } else {
+            float[] panel = Tiles.panel(cols);
+            for (int r = from; r < to; r += Tiles.PANEL) {
+                int n = Math.min(Tiles.PANEL, to - r);
+                for (int i = 0; i < n; i++) {
+                    decode((r + i) * rowBytes, panel, i * cols);
+                }
+                Tiles.multiply(panel, n, cols, x, xOffset, batch, out, outOffset + r, rows);
             }
         }
     }

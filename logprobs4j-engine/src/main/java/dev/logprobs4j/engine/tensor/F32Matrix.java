@@ -30,39 +30,66 @@ final class F32Matrix extends SegmentMatrix {
     }
 
     @Override
-    float vectorDot(long rowOffset, float[] x, int xOffset) {
+    void dot4(long o0, long o1, long o2, long o3, float[] x, int xOffset, float[] out, int at, int valid) {
         int lanes = F.length();
         int upper = F.loopBound(cols);
-        // Two accumulators hide the FMA latency; rows this wide are bandwidth-bound otherwise.
-        FloatVector acc0 = FloatVector.zero(F);
-        FloatVector acc1 = FloatVector.zero(F);
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
         int j = 0;
-        for (; j + 2 * lanes <= upper; j += 2 * lanes) {
-            FloatVector w0 = FloatVector.fromMemorySegment(F, data, rowOffset + 4L * j, LE);
-            FloatVector w1 = FloatVector.fromMemorySegment(F, data, rowOffset + 4L * (j + lanes), LE);
-            acc0 = w0.fma(FloatVector.fromArray(F, x, xOffset + j), acc0);
-            acc1 = w1.fma(FloatVector.fromArray(F, x, xOffset + j + lanes), acc1);
-        }
         for (; j < upper; j += lanes) {
-            FloatVector w = FloatVector.fromMemorySegment(F, data, rowOffset + 4L * j, LE);
-            acc0 = w.fma(FloatVector.fromArray(F, x, xOffset + j), acc0);
+            FloatVector u = FloatVector.fromArray(F, x, xOffset + j);
+            a0 = FloatVector.fromMemorySegment(F, data, o0 + 4L * j, LE).fma(u, a0);
+            a1 = FloatVector.fromMemorySegment(F, data, o1 + 4L * j, LE).fma(u, a1);
+            a2 = FloatVector.fromMemorySegment(F, data, o2 + 4L * j, LE).fma(u, a2);
+            a3 = FloatVector.fromMemorySegment(F, data, o3 + 4L * j, LE).fma(u, a3);
         }
-        float sum = Kernels.sumLanes(acc0.add(acc1));
+        float s0 = Kernels.sumLanes(a0);
+        float s1 = Kernels.sumLanes(a1);
+        float s2 = Kernels.sumLanes(a2);
+        float s3 = Kernels.sumLanes(a3);
         for (; j < cols; j++) {
-            sum += data.get(LE_FLOAT, rowOffset + 4L * j) * x[xOffset + j];
+            s0 += data.get(LE_FLOAT, o0 + 4L * j) * x[xOffset + j];
+            s1 += data.get(LE_FLOAT, o1 + 4L * j) * x[xOffset + j];
+            s2 += data.get(LE_FLOAT, o2 + 4L * j) * x[xOffset + j];
+            s3 += data.get(LE_FLOAT, o3 + 4L * j) * x[xOffset + j];
         }
-        return sum;
+        Kernels.store4(out, at, valid, s0, s1, s2, s3);
+    }
+
+    @Override
+    void decode(long rowOffset, float[] out, int outOffset) {
+        int lanes = F.length();
+        int upper = F.loopBound(cols);
+        int j = 0;
+        for (; j < upper; j += lanes) {
+            FloatVector.fromMemorySegment(F, data, rowOffset + 4L * j, LE).intoArray(out, outOffset + j);
+        }
+        for (; j < cols; j++) {
+            out[outOffset + j] = data.get(LE_FLOAT, rowOffset + 4L * j);
+        }
     }
 
     @Override
     void computeRows(int from, int to, float[] x, int xOffset, int batch, float[] out, int outOffset) {
-        // A copy per class keeps this call site monomorphic (see SegmentMatrix.computeRows).
-        for (int r = from; r < to; r++) {
-            long rowOffset = r * rowBytes;
-            for (int b = 0; b < batch; b++) {
-                out[outOffset + b * rows + r] = Kernels.VECTOR
-                        ? vectorDot(rowOffset, x, xOffset + b * cols)
-                        : scalarDot(rowOffset, x, xOffset + b * cols);
+        // A copy per class keeps these call sites monomorphic (see SegmentMatrix.computeRows).
+        if (!Kernels.VECTOR) {
+            scalarRows(from, to, x, xOffset, batch, out, outOffset);
+        } else if (batch == 1) {
+            int last = to - 1;
+            for (int r = from; r < to; r += 4) {
+                dot4(r * rowBytes, Math.min(r + 1, last) * rowBytes, Math.min(r + 2, last) * rowBytes,
+                        Math.min(r + 3, last) * rowBytes, x, xOffset, out, outOffset + r, Math.min(4, to - r));
+            }
+        } else {
+            float[] panel = Tiles.panel(cols);
+            for (int r = from; r < to; r += Tiles.PANEL) {
+                int n = Math.min(Tiles.PANEL, to - r);
+                for (int i = 0; i < n; i++) {
+                    decode((r + i) * rowBytes, panel, i * cols);
+                }
+                Tiles.multiply(panel, n, cols, x, xOffset, batch, out, outOffset + r, rows);
             }
         }
     }

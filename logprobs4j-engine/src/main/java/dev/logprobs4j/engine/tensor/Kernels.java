@@ -183,4 +183,41 @@ final class Kernels {
         bits = bits.blend(magnitude.or(0x7F800000), infOrNaN);
         return bits.or(sign).reinterpretAsFloats();
     }
+
+    /**
+     * {@link #F}.length() bytes at {@code offset}, each shifted right by {@code shift} and masked
+     * to its low four bits, as float lanes. Bytes are widened to ints before the shift: x86 has no
+     * byte-lane shifts, so a {@code ByteVector} shift would be emulated with several instructions.
+     */
+    static FloatVector nibbles(MemorySegment segment, long offset, int shift) {
+        IntVector bytes = (IntVector) ByteVector.fromMemorySegment(B, segment, offset, LE).castShape(I, 0);
+        return (FloatVector) bytes.lanewise(VectorOperators.ASHR, shift).and(0xF).convert(VectorOperators.I2F, 0);
+    }
+
+    /**
+     * Six-bit Q6_K quants minus 32 as float lanes: four bits of the bytes at {@code low} (shifted
+     * right by {@code lowShift}) joined with two bits of the bytes at {@code high} (shifted right
+     * by {@code highShift}).
+     */
+    static FloatVector sixBits(MemorySegment segment, long low, int lowShift, long high, int highShift) {
+        IntVector lo = (IntVector) ByteVector.fromMemorySegment(B, segment, low, LE).castShape(I, 0);
+        IntVector hi = (IntVector) ByteVector.fromMemorySegment(B, segment, high, LE).castShape(I, 0);
+        IntVector q = lo.lanewise(VectorOperators.ASHR, lowShift).and(0xF)
+                .or(hi.lanewise(VectorOperators.ASHR, highShift).and(3).lanewise(VectorOperators.LSHL, 4));
+        return (FloatVector) q.sub(32).convert(VectorOperators.I2F, 0);
+    }
+
+    /** Stores up to four results: {@code out[at + i] = s_i} for {@code i < valid}. */
+    static void store4(float[] out, int at, int valid, float s0, float s1, float s2, float s3) {
+        out[at] = s0;
+        if (valid > 1) {
+            out[at + 1] = s1;
+        }
+        if (valid > 2) {
+            out[at + 2] = s2;
+        }
+        if (valid > 3) {
+            out[at + 3] = s3;
+        }
+    }
 }

@@ -3,7 +3,8 @@ package dev.logprobs4j.engine.tensor;
 import java.util.Objects;
 
 /**
- * Matrix-vector and matrix-matrix products of a {@link WeightMatrix} with float activations.
+ * Matrix-vector and matrix-matrix products of {@link WeightMatrix} weights with activation rows,
+ * one matrix at a time or several sharing their input in one hand-off (q|k|v, gate|up).
  *
  * <p>Work is split across threads by output rows, never inside a dot product, so every output
  * is computed by exactly one {@link WeightMatrix#dot} call and results are identical for any
@@ -38,13 +39,20 @@ public final class MatMul {
      * Per-thread activation buffers: quantised once per call by the calling thread, then read by
      * the pool's threads (the job hand-off orders those reads after the writes).
      */
-    private static final ThreadLocal<QuantizedActivations> ACTIVATIONS =
-            ThreadLocal.withInitial(QuantizedActivations::new);
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /** The pooled job; used only by the thread that holds the shared pool. */
     private static final Job JOB = new Job();
 
     private MatMul() {}
+
+    /**
+     * The activations of the overloads that do not name them, chosen by measurement; system property
+     * {@code logprobs4j.activations} ({@code float} or {@code int8}) overrides it.
+     */
+    public static Activations defaultActivations() {
+        return Kernels.DEFAULT_ACTIVATIONS;
+    }
 
     /** Threads a product may use, the caller included. */
     public static int threads() {
@@ -101,6 +109,56 @@ public final class MatMul {
     public static void matmul(WeightMatrix w, float[] x, int xOffset, int batch, float[] out, int outOffset,
             int maxThreads, Activations activations) {
         Objects.requireNonNull(w, "w");
+        Objects.requireNonNull(out, "out");
+        Scratch scratch = SCRATCH.get();
+        WeightMatrix[] ws = scratch.oneMatrix;
+        float[][] outs = scratch.oneOut;
+        int[] outOffsets = scratch.oneOffset;
+        ws[0] = w;
+        outs[0] = out;
+        outOffsets[0] = outOffset;
+        try {
+            matmul(ws, x, xOffset, batch, outs, outOffsets, maxThreads, activations);
+        } finally {
+            ws[0] = null;
+            outs[0] = null;
+        }
+    }
+
+    /**
+     * Several products that share their input, in one hand-off to the pool: {@code
+     * outs[i][b * ws[i].rows() + r] = ws[i].row(r) . x[xOffset + b * cols ..]} for every matrix
+     * {@code i}, row {@code r} and {@code b < batch}. For the q|k|v and gate|up projections of a
+     * layer: the threads split the rows of all matrices together, so there is one wake-up and one
+     * join instead of one per matrix. Each output is exactly what the single-matrix call computes.
+     *
+     * @param ws matrices with the same number of columns
+     * @param outs one output per matrix, each at least {@code batch * ws[i].rows()} long
+     * @throws IllegalArgumentException if the matrices differ in columns, the arrays differ in
+     *     length, or {@code batch} or {@code maxThreads} is not positive
+     * @throws IndexOutOfBoundsException if {@code x} or an output is too short
+     */
+    public static void matmul(WeightMatrix[] ws, float[] x, int xOffset, int batch, float[][] outs, int maxThreads,
+            Activations activations) {
+        Objects.requireNonNull(outs, "outs");
+        matmul(ws, x, xOffset, batch, outs, SCRATCH.get().zeros(outs.length), maxThreads, activations);
+    }
+
+    /** {@link #matmul(WeightMatrix[], float[], int, int, float[][], int, Activations)} with the default activations. */
+    public static void matmul(WeightMatrix[] ws, float[] x, int xOffset, int batch, float[][] outs, int maxThreads) {
+        matmul(ws, x, xOffset, batch, outs, maxThreads, Kernels.DEFAULT_ACTIVATIONS);
+    }
+
+    /**
+     * The fused product with an offset into each output: {@code outs[i][outOffsets[i] + b *
+     * ws[i].rows() + r]}.
+     */
+    public static void matmul(WeightMatrix[] ws, float[] x, int xOffset, int batch, float[][] outs, int[] outOffsets,
+            int maxThreads, Activations activations) {
+        Objects.requireNonNull(ws, "ws");
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(outs, "outs");
+        Objects.requireNonNull(outOffsets, "outOffsets");
         Objects.requireNonNull(activations, "activations");
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be positive, got " + batch);
@@ -108,30 +166,66 @@ public final class MatMul {
         if (maxThreads < 1) {
             throw new IllegalArgumentException("maxThreads must be positive, got " + maxThreads);
         }
-        int rows = w.rows();
-        int cols = w.cols();
-        Objects.checkFromIndexSize(xOffset, Math.multiplyExact(batch, cols), x.length);
-        Objects.checkFromIndexSize(outOffset, Math.multiplyExact(batch, rows), out.length);
-        QuantizedActivations a = null;
-        if (activations == Activations.INT8 && w instanceof QuantizedMatrix qm) {
-            a = ACTIVATIONS.get();
-            a.quantize(qm.activationKind(), x, xOffset, batch, cols);
+        if (ws.length == 0 || ws.length != outs.length || outOffsets.length < ws.length) {
+            throw new IllegalArgumentException("need one output and offset per matrix, got " + ws.length
+                    + " matrices, " + outs.length + " outputs and " + outOffsets.length + " offsets");
         }
-        long weightBytes = w.type().byteSize(cols) * rows;
-        if (maxThreads == 1 || rows == 1 || weightBytes * batch < PARALLEL_MIN_BYTES) {
-            computeRows(w, a, x, xOffset, batch, out, outOffset, 0, rows);
+        int cols = Objects.requireNonNull(ws[0], "ws[0]").cols();
+        long totalRows = 0;
+        long weightBytes = 0;
+        for (int i = 0; i < ws.length; i++) {
+            WeightMatrix w = Objects.requireNonNull(ws[i], "ws[" + i + "]");
+            if (w.cols() != cols) {
+                throw new IllegalArgumentException("fused matrices must have the same columns, but matrix " + i
+                        + " has " + w.cols() + " and matrix 0 has " + cols);
+            }
+            Objects.requireNonNull(outs[i], "outs[" + i + "]");
+            Objects.checkFromIndexSize(outOffsets[i], Math.multiplyExact(batch, w.rows()), outs[i].length);
+            totalRows += w.rows();
+            weightBytes += w.type().byteSize(cols) * w.rows();
+        }
+        if (totalRows > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("fused matrices have more than " + Integer.MAX_VALUE + " rows");
+        }
+        Objects.checkFromIndexSize(xOffset, Math.multiplyExact(batch, cols), x.length);
+        // Activations quantised once per layout, shared by every matrix that reads that layout.
+        Scratch scratch = SCRATCH.get();
+        QuantizedActivations[] quantized = scratch.quantized(ws.length);
+        if (activations == Activations.INT8) {
+            boolean q8_0 = false;
+            boolean q8_K = false;
+            for (int i = 0; i < ws.length; i++) {
+                if (ws[i] instanceof QuantizedMatrix qm) {
+                    QuantizedActivations.Kind kind = qm.activationKind();
+                    QuantizedActivations a = kind == QuantizedActivations.Kind.Q8_0 ? scratch.q8_0 : scratch.q8_K;
+                    boolean done = kind == QuantizedActivations.Kind.Q8_0 ? q8_0 : q8_K;
+                    if (!done) {
+                        a.quantize(kind, x, xOffset, batch, cols);
+                        q8_0 |= kind == QuantizedActivations.Kind.Q8_0;
+                        q8_K |= kind == QuantizedActivations.Kind.Q8_K;
+                    }
+                    quantized[i] = a;
+                }
+            }
+        }
+        if (maxThreads == 1 || totalRows == 1 || weightBytes * batch < PARALLEL_MIN_BYTES) {
+            for (int i = 0; i < ws.length; i++) {
+                computeRows(ws[i], quantized[i], x, xOffset, batch, outs[i], outOffsets[i], 0, ws[i].rows());
+            }
             return;
         }
         RowPool pool = RowPool.shared();
         if (pool.threads() == 1 || !pool.tryAcquire()) {
-            computeRows(w, a, x, xOffset, batch, out, outOffset, 0, rows);
+            for (int i = 0; i < ws.length; i++) {
+                computeRows(ws[i], quantized[i], x, xOffset, batch, outs[i], outOffsets[i], 0, ws[i].rows());
+            }
             return;
         }
         try {
-            JOB.set(w, a, x, xOffset, batch, out, outOffset);
-            pool.run(JOB, rows, maxThreads);
+            JOB.set(ws, quantized, x, xOffset, batch, outs, outOffsets);
+            pool.run(JOB, (int) totalRows, maxThreads);
         } finally {
-            JOB.set(null, null, null, 0, 0, null, 0);
+            JOB.clear();
             pool.release();
         }
     }
@@ -152,29 +246,74 @@ public final class MatMul {
         }
     }
 
+    /**
+     * Per-thread buffers, so that a call allocates nothing: the activations quantised once per
+     * layout, and the argument arrays of the single-matrix form.
+     */
+    private static final class Scratch {
+        final QuantizedActivations q8_0 = new QuantizedActivations();
+        final QuantizedActivations q8_K = new QuantizedActivations();
+        final WeightMatrix[] oneMatrix = new WeightMatrix[1];
+        final float[][] oneOut = new float[1][];
+        final int[] oneOffset = new int[1];
+        private QuantizedActivations[] quantized = new QuantizedActivations[4];
+        private int[] zeros = new int[4];
+
+        /** A cleared array of at least {@code n} entries. */
+        QuantizedActivations[] quantized(int n) {
+            if (quantized.length < n) {
+                quantized = new QuantizedActivations[n];
+            }
+            java.util.Arrays.fill(quantized, null);
+            return quantized;
+        }
+
+        int[] zeros(int n) {
+            if (zeros.length < n) {
+                zeros = new int[n];
+            }
+            return zeros;
+        }
+    }
+
+    /** The pooled job: the rows of all its matrices, numbered one after another. */
     private static final class Job implements RowPool.RowTask {
-        private WeightMatrix w;
-        private QuantizedActivations a;
+        private WeightMatrix[] ws;
+        private QuantizedActivations[] quantized;
         private float[] x;
         private int xOffset;
         private int batch;
-        private float[] out;
-        private int outOffset;
+        private float[][] outs;
+        private int[] outOffsets;
 
-        void set(WeightMatrix w, QuantizedActivations a, float[] x, int xOffset, int batch, float[] out,
-                int outOffset) {
-            this.w = w;
-            this.a = a;
+        void set(WeightMatrix[] ws, QuantizedActivations[] quantized, float[] x, int xOffset, int batch,
+                float[][] outs, int[] outOffsets) {
+            this.ws = ws;
+            this.quantized = quantized;
             this.x = x;
             this.xOffset = xOffset;
             this.batch = batch;
-            this.out = out;
-            this.outOffset = outOffset;
+            this.outs = outs;
+            this.outOffsets = outOffsets;
+        }
+
+        void clear() {
+            set(null, null, null, 0, 0, null, null);
         }
 
         @Override
         public void run(int from, int to) {
-            computeRows(w, a, x, xOffset, batch, out, outOffset, from, to);
+            int start = 0;
+            for (int i = 0; i < ws.length && start < to; i++) {
+                int rows = ws[i].rows();
+                int lo = Math.max(from, start);
+                int hi = Math.min(to, start + rows);
+                if (lo < hi) {
+                    computeRows(ws[i], quantized[i], x, xOffset, batch, outs[i], outOffsets[i], lo - start,
+                            hi - start);
+                }
+                start += rows;
+            }
         }
     }
 }

@@ -49,39 +49,48 @@ final class Q4_0Matrix extends QuantizedMatrix {
     }
 
     @Override
-    float vectorDot(long rowOffset, float[] x, int xOffset) {
+    void dot4(long o0, long o1, long o2, long o3, float[] x, int xOffset, float[] out, int at, int valid) {
         int lanes = F.length();
-        int blocks = cols / BLOCK;
-        FloatVector acc0 = FloatVector.zero(F);
-        FloatVector acc1 = FloatVector.zero(F);
-        int b = 0;
-        for (; b + 1 < blocks; b += 2) {
-            long block = rowOffset + (long) b * BLOCK_BYTES;
-            int xBase = xOffset + b * BLOCK;
-            acc0 = blockDot(block, x, xBase, lanes).fma(FloatVector.broadcast(F, Kernels.f16(data, block)), acc0);
-            acc1 = blockDot(block + BLOCK_BYTES, x, xBase + BLOCK, lanes)
-                    .fma(FloatVector.broadcast(F, Kernels.f16(data, block + BLOCK_BYTES)), acc1);
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long k = (long) b * BLOCK_BYTES + 2;
+            float d0 = Kernels.f16(data, o0 + k - 2);
+            float d1 = Kernels.f16(data, o1 + k - 2);
+            float d2 = Kernels.f16(data, o2 + k - 2);
+            float d3 = Kernels.f16(data, o3 + k - 2);
+            int xb = xOffset + b * BLOCK;
+            // Weights 0..15 (low nibbles), then 16..31 (high nibbles): ascending, as in the panel.
+            for (int i = 0; i < BLOCK; i += lanes) {
+                FloatVector u = FloatVector.fromArray(F, x, xb + i);
+                int at16 = i & 15;
+                int shift = i < 16 ? 0 : 4;
+                a0 = Kernels.nibbles(data, o0 + k + at16, shift).sub(8f).mul(d0).fma(u, a0);
+                a1 = Kernels.nibbles(data, o1 + k + at16, shift).sub(8f).mul(d1).fma(u, a1);
+                a2 = Kernels.nibbles(data, o2 + k + at16, shift).sub(8f).mul(d2).fma(u, a2);
+                a3 = Kernels.nibbles(data, o3 + k + at16, shift).sub(8f).mul(d3).fma(u, a3);
+            }
         }
-        if (b < blocks) {
+        Kernels.store4(out, at, valid, Kernels.sumLanes(a0), Kernels.sumLanes(a1), Kernels.sumLanes(a2),
+                Kernels.sumLanes(a3));
+    }
+
+    @Override
+    void decode(long rowOffset, float[] out, int outOffset) {
+        int lanes = F.length();
+        for (int b = 0; b < cols / BLOCK; b++) {
             long block = rowOffset + (long) b * BLOCK_BYTES;
-            acc0 = blockDot(block, x, xOffset + b * BLOCK, lanes).fma(FloatVector.broadcast(F, Kernels.f16(data, block)), acc0);
+            float d = Kernels.f16(data, block);
+            for (int i = 0; i < BLOCK; i += lanes) {
+                Kernels.nibbles(data, block + 2 + (i & 15), i < 16 ? 0 : 4).sub(8f).mul(d)
+                        .intoArray(out, outOffset + b * BLOCK + i);
+            }
         }
-        return Kernels.sumLanes(acc0.add(acc1));
     }
 
     /** Lane-wise partial sums of (nibble - 8) * x over one block. */
-    private FloatVector blockDot(long block, float[] x, int xBase, int lanes) {
-        FloatVector sum = FloatVector.zero(F);
-        for (int i = 0; i < BLOCK / 2; i += lanes) {
-            ByteVector packed = ByteVector.fromMemorySegment(B, data, block + 2 + i, LE);
-            FloatVector low = Kernels.toFloats(packed.and((byte) 0xF).sub((byte) 8));
-            FloatVector high = Kernels.toFloats(packed.lanewise(VectorOperators.LSHR, 4).sub((byte) 8));
-            sum = low.fma(FloatVector.fromArray(F, x, xBase + i), sum);
-            sum = high.fma(FloatVector.fromArray(F, x, xBase + i + BLOCK / 2), sum);
-        }
-        return sum;
-    }
-
     @Override
     QuantizedActivations.Kind activationKind() {
         return QuantizedActivations.Kind.Q8_0;
@@ -140,13 +149,23 @@ final class Q4_0Matrix extends QuantizedMatrix {
 
     @Override
     void computeRows(int from, int to, float[] x, int xOffset, int batch, float[] out, int outOffset) {
-        // A copy per class keeps this call site monomorphic (see SegmentMatrix.computeRows).
-        for (int r = from; r < to; r++) {
-            long rowOffset = r * rowBytes;
-            for (int b = 0; b < batch; b++) {
-                out[outOffset + b * rows + r] = Kernels.VECTOR
-                        ? vectorDot(rowOffset, x, xOffset + b * cols)
-                        : scalarDot(rowOffset, x, xOffset + b * cols);
+        // A copy per class keeps these call sites monomorphic (see SegmentMatrix.computeRows).
+        if (!Kernels.VECTOR) {
+            scalarRows(from, to, x, xOffset, batch, out, outOffset);
+        } else if (batch == 1) {
+            int last = to - 1;
+            for (int r = from; r < to; r += 4) {
+                dot4(r * rowBytes, Math.min(r + 1, last) * rowBytes, Math.min(r + 2, last) * rowBytes,
+                        Math.min(r + 3, last) * rowBytes, x, xOffset, out, outOffset + r, Math.min(4, to - r));
+            }
+        } else {
+            float[] panel = Tiles.panel(cols);
+            for (int r = from; r < to; r += Tiles.PANEL) {
+                int n = Math.min(Tiles.PANEL, to - r);
+                for (int i = 0; i < n; i++) {
+                    decode((r + i) * rowBytes, panel, i * cols);
+                }
+                Tiles.multiply(panel, n, cols, x, xOffset, batch, out, outOffset + r, rows);
             }
         }
     }

@@ -105,42 +105,67 @@ final class Q4_KMatrix extends QuantizedMatrix {
     }
 
     @Override
-    float vectorDot(long rowOffset, float[] x, int xOffset) {
-        float sum = 0f;
+    void dot4(long o0, long o1, long o2, long o3, float[] x, int xOffset, float[] out, int at, int valid) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
         for (int b = 0; b < cols / BLOCK; b++) {
-            sum += superBlockDot(rowOffset + (long) b * BLOCK_BYTES, x, xOffset + b * BLOCK);
-        }
-        return sum;
-    }
-
-    /**
-     * One super-block's share of the vector dot product; a method of its own (returning a float,
-     * so no vector crosses a call) to keep each compiled body within C2's inlining node budget.
-     */
-    private float superBlockDot(long block, float[] x, int xBase0) {
-        int lanes = F.length();
-        FloatVector acc0 = FloatVector.zero(F);
-        FloatVector acc1 = FloatVector.zero(F);
-        float d = Kernels.f16(data, block);
-        float dmin = Kernels.f16(data, block + 2);
-        for (int pair = 0; pair < 4; pair++) {
-            int smLow = scaleMin(data, block + SCALES, 2 * pair);
-            int smHigh = scaleMin(data, block + SCALES, 2 * pair + 1);
-            FloatVector scaleLow = FloatVector.broadcast(F, d * (smLow & 0xFF));
-            FloatVector minLow = FloatVector.broadcast(F, -dmin * (smLow >>> 8));
-            FloatVector scaleHigh = FloatVector.broadcast(F, d * (smHigh & 0xFF));
-            FloatVector minHigh = FloatVector.broadcast(F, -dmin * (smHigh >>> 8));
-            long qs = block + QS + 32L * pair;
-            int xBase = xBase0 + 64 * pair;
-            for (int i = 0; i < 32; i += lanes) {
-                ByteVector packed = ByteVector.fromMemorySegment(B, data, qs + i, LE);
-                FloatVector low = Kernels.toFloats(packed.and((byte) 0xF)).fma(scaleLow, minLow);
-                FloatVector high = Kernels.toFloats(packed.lanewise(VectorOperators.LSHR, 4)).fma(scaleHigh, minHigh);
-                acc0 = low.fma(FloatVector.fromArray(F, x, xBase + i), acc0);
-                acc1 = high.fma(FloatVector.fromArray(F, x, xBase + 32 + i), acc1);
+            long k = (long) b * BLOCK_BYTES;
+            int xb = xOffset + b * BLOCK;
+            // Per sub-block of 32: scale d * sc and min dmin * m, then a weight is scale * q - min,
+            // exactly as dequantize computes it.
+            for (int sub = 0; sub < 8; sub++) {
+                long qs = k + QS + 32L * (sub >> 1);
+                int shift = 4 * (sub & 1);
+                int sm0 = scaleMin(data, o0 + k + SCALES, sub);
+                int sm1 = scaleMin(data, o1 + k + SCALES, sub);
+                int sm2 = scaleMin(data, o2 + k + SCALES, sub);
+                int sm3 = scaleMin(data, o3 + k + SCALES, sub);
+                float s0 = Kernels.f16(data, o0 + k) * (sm0 & 0xFF);
+                float s1 = Kernels.f16(data, o1 + k) * (sm1 & 0xFF);
+                float s2 = Kernels.f16(data, o2 + k) * (sm2 & 0xFF);
+                float s3 = Kernels.f16(data, o3 + k) * (sm3 & 0xFF);
+                float m0 = Kernels.f16(data, o0 + k + 2) * (sm0 >>> 8);
+                float m1 = Kernels.f16(data, o1 + k + 2) * (sm1 >>> 8);
+                float m2 = Kernels.f16(data, o2 + k + 2) * (sm2 >>> 8);
+                float m3 = Kernels.f16(data, o3 + k + 2) * (sm3 >>> 8);
+                a0 = subBlock(o0 + qs, shift, s0, m0, x, xb + 32 * sub, a0);
+                a1 = subBlock(o1 + qs, shift, s1, m1, x, xb + 32 * sub, a1);
+                a2 = subBlock(o2 + qs, shift, s2, m2, x, xb + 32 * sub, a2);
+                a3 = subBlock(o3 + qs, shift, s3, m3, x, xb + 32 * sub, a3);
             }
         }
-        return Kernels.sumLanes(acc0.add(acc1));
+        Kernels.store4(out, at, valid, Kernels.sumLanes(a0), Kernels.sumLanes(a1), Kernels.sumLanes(a2),
+                Kernels.sumLanes(a3));
+    }
+
+    /** Accumulates one sub-block of 32 weights (nibbles at {@code qs} shifted by {@code shift}) times x. */
+    private FloatVector subBlock(long qs, int shift, float scale, float min, float[] x, int xAt, FloatVector acc) {
+        for (int i = 0; i < 32; i += F.length()) {
+            acc = Kernels.nibbles(data, qs + i, shift).mul(scale).sub(min).fma(FloatVector.fromArray(F, x, xAt + i), acc);
+        }
+        return acc;
+    }
+
+    @Override
+    void decode(long rowOffset, float[] out, int outOffset) {
+        int lanes = F.length();
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long block = rowOffset + (long) b * BLOCK_BYTES;
+            float d = Kernels.f16(data, block);
+            float dmin = Kernels.f16(data, block + 2);
+            for (int sub = 0; sub < 8; sub++) {
+                int sm = scaleMin(data, block + SCALES, sub);
+                float scale = d * (sm & 0xFF);
+                float min = dmin * (sm >>> 8);
+                long qs = block + QS + 32L * (sub >> 1);
+                for (int i = 0; i < 32; i += lanes) {
+                    Kernels.nibbles(data, qs + i, 4 * (sub & 1)).mul(scale).sub(min)
+                            .intoArray(out, outOffset + b * BLOCK + 32 * sub + i);
+                }
+            }
+        }
     }
 
     @Override
@@ -240,13 +265,23 @@ final class Q4_KMatrix extends QuantizedMatrix {
 
     @Override
     void computeRows(int from, int to, float[] x, int xOffset, int batch, float[] out, int outOffset) {
-        // A copy per class keeps this call site monomorphic (see SegmentMatrix.computeRows).
-        for (int r = from; r < to; r++) {
-            long rowOffset = r * rowBytes;
-            for (int b = 0; b < batch; b++) {
-                out[outOffset + b * rows + r] = Kernels.VECTOR
-                        ? vectorDot(rowOffset, x, xOffset + b * cols)
-                        : scalarDot(rowOffset, x, xOffset + b * cols);
+        // A copy per class keeps these call sites monomorphic (see SegmentMatrix.computeRows).
+        if (!Kernels.VECTOR) {
+            scalarRows(from, to, x, xOffset, batch, out, outOffset);
+        } else if (batch == 1) {
+            int last = to - 1;
+            for (int r = from; r < to; r += 4) {
+                dot4(r * rowBytes, Math.min(r + 1, last) * rowBytes, Math.min(r + 2, last) * rowBytes,
+                        Math.min(r + 3, last) * rowBytes, x, xOffset, out, outOffset + r, Math.min(4, to - r));
+            }
+        } else {
+            float[] panel = Tiles.panel(cols);
+            for (int r = from; r < to; r += Tiles.PANEL) {
+                int n = Math.min(Tiles.PANEL, to - r);
+                for (int i = 0; i < n; i++) {
+                    decode((r + i) * rowBytes, panel, i * cols);
+                }
+                Tiles.multiply(panel, n, cols, x, xOffset, batch, out, outOffset + r, rows);
             }
         }
     }

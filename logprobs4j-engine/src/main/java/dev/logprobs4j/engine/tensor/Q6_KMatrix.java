@@ -67,53 +67,61 @@ final class Q6_KMatrix extends QuantizedMatrix {
     }
 
     @Override
-    float vectorDot(long rowOffset, float[] x, int xOffset) {
-        float sum = 0f;
-        for (int b = 0; b < cols / BLOCK; b++) {
-            sum += superBlockDot(rowOffset + (long) b * BLOCK_BYTES, x, xOffset + b * BLOCK);
-        }
-        return sum;
-    }
-
-    /**
-     * One super-block's share of the vector dot product. A method of its own (returning a float,
-     * so no vector crosses a call) keeps each compiled body under C2's inlining node budget; one
-     * loop over a whole row was too big, and the vector operations were then left un-inlined.
-     */
-    private float superBlockDot(long block, float[] x, int xBase0) {
+    void dot4(long o0, long o1, long o2, long o3, float[] x, int xOffset, float[] out, int at, int valid) {
         int lanes = F.length();
-        FloatVector acc0 = FloatVector.zero(F);
-        FloatVector acc1 = FloatVector.zero(F);
-        float d = Kernels.f16(data, block + D);
-        for (int half = 0; half < 2; half++) {
-            long ql = block + 64L * half;
-            long qh = block + QH + 32L * half;
-            long scales = block + SCALES + 8L * half;
-            int xBase = xBase0 + 128 * half;
-            // lanes <= 16, so each step stays inside one 16-weight scale group.
-            for (int l = 0; l < 32; l += lanes) {
-                ByteVector low0 = ByteVector.fromMemorySegment(B, data, ql + l, LE);
-                ByteVector low1 = ByteVector.fromMemorySegment(B, data, ql + 32 + l, LE);
-                ByteVector high = ByteVector.fromMemorySegment(B, data, qh + l, LE);
-                ByteVector q1 = low0.and((byte) 0xF).or(high.and((byte) 3).lanewise(VectorOperators.LSHL, 4));
-                ByteVector q2 = low1.and((byte) 0xF)
-                        .or(high.lanewise(VectorOperators.LSHR, 2).and((byte) 3).lanewise(VectorOperators.LSHL, 4));
-                ByteVector q3 = low0.lanewise(VectorOperators.LSHR, 4)
-                        .or(high.lanewise(VectorOperators.LSHR, 4).and((byte) 3).lanewise(VectorOperators.LSHL, 4));
-                ByteVector q4 = low1.lanewise(VectorOperators.LSHR, 4)
-                        .or(high.lanewise(VectorOperators.LSHR, 6).lanewise(VectorOperators.LSHL, 4));
-                int group = l / 16;
-                float s1 = d * data.get(ValueLayout.JAVA_BYTE, scales + group);
-                float s2 = d * data.get(ValueLayout.JAVA_BYTE, scales + group + 2);
-                float s3 = d * data.get(ValueLayout.JAVA_BYTE, scales + group + 4);
-                float s4 = d * data.get(ValueLayout.JAVA_BYTE, scales + group + 6);
-                acc0 = Kernels.toFloats(q1.sub((byte) 32)).mul(s1).fma(FloatVector.fromArray(F, x, xBase + l), acc0);
-                acc1 = Kernels.toFloats(q2.sub((byte) 32)).mul(s2).fma(FloatVector.fromArray(F, x, xBase + 32 + l), acc1);
-                acc0 = Kernels.toFloats(q3.sub((byte) 32)).mul(s3).fma(FloatVector.fromArray(F, x, xBase + 64 + l), acc0);
-                acc1 = Kernels.toFloats(q4.sub((byte) 32)).mul(s4).fma(FloatVector.fromArray(F, x, xBase + 96 + l), acc1);
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long k = (long) b * BLOCK_BYTES;
+            float d0 = Kernels.f16(data, o0 + k + D);
+            float d1 = Kernels.f16(data, o1 + k + D);
+            float d2 = Kernels.f16(data, o2 + k + D);
+            float d3 = Kernels.f16(data, o3 + k + D);
+            // Weights in ascending order: for weight w = 128 h + 32 quarter + l, the low bits are in
+            // ql[64 h + 32 (quarter & 1) + l] (nibble quarter >> 1), the high bits in qh[32 h + l].
+            for (int w = 0; w < BLOCK; w += lanes) {
+                int half = w >> 7;
+                int quarter = (w >> 5) & 3;
+                int l = w & 31;
+                long ql = k + 64L * half + 32L * (quarter & 1) + l;
+                long qh = k + QH + 32L * half + l;
+                int lowShift = 4 * (quarter >> 1);
+                int highShift = 2 * quarter;
+                long scale = k + SCALES + (w >> 4);
+                FloatVector u = FloatVector.fromArray(F, x, xOffset + b * BLOCK + w);
+                // A weight is (d * scale) * (q - 32), exactly as dequantize computes it.
+                a0 = Kernels.sixBits(data, o0 + ql, lowShift, o0 + qh, highShift)
+                        .mul(d0 * Kernels.i8(data, o0 + scale)).fma(u, a0);
+                a1 = Kernels.sixBits(data, o1 + ql, lowShift, o1 + qh, highShift)
+                        .mul(d1 * Kernels.i8(data, o1 + scale)).fma(u, a1);
+                a2 = Kernels.sixBits(data, o2 + ql, lowShift, o2 + qh, highShift)
+                        .mul(d2 * Kernels.i8(data, o2 + scale)).fma(u, a2);
+                a3 = Kernels.sixBits(data, o3 + ql, lowShift, o3 + qh, highShift)
+                        .mul(d3 * Kernels.i8(data, o3 + scale)).fma(u, a3);
             }
         }
-        return Kernels.sumLanes(acc0.add(acc1));
+        Kernels.store4(out, at, valid, Kernels.sumLanes(a0), Kernels.sumLanes(a1), Kernels.sumLanes(a2),
+                Kernels.sumLanes(a3));
+    }
+
+    @Override
+    void decode(long rowOffset, float[] out, int outOffset) {
+        int lanes = F.length();
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long block = rowOffset + (long) b * BLOCK_BYTES;
+            float d = Kernels.f16(data, block + D);
+            for (int w = 0; w < BLOCK; w += lanes) {
+                int half = w >> 7;
+                int quarter = (w >> 5) & 3;
+                int l = w & 31;
+                Kernels.sixBits(data, block + 64L * half + 32L * (quarter & 1) + l, 4 * (quarter >> 1),
+                                block + QH + 32L * half + l, 2 * quarter)
+                        .mul(d * Kernels.i8(data, block + SCALES + (w >> 4)))
+                        .intoArray(out, outOffset + b * BLOCK + w);
+            }
+        }
     }
 
     @Override
@@ -209,13 +217,23 @@ final class Q6_KMatrix extends QuantizedMatrix {
 
     @Override
     void computeRows(int from, int to, float[] x, int xOffset, int batch, float[] out, int outOffset) {
-        // A copy per class keeps this call site monomorphic (see SegmentMatrix.computeRows).
-        for (int r = from; r < to; r++) {
-            long rowOffset = r * rowBytes;
-            for (int b = 0; b < batch; b++) {
-                out[outOffset + b * rows + r] = Kernels.VECTOR
-                        ? vectorDot(rowOffset, x, xOffset + b * cols)
-                        : scalarDot(rowOffset, x, xOffset + b * cols);
+        // A copy per class keeps these call sites monomorphic (see SegmentMatrix.computeRows).
+        if (!Kernels.VECTOR) {
+            scalarRows(from, to, x, xOffset, batch, out, outOffset);
+        } else if (batch == 1) {
+            int last = to - 1;
+            for (int r = from; r < to; r += 4) {
+                dot4(r * rowBytes, Math.min(r + 1, last) * rowBytes, Math.min(r + 2, last) * rowBytes,
+                        Math.min(r + 3, last) * rowBytes, x, xOffset, out, outOffset + r, Math.min(4, to - r));
+            }
+        } else {
+            float[] panel = Tiles.panel(cols);
+            for (int r = from; r < to; r += Tiles.PANEL) {
+                int n = Math.min(Tiles.PANEL, to - r);
+                for (int i = 0; i < n; i++) {
+                    decode((r + i) * rowBytes, panel, i * cols);
+                }
+                Tiles.multiply(panel, n, cols, x, xOffset, batch, out, outOffset + r, rows);
             }
         }
     }

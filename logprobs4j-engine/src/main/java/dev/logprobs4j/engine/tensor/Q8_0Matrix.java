@@ -45,36 +45,45 @@ final class Q8_0Matrix extends QuantizedMatrix {
     }
 
     @Override
-    float vectorDot(long rowOffset, float[] x, int xOffset) {
+    void dot4(long o0, long o1, long o2, long o3, float[] x, int xOffset, float[] out, int at, int valid) {
         int lanes = F.length();
-        int blocks = cols / BLOCK;
-        // Two accumulators (even and odd blocks) keep two FMA chains in flight.
-        FloatVector acc0 = FloatVector.zero(F);
-        FloatVector acc1 = FloatVector.zero(F);
-        int b = 0;
-        for (; b + 1 < blocks; b += 2) {
-            long block = rowOffset + (long) b * BLOCK_BYTES;
-            int xBase = xOffset + b * BLOCK;
-            acc0 = blockDot(block, x, xBase, lanes).fma(FloatVector.broadcast(F, Kernels.f16(data, block)), acc0);
-            acc1 = blockDot(block + BLOCK_BYTES, x, xBase + BLOCK, lanes)
-                    .fma(FloatVector.broadcast(F, Kernels.f16(data, block + BLOCK_BYTES)), acc1);
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long k = (long) b * BLOCK_BYTES;
+            // Scales hoisted out of the lane loop; a weight is d * q, exactly as dequantize computes it.
+            float d0 = Kernels.f16(data, o0 + k);
+            float d1 = Kernels.f16(data, o1 + k);
+            float d2 = Kernels.f16(data, o2 + k);
+            float d3 = Kernels.f16(data, o3 + k);
+            int xb = xOffset + b * BLOCK;
+            for (int i = 0; i < BLOCK; i += lanes) {
+                FloatVector u = FloatVector.fromArray(F, x, xb + i);
+                a0 = Kernels.bytesToFloats(data, o0 + k + 2 + i).mul(d0).fma(u, a0);
+                a1 = Kernels.bytesToFloats(data, o1 + k + 2 + i).mul(d1).fma(u, a1);
+                a2 = Kernels.bytesToFloats(data, o2 + k + 2 + i).mul(d2).fma(u, a2);
+                a3 = Kernels.bytesToFloats(data, o3 + k + 2 + i).mul(d3).fma(u, a3);
+            }
         }
-        if (b < blocks) {
+        Kernels.store4(out, at, valid, Kernels.sumLanes(a0), Kernels.sumLanes(a1), Kernels.sumLanes(a2),
+                Kernels.sumLanes(a3));
+    }
+
+    @Override
+    void decode(long rowOffset, float[] out, int outOffset) {
+        int lanes = F.length();
+        for (int b = 0; b < cols / BLOCK; b++) {
             long block = rowOffset + (long) b * BLOCK_BYTES;
-            acc0 = blockDot(block, x, xOffset + b * BLOCK, lanes).fma(FloatVector.broadcast(F, Kernels.f16(data, block)), acc0);
+            float d = Kernels.f16(data, block);
+            for (int i = 0; i < BLOCK; i += lanes) {
+                Kernels.bytesToFloats(data, block + 2 + i).mul(d).intoArray(out, outOffset + b * BLOCK + i);
+            }
         }
-        return Kernels.sumLanes(acc0.add(acc1));
     }
 
     /** Lane-wise partial sums of q[i] * x[i] over one block. */
-    private FloatVector blockDot(long block, float[] x, int xBase, int lanes) {
-        FloatVector sum = FloatVector.zero(F);
-        for (int i = 0; i < BLOCK; i += lanes) {
-            sum = Kernels.bytesToFloats(data, block + 2 + i).fma(FloatVector.fromArray(F, x, xBase + i), sum);
-        }
-        return sum;
-    }
-
     @Override
     QuantizedActivations.Kind activationKind() {
         return QuantizedActivations.Kind.Q8_0;
@@ -185,13 +194,23 @@ final class Q8_0Matrix extends QuantizedMatrix {
 
     @Override
     void computeRows(int from, int to, float[] x, int xOffset, int batch, float[] out, int outOffset) {
-        // A copy per class keeps this call site monomorphic (see SegmentMatrix.computeRows).
-        for (int r = from; r < to; r++) {
-            long rowOffset = r * rowBytes;
-            for (int b = 0; b < batch; b++) {
-                out[outOffset + b * rows + r] = Kernels.VECTOR
-                        ? vectorDot(rowOffset, x, xOffset + b * cols)
-                        : scalarDot(rowOffset, x, xOffset + b * cols);
+        // A copy per class keeps these call sites monomorphic (see SegmentMatrix.computeRows).
+        if (!Kernels.VECTOR) {
+            scalarRows(from, to, x, xOffset, batch, out, outOffset);
+        } else if (batch == 1) {
+            int last = to - 1;
+            for (int r = from; r < to; r += 4) {
+                dot4(r * rowBytes, Math.min(r + 1, last) * rowBytes, Math.min(r + 2, last) * rowBytes,
+                        Math.min(r + 3, last) * rowBytes, x, xOffset, out, outOffset + r, Math.min(4, to - r));
+            }
+        } else {
+            float[] panel = Tiles.panel(cols);
+            for (int r = from; r < to; r += Tiles.PANEL) {
+                int n = Math.min(Tiles.PANEL, to - r);
+                for (int i = 0; i < n; i++) {
+                    decode((r + i) * rowBytes, panel, i * cols);
+                }
+                Tiles.multiply(panel, n, cols, x, xOffset, batch, out, outOffset + r, rows);
             }
         }
     }

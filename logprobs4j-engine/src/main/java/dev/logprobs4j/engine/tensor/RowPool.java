@@ -26,8 +26,15 @@ final class RowPool {
     /** System property overriding the thread count (default: available processors). */
     static final String THREADS_PROPERTY = "logprobs4j.threads";
 
-    /** How long an idle worker spins before parking: longer than the gap between two matvecs of a layer. */
-    private static final long SPIN_NANOS = 200_000;
+    /**
+     * How long an idle worker spins before parking: longer than the gap between two products of
+     * a layer in decode (norms, RoPE, attention of a short context), short enough not to burn a
+     * core that other processes could use while the engine is idle.
+     */
+    private static final long SPIN_NANOS = 50_000;
+
+    /** Chunks are whole multiples of this many rows, the kernels' tile height. */
+    static final int GRANULE = 4;
 
     private static volatile RowPool shared;
 
@@ -124,7 +131,7 @@ final class RowPool {
         this.task = task;
         this.rows = rows;
         // Several chunks per thread balance a worker that starts late or is descheduled.
-        this.chunk = Math.max(1, rows / (used * 8));
+        this.chunk = Math.max(GRANULE, (rows / (used * 8) + GRANULE - 1) / GRANULE * GRANULE);
         this.failure = null;
         done.set(0);
         int ticket = (((generation >>> PARTICIPANT_BITS) + 1) << PARTICIPANT_BITS) | used;

@@ -105,20 +105,53 @@ abstract sealed class SegmentMatrix implements WeightMatrix
 
     /**
      * {@code out[outOffset + b * rows + r] = row(r) . x[xOffset + b * cols ..]} for rows {@code
-     * [from, to)} and {@code b < batch}; the caller has checked the bounds. Every class has its
-     * own copy of this loop (see below): a loop shared by all classes would see
-     * several kernels at its call site, and C2 would then either call them without inlining or
-     * inline two into one body too big for its budget, leaving their vector operations boxed.
+     * [from, to)} and {@code b < batch}; the caller has checked the bounds. One activation row
+     * goes through {@link #dot4} (weights decoded in registers, four rows per pass); more go
+     * through {@link Tiles} (weights decoded once into a panel, then a float micro-kernel), with
+     * the same summation order (see {@link Tiles}). Every class has its own copy of this loop: a
+     * loop shared by all classes would see several kernels at its call site, and C2 would then
+     * either call them without inlining or inline two into one body too big for its budget,
+     * leaving their vector operations boxed.
      */
     abstract void computeRows(int from, int to, float[] x, int xOffset, int batch, float[] out, int outOffset);
+
+    /** Rows {@code [from, to)} with the scalar twins (the {@code logprobs4j.kernels=scalar} switch). */
+    final void scalarRows(int from, int to, float[] x, int xOffset, int batch, float[] out, int outOffset) {
+        for (int r = from; r < to; r++) {
+            for (int b = 0; b < batch; b++) {
+                out[outOffset + b * rows + r] = scalarDot(r * rowBytes, x, xOffset + b * cols);
+            }
+        }
+    }
 
     /** Row at byte {@code rowOffset} dotted with {@code x[xOffset..]}: the plain scalar twin and test oracle. */
     abstract float scalarDot(long rowOffset, float[] x, int xOffset);
 
-    /** The same dot product with the Vector API (summation order differs from the scalar twin). */
-    abstract float vectorDot(long rowOffset, float[] x, int xOffset);
+    /**
+     * The same dot product with the Vector API, in the summation order of {@link Tiles} (which
+     * differs from the scalar twin's).
+     */
+    final float vectorDot(long rowOffset, float[] x, int xOffset) {
+        float[] result = new float[1];
+        dot4(rowOffset, rowOffset, rowOffset, rowOffset, x, xOffset, result, 0, 1);
+        return result[0];
+    }
 
-    /** Decodes the row at byte {@code rowOffset} into {@code out[outOffset..]}. */
+    /**
+     * The vector dot products of the rows at byte offsets {@code o0..o3} with {@code
+     * x[xOffset..]}, stored to {@code out[at + i]} for {@code i < valid} (offsets past {@code
+     * valid} repeat a row and are not stored). Decode's kernel: each activation vector is loaded
+     * once for four weight rows, whose four accumulators are independent chains.
+     */
+    abstract void dot4(long o0, long o1, long o2, long o3, float[] x, int xOffset, float[] out, int at, int valid);
+
+    /**
+     * Decodes the row at byte {@code rowOffset} into {@code out[outOffset..]} with the Vector
+     * API: bit for bit the values of {@link #dequantize}, which the micro-kernels then read.
+     */
+    abstract void decode(long rowOffset, float[] out, int outOffset);
+
+    /** Decodes the row at byte {@code rowOffset} into {@code out[outOffset..]}: the scalar twin of {@link #decode}. */
     abstract void dequantize(long rowOffset, float[] out, int outOffset);
 
     @Override

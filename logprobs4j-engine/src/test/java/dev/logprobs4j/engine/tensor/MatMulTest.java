@@ -186,6 +186,91 @@ class MatMulTest {
     }
 
     @Test
+    void everyActivationRowGetsTheSameBitsAloneOrInAnyBatch() {
+        // Batch invariance of the float path: the tiled kernels (panels of 16 weight rows, tiles of
+        // up to 5 activation rows, short edge tiles) sum in the one-row kernel's order.
+        for (GgmlType type : WeightMatrixKernelTest.SUPPORTED) {
+            int rows = 37; // two panels and a short one, a short group of four
+            int cols = type.blockSize() == 1 ? 1000 : 4 * Math.max(type.blockSize(), 64);
+            WeightMatrix w = bigMatrix(type, rows, cols, 60 + type.ordinal());
+            float[] x = TestData.randomFloats(13 * cols, new Random(61));
+            float[][] alone = new float[13][rows];
+            for (int b = 0; b < 13; b++) {
+                MatMul.matmul(w, x, b * cols, 1, alone[b], 0, 1, MatMul.Activations.FLOAT);
+            }
+            for (int batch : new int[] {2, 3, 4, 5, 6, 9, 13}) {
+                for (int start : new int[] {0, 13 - batch}) {
+                    float[] out = new float[batch * rows];
+                    MatMul.matmul(w, x, start * cols, batch, out, 0, 2, MatMul.Activations.FLOAT);
+                    for (int b = 0; b < batch; b++) {
+                        assertThat(java.util.Arrays.copyOfRange(out, b * rows, (b + 1) * rows))
+                                .as("%s batch %d row %d", type, batch, start + b).containsExactly(alone[start + b]);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void tiledProductMatchesTheScalarTwinUpToRounding() {
+        for (GgmlType type : WeightMatrixKernelTest.SUPPORTED) {
+            int rows = 21;
+            int cols = type.blockSize() == 1 ? 333 : 2 * Math.max(type.blockSize(), 64);
+            SegmentMatrix w = (SegmentMatrix) bigMatrix(type, rows, cols, 70 + type.ordinal());
+            int batch = 7;
+            float[] x = TestData.randomFloats(batch * cols, new Random(71));
+            float[] out = new float[batch * rows];
+            MatMul.matmul(w, x, 0, batch, out, 0, 2, MatMul.Activations.FLOAT);
+            float[] row = new float[cols];
+            for (int r = 0; r < rows; r++) {
+                w.dequantizeRow(r, row, 0);
+                for (int b = 0; b < batch; b++) {
+                    double magnitude = 0;
+                    for (int j = 0; j < cols; j++) {
+                        magnitude += Math.abs((double) row[j] * x[b * cols + j]);
+                    }
+                    float scalar = w.scalarDot(r * w.rowBytes, x, b * cols);
+                    assertThat((double) out[b * rows + r]).as("%s row %d batch row %d", type, r, b)
+                            .isCloseTo(scalar, org.assertj.core.data.Offset.offset(1e-5 * magnitude + 1e-30));
+                }
+            }
+        }
+    }
+
+    @Test
+    void fusedProductEqualsOneProductPerMatrixForMixedTypes() {
+        int cols = 512;
+        WeightMatrix[] ws = {bigMatrix(GgmlType.Q4_K, 130, cols, 40), bigMatrix(GgmlType.Q6_K, 66, cols, 41),
+                bigMatrix(GgmlType.Q8_0, 70, cols, 42), bigMatrix(GgmlType.F16, 9, cols, 43)};
+        for (MatMul.Activations activations : MatMul.Activations.values()) {
+            for (int batch : new int[] {1, 3, 7}) {
+                float[] x = TestData.randomFloats(batch * cols + 3, new Random(44 + batch));
+                float[][] fused = new float[ws.length][];
+                int[] offsets = {0, 2, 1, 5};
+                for (int i = 0; i < ws.length; i++) {
+                    fused[i] = new float[offsets[i] + batch * ws[i].rows()];
+                }
+                MatMul.matmul(ws, x, 3, batch, fused, offsets, 2, activations);
+                for (int i = 0; i < ws.length; i++) {
+                    float[] alone = new float[batch * ws[i].rows()];
+                    MatMul.matmul(ws[i], x, 3, batch, alone, 0, 1, activations);
+                    assertThat(java.util.Arrays.copyOfRange(fused[i], offsets[i], fused[i].length))
+                            .as("%s batch %d matrix %d", activations, batch, i).containsExactly(alone);
+                }
+            }
+        }
+    }
+
+    @Test
+    void fusedProductRejectsMatricesOfDifferentWidths() {
+        WeightMatrix[] ws = {bigMatrix(GgmlType.F32, 4, 8, 50), bigMatrix(GgmlType.F32, 4, 16, 51)};
+        assertThatThrownBy(() -> MatMul.matmul(ws, new float[16], 0, 1, new float[][] {new float[4], new float[4]}, 2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("same columns");
+        assertThatThrownBy(() -> MatMul.matmul(new WeightMatrix[] {ws[0]}, new float[8], 0, 1, new float[2][4], 2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one output");
+    }
+
+    @Test
     void rejectsShortArraysAndBadCounts() {
         WeightMatrix w = bigMatrix(GgmlType.F32, 4, 8, 9);
         assertThatThrownBy(() -> MatMul.matvec(w, new float[7], new float[4])).isInstanceOf(IndexOutOfBoundsException.class);

@@ -136,6 +136,48 @@ class WeightMatrixKernelTest {
 
     @ParameterizedTest
     @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    void vectorDecodeGivesTheScalarDequantisedValuesBitForBit(GgmlType type) {
+        if (!Kernels.VECTOR) {
+            return;
+        }
+        Random random = new Random(350 + type.ordinal());
+        for (int cols : colsFor(type)) {
+            int rows = 3;
+            SegmentMatrix m = TestData.matrix(type, rows, cols, TestData.randomEncoding(type, rows * cols, random));
+            for (int r = 0; r < rows; r++) {
+                float[] scalar = new float[cols + 2];
+                float[] vector = new float[cols + 2];
+                m.dequantize(r * m.rowBytes, scalar, 1);
+                m.decode(r * m.rowBytes, vector, 1);
+                for (int j = 0; j < cols + 2; j++) {
+                    assertThat(Float.floatToRawIntBits(vector[j])).as("%s cols %d row %d col %d", type, cols, r, j)
+                            .isEqualTo(Float.floatToRawIntBits(scalar[j]));
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    void fourRowDotEqualsOneRowDotsBitForBit(GgmlType type) {
+        if (!Kernels.VECTOR) {
+            return;
+        }
+        Random random = new Random(360 + type.ordinal());
+        int cols = type.blockSize() == 1 ? 1023 : 5 * type.blockSize();
+        SegmentMatrix m = TestData.matrix(type, 6, cols, TestData.randomEncoding(type, 6 * cols, random));
+        float[] x = TestData.randomFloats(cols + 3, random);
+        float[] out = new float[8];
+        java.util.Arrays.fill(out, -1f);
+        m.dot4(5 * m.rowBytes, 0, 3 * m.rowBytes, 3 * m.rowBytes, x, 3, out, 2, 3);
+        assertThat(out[2]).isEqualTo(m.dot(5, x, 3));
+        assertThat(out[3]).isEqualTo(m.dot(0, x, 3));
+        assertThat(out[4]).isEqualTo(m.dot(3, x, 3));
+        assertThat(out[5]).as("fourth result not stored when only three are valid").isEqualTo(-1f);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
     void dotGivesTheSameBitsBeforeAndAfterJitCompilation(GgmlType type) {
         Random random = new Random(400 + type.ordinal());
         int cols = type.blockSize() == 1 ? 1000 : 4 * type.blockSize();

@@ -1,6 +1,10 @@
 package dev.logprobs4j.local.internal;
 
+import dev.logprobs4j.engine.LogprobStep;
+import dev.logprobs4j.ResponseFormat;
 import dev.logprobs4j.engine.Model;
+import dev.logprobs4j.local.constraint.TokenGrammar;
+import dev.logprobs4j.local.constraint.TokenTrie;
 import dev.logprobs4j.engine.Session;
 import dev.logprobs4j.local.template.ChatTemplate;
 import dev.logprobs4j.local.template.TemplateMessage;
@@ -10,7 +14,9 @@ import dev.logprobs4j.TopLogprob;
 import dev.logprobs4j.tokenizer.Tokenizer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What every {@code LocalChatModel} bound from one file shares: the mapped model, its tokenizer
@@ -33,6 +39,13 @@ public final class LocalEngine implements AutoCloseable {
     private final byte[][] bytesCache;
     private final boolean[] endOfGeneration;
     private final DecodeScheduler scheduler; // null when batching is switched off
+    private TokenTrie tokenTrie; // built on the first constrained request; guarded by grammars
+    private final Map<ResponseFormat, TokenGrammar> grammars = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ResponseFormat, TokenGrammar> eldest) {
+            return size() > 32;
+        }
+    };
 
     public LocalEngine(Model model, Tokenizer tokenizer, ChatTemplate template, String name, int contextLength) {
         this.model = model;
@@ -141,23 +154,22 @@ public final class LocalEngine implements AutoCloseable {
      * likely alternatives.
      */
     public TokenLogprob tokenLogprob(float[] logits, int offset, int token, int topK) {
-        int vocab = vocabularySize();
-        double logSumExp = dev.logprobs4j.engine.Logprobs.logSumExp(logits, offset, vocab);
+        // The engine's one logprob step: log-sum-exp, the token's logprob and its top-k alternatives.
+        LogprobStep step = new LogprobStep(topK).compute(logits, offset, vocabularySize(), token);
         List<TopLogprob> alternatives = List.of();
-        if (topK > 0) {
-            List<dev.logprobs4j.engine.TokenLogprob> top = dev.logprobs4j.engine.Logprobs.top(logits, offset, vocab, topK, logSumExp);
-            alternatives = new ArrayList<>(top.size());
-            for (int i = 0; i < top.size(); i++) {
-                alternatives.add(topLogprob(top.get(i).tokenId(), clamp(top.get(i).logprob()), i + 1));
+        if (step.topCount() > 0) {
+            alternatives = new ArrayList<>(step.topCount());
+            for (int i = 0; i < step.topCount(); i++) {
+                alternatives.add(topLogprob(step.topId(i), step.topLogprob(i), i + 1));
             }
         }
-        return new TokenLogprob(tokenDisplay(token), tokenBytes(token), clamp(logits[offset + token] - logSumExp), alternatives,
-                token, rank(logits, offset, vocab, token));
+        return new TokenLogprob(tokenDisplay(token), tokenBytes(token), step.logprob(), alternatives,
+                token, rank(logits, offset, vocabularySize(), token));
     }
 
     /**
      * The rank of {@code token} among {@code n} logits: 1 + how many come before it in
-     * {@link dev.logprobs4j.engine.Logprobs#top}'s order (higher logit first, ties by lower id).
+     * {@link dev.logprobs4j.engine.LogprobStep}'s order (higher logit first, ties by lower id).
      */
     static int rank(float[] logits, int offset, int n, int token) {
         float own = logits[offset + token];
@@ -174,6 +186,27 @@ public final class LocalEngine implements AutoCloseable {
     /** Rounding can push the top token's logprob a hair above 0; a probability cannot exceed 1. */
     static double clamp(double logprob) {
         return Math.min(logprob, 0.0);
+    }
+
+    /**
+     * The compiled grammar of a response format over this model's vocabulary, cached (with its
+     * masks) for later requests with an equal format.
+     *
+     * @throws IllegalArgumentException naming the schema keyword outside the supported subset
+     */
+    public TokenGrammar grammar(ResponseFormat format) {
+        synchronized (grammars) {
+            TokenGrammar g = grammars.get(format);
+            if (g == null) {
+                if (tokenTrie == null) {
+                    tokenTrie = TokenTrie.of(Math.min(vocabularySize(), tokenizer.vocabularySize()), this::tokenBytes);
+                }
+                int[] eog = tokenizer.endOfGenerationIds();
+                g = TokenGrammar.compile(format, tokenTrie, eog);
+                grammars.put(format, g);
+            }
+            return g;
+        }
     }
 
     /** A place in the shared decode loop for a generation that starts decoding; null when batching is off. */

@@ -5,13 +5,17 @@ import dev.logprobs4j.ChatOptions;
 import dev.logprobs4j.Choice;
 import dev.logprobs4j.ChunkSource;
 import dev.logprobs4j.Logprobs;
+import dev.logprobs4j.ResponseFormat;
 import dev.logprobs4j.local.ContextLengthException;
 import dev.logprobs4j.ResponseInfo;
 import dev.logprobs4j.TokenLogprob;
+import dev.logprobs4j.TopLogprob;
 import dev.logprobs4j.Usage;
 import dev.logprobs4j.engine.Sampler;
 import dev.logprobs4j.engine.SamplingParams;
 import dev.logprobs4j.engine.Session;
+import dev.logprobs4j.local.constraint.Constraint;
+import dev.logprobs4j.local.constraint.TokenMask;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,6 +30,12 @@ import java.util.Map;
  *
  * <p>Logprobs are the log-softmax of the raw logits (before temperature and truncation), and the
  * alternatives the most likely tokens of that same distribution.
+ *
+ * <p>With a {@link ResponseFormat}, a {@link Constraint} masks the logits after the raw logprobs
+ * are taken and before sampling ({@link TokenMask#apply}); the reported logprobs stay the raw ones
+ * unless extra option {@code logprobs_mode} is {@code "processed"} (then: the masked distribution,
+ * renormalised). A token that was the only one allowed is marked {@link TokenLogprob#forced()}.
+ * Generation stops as soon as the value is complete, without asking the model for an end token.
  */
 public final class LocalGeneration implements ChunkSource {
 
@@ -42,6 +52,9 @@ public final class LocalGeneration implements ChunkSource {
     private final Sampler sampler;
     private final int[] biasIds;      // logit_bias: token ids, or null
     private final float[] biasValues; // and what is added to their logits before sampling
+    private final Constraint constraint; // null: free text
+    private final boolean processedLogprobs;
+    private float[] masked = new float[0]; // (vocabulary) the logits with rejected tokens at -inf
 
     private Phase phase = Phase.START;
     private Session session;
@@ -68,6 +81,8 @@ public final class LocalGeneration implements ChunkSource {
         this.maxTokens = options.maxTokens() == null ? Integer.MAX_VALUE : options.maxTokens();
         this.stops = new Stops(options.stop() == null ? List.of() : options.stop());
         this.sampler = new Sampler(sampling(options, choiceIndex));
+        this.constraint = constraint(engine, options);
+        this.processedLogprobs = processedLogprobs(options);
         Object bias = options.extra().get("logit_bias");
         if (bias == null) {
             this.biasIds = null;
@@ -104,6 +119,31 @@ public final class LocalGeneration implements ChunkSource {
             biased[biasIds[i]] += biasValues[i];
         }
         return biased;
+    }
+
+    /** The constraint of the options' response format, or null for free text. */
+    static Constraint constraint(LocalEngine engine, ChatOptions options) {
+        ResponseFormat format = options.responseFormat();
+        if (format == null || format.type() == ResponseFormat.Type.TEXT) {
+            return null;
+        }
+        if (options.stop() != null && !options.stop().isEmpty()) {
+            throw new IllegalArgumentException("stop sequences cannot be combined with a JSON response_format: they could cut"
+                    + " the JSON short; generation already ends when the JSON value is complete");
+        }
+        return new Constraint(engine.grammar(format));
+    }
+
+    /** Extra option {@code logprobs_mode}: "raw" (default) or "processed". */
+    static boolean processedLogprobs(ChatOptions options) {
+        Object mode = options.extra().get("logprobs_mode");
+        if (mode == null || "raw".equals(mode)) {
+            return false;
+        }
+        if ("processed".equals(mode)) {
+            return true;
+        }
+        throw new IllegalArgumentException("option 'logprobs_mode' must be \"raw\" or \"processed\", was " + mode);
     }
 
     /** The engine's sampling rules from the options: OpenAI's defaults (temperature 1, top_p 1) when unset. */
@@ -177,15 +217,34 @@ public final class LocalGeneration implements ChunkSource {
                 return finish("length", tokenCount);
             }
             int vocab = engine.vocabularySize();
-            int token = sampler.sample(forSampling(logits, vocab), vocab);
+            float[] sampled = forSampling(logits, vocab);
+            TokenMask mask = constraint == null ? null : constraint.allowed();
+            if (mask != null) {
+                if (masked.length < vocab) {
+                    masked = new float[vocab];
+                }
+                sampled = mask.apply(sampled, vocab, masked);
+            }
+            int token = sampler.sample(sampled, vocab);
+            if (mask != null && !mask.allows(token)) {
+                // Only reachable through rounding at the end of a draw over zero-probability tails.
+                token = Sampler.argmax(sampled, 0, vocab);
+            }
             if (engine.isEndOfGeneration(token)) {
                 return finish("stop", tokenCount);
             }
             if (wantLogprobs) {
-                pendingLogprobs.add(logprobOf(token, vocab));
+                pendingLogprobs.add(logprobOf(processedLogprobs && mask != null ? sampled : logits, token,
+                        mask != null && mask.forced()));
             }
             append(token);
             generatedCount++;
+            if (constraint != null) {
+                constraint.accept(token, engine.tokenBytes(token));
+                if (constraint.complete()) {
+                    return finish("stop", tokenCount); // only the end can follow: no need to ask the model
+                }
+            }
             int stopAt = stops.isEmpty() ? -1 : stops.find(text, textLength, tokenStarts[tokenCount - 1]);
             if (stopAt >= 0) {
                 // The answer ends with the last token that ends before the stop string, so that its
@@ -211,8 +270,20 @@ public final class LocalGeneration implements ChunkSource {
         }
     }
 
-    private TokenLogprob logprobOf(int token, int vocab) {
-        return engine.tokenLogprob(logits, 0, token, topLogprobs);
+    /**
+     * The token's entry in the distribution of {@code dist}: the raw logits, or the masked ones in the
+     * processed mode (where masked tokens, at negative infinity, are no alternatives).
+     */
+    private TokenLogprob logprobOf(float[] dist, int token, boolean forced) {
+        TokenLogprob t = engine.tokenLogprob(dist, 0, token, topLogprobs);
+        List<TopLogprob> alternatives = t.topLogprobs();
+        if (dist != logits) {
+            alternatives = alternatives.stream().filter(a -> a.logprob() != Double.NEGATIVE_INFINITY).toList();
+        }
+        if (!forced && alternatives == t.topLogprobs()) {
+            return t;
+        }
+        return new TokenLogprob(t.token(), t.bytes(), t.logprob(), alternatives, t.tokenId(), t.rank(), forced);
     }
 
     private void append(int token) {

@@ -52,6 +52,10 @@ public final class RequestWriter {
             }
             writeSampling(g, o, maxCompletionTokens ? "max_completion_tokens" : "max_tokens");
             writeStopAndN(g, o);
+            if (o.responseFormat() != null) {
+                g.writeFieldName("response_format");
+                JsonSupport.write(g, o.responseFormat().toWire());
+            }
             writeExtra(g, o, Set.of("model", "messages", "stream", "stream_options"),
                     "streaming is chosen by calling stream(...) or invoke(...)");
             g.writeEndObject();

@@ -281,7 +281,8 @@ public final class ApiHandler extends Handler.Abstract {
                             wantLogprobs ? (c.logprobs() == null ? dev.logprobs4j.Logprobs.EMPTY : c.logprobs()) : null,
                             c.finishReason()));
                 }
-                send(response, callback, 200, OpenAiJson.chatCompletion(id, now, name, choices, all.usage(), tokenIds));
+                send(response, callback, 200, OpenAiJson.chatCompletion(id, now, name, choices, all.usage(), tokenIds,
+                        req.forcedField()));
                 return;
             }
             Sse sse = new Sse(response);
@@ -298,7 +299,7 @@ public final class ApiHandler extends Handler.Abstract {
                     List<TokenLogprob> lp = wantLogprobs && c.logprobs() != null ? c.logprobs().content() : List.of();
                     if (!c.content().isEmpty() || !lp.isEmpty()) {
                         sse.data(OpenAiJson.chatChunk(id, now, name, usageField, i, OpenAiJson.Delta.CONTENT, c.content(),
-                                wantLogprobs ? lp : null, null, tokenIds));
+                                wantLogprobs ? lp : null, null, tokenIds, req.forcedField()));
                     }
                     if (c.finishReason() != null) {
                         sse.data(OpenAiJson.chatChunk(id, now, name, usageField, i, OpenAiJson.Delta.FINISH, null, null,

@@ -15,9 +15,11 @@ import java.util.List;
  * @param options      logprobs, top_logprobs, temperature, top_p, seed, max_tokens, stop, n
  * @param stream       answer with server-sent events
  * @param includeUsage {@code stream_options.include_usage}: end the stream with a usage chunk
+ * @param forcedField  {@code logprobs_forced}: mark logprobs entries of tokens a response_format forced
+ *                     with {@code "forced": true} (an extension; off, the OpenAI shape is unchanged)
  */
 public record ChatCompletionRequest(String model, List<Message> messages, ChatOptions options, boolean stream,
-                                    boolean includeUsage) {
+                                    boolean includeUsage, boolean forcedField) {
 
     /** The most answers one request may ask for; OpenAI allows 128, a CPU engine serves far fewer. */
     public static final int MAX_N = 16;
@@ -69,9 +71,19 @@ public record ChatCompletionRequest(String model, List<Message> messages, ChatOp
         if (n != null) {
             options.n(n);
         }
+        options.responseFormat(ResponseFormats.read(body));
+        String mode = Params.string(body, "logprobs_mode");
+        if (mode != null) {
+            if (!mode.equals("raw") && !mode.equals("processed")) {
+                throw ApiException.invalid("logprobs_mode", "invalid_value",
+                        "Invalid value: '" + mode + "'. Supported values are: 'raw' (default) and 'processed'.");
+            }
+            options.extra("logprobs_mode", mode);
+        }
+        boolean forcedField = Boolean.TRUE.equals(Params.bool(body, "logprobs_forced"));
         Boolean stream = Params.bool(body, "stream");
         boolean includeUsage = Sampling.includeUsage(body, Boolean.TRUE.equals(stream));
-        return new ChatCompletionRequest(model, messages, options.build(), Boolean.TRUE.equals(stream), includeUsage);
+        return new ChatCompletionRequest(model, messages, options.build(), Boolean.TRUE.equals(stream), includeUsage, forcedField);
     }
 
     static List<Message> messages(JsonNode body) {

@@ -66,6 +66,12 @@ public final class OpenAiJson {
 
     /** The {@code chat.completion} object; with {@code tokenIds}, logprob entries carry {@code token_id} and {@code rank}. */
     static byte[] chatCompletion(String id, long created, String model, List<Choice> choices, Usage usage, boolean tokenIds) {
+        return chatCompletion(id, created, model, choices, usage, tokenIds, false);
+    }
+
+    /** {@link #chatCompletion(String, long, String, List, Usage, boolean)}, with {@code forced} flags when {@code forcedField}. */
+    static byte[] chatCompletion(String id, long created, String model, List<Choice> choices, Usage usage, boolean tokenIds,
+                                 boolean forcedField) {
         return write(g -> {
             g.writeStartObject();
             g.writeStringField("id", id);
@@ -82,7 +88,7 @@ public final class OpenAiJson {
                 g.writeNullField("refusal");
                 g.writeEndObject();
                 g.writeFieldName("logprobs");
-                logprobs(g, c.logprobs() == null ? null : c.logprobs().content(), tokenIds);
+                logprobs(g, c.logprobs() == null ? null : c.logprobs().content(), tokenIds, forcedField);
                 g.writeStringField("finish_reason", c.finishReason());
                 g.writeEndObject();
             }
@@ -109,6 +115,12 @@ public final class OpenAiJson {
     /** {@link #chatChunk(String, long, String, boolean, int, Delta, String, List, String)}, with {@code token_id}s when asked. */
     static byte[] chatChunk(String id, long created, String model, boolean usageField, int index, Delta delta,
                             String content, List<TokenLogprob> logprobs, String finishReason, boolean tokenIds) {
+        return chatChunk(id, created, model, usageField, index, delta, content, logprobs, finishReason, tokenIds, false);
+    }
+
+    /** {@link #chatChunk} with {@code token_id}s and {@code forced} flags (the logprobs_forced extension) when asked. */
+    static byte[] chatChunk(String id, long created, String model, boolean usageField, int index, Delta delta,
+                            String content, List<TokenLogprob> logprobs, String finishReason, boolean tokenIds, boolean forcedField) {
         return write(g -> {
             chunkHead(g, id, created, model, "chat.completion.chunk");
             g.writeArrayFieldStart("choices");
@@ -126,7 +138,7 @@ public final class OpenAiJson {
             }
             g.writeEndObject();
             g.writeFieldName("logprobs");
-            logprobs(g, logprobs, tokenIds);
+            logprobs(g, logprobs, tokenIds, forcedField);
             g.writeStringField("finish_reason", finishReason);
             g.writeEndObject();
             g.writeEndArray();
@@ -161,9 +173,10 @@ public final class OpenAiJson {
     /**
      * {@code {"content": [...], "refusal": null}}, or {@code null} when logprobs were not asked. With
      * {@code tokenIds} (the {@code logprobs_token_ids} extension) every entry and alternative also has
-     * {@code token_id} and {@code rank} (1 = most likely), where known.
+     * {@code token_id} and {@code rank} (1 = most likely), where known; with {@code forcedField} (the
+     * {@code logprobs_forced} extension) every entry has {@code forced}.
      */
-    private static void logprobs(JsonGenerator g, List<TokenLogprob> content, boolean tokenIds) throws IOException {
+    private static void logprobs(JsonGenerator g, List<TokenLogprob> content, boolean tokenIds, boolean forcedField) throws IOException {
         if (content == null) {
             g.writeNull();
             return;
@@ -175,6 +188,9 @@ public final class OpenAiJson {
             g.writeStringField("token", t.token());
             g.writeNumberField("logprob", t.logprob());
             bytes(g, t.bytes());
+            if (forcedField) {
+                g.writeBooleanField("forced", t.forced());
+            }
             if (tokenIds) {
                 identity(g, t.tokenId(), t.rank());
             }

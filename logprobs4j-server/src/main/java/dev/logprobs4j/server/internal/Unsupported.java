@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * OpenAI request fields this server cannot honour. Silently ignoring them would return answers
  * that look right but are not what was asked, so a field with a non-neutral value gets a 400 naming
  * it; the neutral value some clients always send (a penalty of 0, {@code best_of} 1, no tools, a
- * text response format) passes. Stateless.
+ * text response format on text completions) passes. Stateless.
  */
 final class Unsupported {
 
@@ -19,11 +19,13 @@ final class Unsupported {
         zero(body, "presence_penalty", "this server applies no penalties; send 0 or leave it out");
         emptyArray(body, "tools", "this server does not call tools");
         emptyArray(body, "functions", "this server does not call functions");
-        JsonNode format = Params.given(body, "response_format");
-        if (format != null && !(format.isObject() && "text".equals(format.path("type").asText(null)))) {
-            throw refuse("response_format", "this server answers in plain text only; send {\"type\": \"text\"} or leave it out");
-        }
         if (!chat) {
+            // Chat completions read response_format themselves (JSON object and JSON Schema are enforced); text completions do not.
+            JsonNode format = Params.given(body, "response_format");
+            if (format != null && !(format.isObject() && "text".equals(format.path("type").asText(null)))) {
+                throw refuse("response_format", "text completions answer in plain text only; use /v1/chat/completions for JSON"
+                        + " output, or send {\"type\": \"text\"}");
+            }
             JsonNode bestOf = Params.given(body, "best_of");
             if (bestOf != null && !(bestOf.isNumber() && bestOf.doubleValue() == 1)) {
                 throw refuse("best_of", "this server supports best_of 1 only; ask for several answers with n");

@@ -6,8 +6,8 @@ package dev.logprobs4j.engine;
  * @param tokenId id in the model's vocabulary, >= 0
  * @param logprob natural-log probability, <= 0 (may be negative infinity)
  */
-public record TokenLogprob(int tokenId, double logprob) {
-    public TokenLogprob {
+public record IdLogprob(int tokenId, double logprob) {
+    public IdLogprob {
         if (tokenId < 0) {
             throw new IllegalArgumentException("tokenId must be >= 0, is " + tokenId);
         }

@@ -1,0 +1,347 @@
+package dev.logprobs4j.engine.tensor;
+
+import static dev.logprobs4j.engine.tensor.Kernels.F;
+
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * The float matrix-matrix micro-kernels shared by every weight type: a panel of weight rows,
+ * already decoded to floats, times a batch of activation rows. Stateless apart from one scratch
+ * panel per thread.
+ *
+ * <p><b>Summation order.</b> Every float product in this package, whatever the weight type, batch
+ * size, tile position or thread, computes an output the same way: one {@link Kernels#F}-lane
+ * accumulator, {@code acc = fma(w[c..c+L), x[c..c+L), acc)} for {@code c = 0, L, 2L, ...} in
+ * ascending order over the whole row, where {@code w} are the exact decoded weights ({@link
+ * WeightMatrix#dequantizeRow}); then the lanes summed in lane order ({@link Kernels#sumLanes}),
+ * then the columns past the last whole vector added one by one. The per-row kernels
+ * ({@link WeightMatrix#dot}, the one-row products of {@link MatMul}) decode the weights in
+ * registers instead of a panel, but do the same float operations in the same order, so an
+ * activation row gets bit-identical results alone or in any batch.
+ */
+final class Tiles {
+
+    /** Weight rows decoded per panel: 16 rows of 2048 floats (128 KiB) stay in the L2 cache. */
+    static final int PANEL = 16;
+
+    /** Activation rows per tile: 4 x 5 accumulators plus 5 loads fit the 32 AVX-512 registers. */
+    static final int TILE_ROWS = 5;
+
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    private Tiles() {}
+
+    /** This thread's panel buffer, at least {@code PANEL * cols} floats. */
+    static float[] panel(int cols) {
+        float[][] holder = SCRATCH.get();
+        if (holder[0].length < PANEL * cols) {
+            holder[0] = new float[PANEL * cols];
+        }
+        return holder[0];
+    }
+
+    /**
+     * {@code out[at + b * rowStride + i] = w[i * cols ..] . x[xOffset + b * cols ..]} for panel
+     * rows {@code i < n} and activation rows {@code b < batch}.
+     */
+    static void multiply(float[] w, int n, int cols, float[] x, int xOffset, int batch, float[] out, int at,
+            int rowStride) {
+        for (int b = 0; b < batch; b += TILE_ROWS) {
+            int x0 = xOffset + b * cols;
+            int tileAt = at + b * rowStride;
+            int rest = batch - b;
+            for (int i = 0; i < n; i += 4) {
+                int valid = Math.min(4, n - i);
+                // A short last group repeats its last row; only valid rows are stored.
+                int w0 = i * cols;
+                int w1 = Math.min(i + 1, n - 1) * cols;
+                int w2 = Math.min(i + 2, n - 1) * cols;
+                int w3 = Math.min(i + 3, n - 1) * cols;
+                int o = tileAt + i;
+                switch (Math.min(rest, TILE_ROWS)) {
+                    case 1 -> kernel4x1(w, w0, w1, w2, w3, x, x0, cols, out, o, rowStride, valid);
+                    case 2 -> kernel4x2(w, w0, w1, w2, w3, x, x0, x0 + cols, cols, out, o, rowStride, valid);
+                    case 3 -> kernel4x3(w, w0, w1, w2, w3, x, x0, x0 + cols, x0 + 2 * cols, cols, out, o, rowStride,
+                            valid);
+                    case 4 -> kernel4x4(w, w0, w1, w2, w3, x, x0, x0 + cols, x0 + 2 * cols, x0 + 3 * cols, cols, out,
+                            o, rowStride, valid);
+                    default -> kernel4x5(w, w0, w1, w2, w3, x, x0, x0 + cols, x0 + 2 * cols, x0 + 3 * cols,
+                            x0 + 4 * cols, cols, out, o, rowStride, valid);
+                }
+            }
+        }
+    }
+
+    private static void store(float[] out, int at, int valid, float s0, float s1, float s2, float s3) {
+        out[at] = s0;
+        if (valid > 1) {
+            out[at + 1] = s1;
+        }
+        if (valid > 2) {
+            out[at + 2] = s2;
+        }
+        if (valid > 3) {
+            out[at + 3] = s3;
+        }
+    }
+
+    /** 4 panel rows x 1 activation row, one accumulator each. */
+    private static void kernel4x1(float[] w, int w0, int w1, int w2, int w3, float[] x, int x0, int cols,
+            float[] out, int at, int rowStride, int wValid) {
+        int lanes = F.length();
+        int upper = F.loopBound(cols);
+        FloatVector a00 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F);
+        FloatVector a30 = FloatVector.zero(F);
+        for (int c = 0; c < upper; c += lanes) {
+            FloatVector v0 = FloatVector.fromArray(F, w, w0 + c);
+            FloatVector v1 = FloatVector.fromArray(F, w, w1 + c);
+            FloatVector v2 = FloatVector.fromArray(F, w, w2 + c);
+            FloatVector v3 = FloatVector.fromArray(F, w, w3 + c);
+            FloatVector u0 = FloatVector.fromArray(F, x, x0 + c);
+            a00 = v0.fma(u0, a00);
+            a10 = v1.fma(u0, a10);
+            a20 = v2.fma(u0, a20);
+            a30 = v3.fma(u0, a30);
+        }
+        float s00 = Kernels.sumLanes(a00); float s10 = Kernels.sumLanes(a10); float s20 = Kernels.sumLanes(a20); float s30 = Kernels.sumLanes(a30);
+        for (int c = upper; c < cols; c++) {
+            s00 += w[w0 + c] * x[x0 + c];
+            s10 += w[w1 + c] * x[x0 + c];
+            s20 += w[w2 + c] * x[x0 + c];
+            s30 += w[w3 + c] * x[x0 + c];
+        }
+        store(out, at + 0 * rowStride, wValid, s00, s10, s20, s30);
+    }
+
+    /** 4 panel rows x 2 activation rows, one accumulator each. */
+    private static void kernel4x2(float[] w, int w0, int w1, int w2, int w3, float[] x, int x0, int x1, int cols,
+            float[] out, int at, int rowStride, int wValid) {
+        int lanes = F.length();
+        int upper = F.loopBound(cols);
+        FloatVector a00 = FloatVector.zero(F); FloatVector a01 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F); FloatVector a11 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F); FloatVector a21 = FloatVector.zero(F);
+        FloatVector a30 = FloatVector.zero(F); FloatVector a31 = FloatVector.zero(F);
+        for (int c = 0; c < upper; c += lanes) {
+            FloatVector v0 = FloatVector.fromArray(F, w, w0 + c);
+            FloatVector v1 = FloatVector.fromArray(F, w, w1 + c);
+            FloatVector v2 = FloatVector.fromArray(F, w, w2 + c);
+            FloatVector v3 = FloatVector.fromArray(F, w, w3 + c);
+            FloatVector u0 = FloatVector.fromArray(F, x, x0 + c);
+            a00 = v0.fma(u0, a00);
+            a10 = v1.fma(u0, a10);
+            a20 = v2.fma(u0, a20);
+            a30 = v3.fma(u0, a30);
+            FloatVector u1 = FloatVector.fromArray(F, x, x1 + c);
+            a01 = v0.fma(u1, a01);
+            a11 = v1.fma(u1, a11);
+            a21 = v2.fma(u1, a21);
+            a31 = v3.fma(u1, a31);
+        }
+        float s00 = Kernels.sumLanes(a00); float s10 = Kernels.sumLanes(a10); float s20 = Kernels.sumLanes(a20); float s30 = Kernels.sumLanes(a30);
+        float s01 = Kernels.sumLanes(a01); float s11 = Kernels.sumLanes(a11); float s21 = Kernels.sumLanes(a21); float s31 = Kernels.sumLanes(a31);
+        for (int c = upper; c < cols; c++) {
+            s00 += w[w0 + c] * x[x0 + c];
+            s10 += w[w1 + c] * x[x0 + c];
+            s20 += w[w2 + c] * x[x0 + c];
+            s30 += w[w3 + c] * x[x0 + c];
+            s01 += w[w0 + c] * x[x1 + c];
+            s11 += w[w1 + c] * x[x1 + c];
+            s21 += w[w2 + c] * x[x1 + c];
+            s31 += w[w3 + c] * x[x1 + c];
+        }
+        store(out, at + 0 * rowStride, wValid, s00, s10, s20, s30);
+        store(out, at + 1 * rowStride, wValid, s01, s11, s21, s31);
+    }
+
+    /** 4 panel rows x 3 activation rows, one accumulator each. */
+    private static void kernel4x3(float[] w, int w0, int w1, int w2, int w3, float[] x, int x0, int x1, int x2, int cols,
+            float[] out, int at, int rowStride, int wValid) {
+        int lanes = F.length();
+        int upper = F.loopBound(cols);
+        FloatVector a00 = FloatVector.zero(F); FloatVector a01 = FloatVector.zero(F); FloatVector a02 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F); FloatVector a11 = FloatVector.zero(F); FloatVector a12 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F); FloatVector a21 = FloatVector.zero(F); FloatVector a22 = FloatVector.zero(F);
+        FloatVector a30 = FloatVector.zero(F); FloatVector a31 = FloatVector.zero(F); FloatVector a32 = FloatVector.zero(F);
+        for (int c = 0; c < upper; c += lanes) {
+            FloatVector v0 = FloatVector.fromArray(F, w, w0 + c);
+            FloatVector v1 = FloatVector.fromArray(F, w, w1 + c);
+            FloatVector v2 = FloatVector.fromArray(F, w, w2 + c);
+            FloatVector v3 = FloatVector.fromArray(F, w, w3 + c);
+            FloatVector u0 = FloatVector.fromArray(F, x, x0 + c);
+            a00 = v0.fma(u0, a00);
+            a10 = v1.fma(u0, a10);
+            a20 = v2.fma(u0, a20);
+            a30 = v3.fma(u0, a30);
+            FloatVector u1 = FloatVector.fromArray(F, x, x1 + c);
+            a01 = v0.fma(u1, a01);
+            a11 = v1.fma(u1, a11);
+            a21 = v2.fma(u1, a21);
+            a31 = v3.fma(u1, a31);
+            FloatVector u2 = FloatVector.fromArray(F, x, x2 + c);
+            a02 = v0.fma(u2, a02);
+            a12 = v1.fma(u2, a12);
+            a22 = v2.fma(u2, a22);
+            a32 = v3.fma(u2, a32);
+        }
+        float s00 = Kernels.sumLanes(a00); float s10 = Kernels.sumLanes(a10); float s20 = Kernels.sumLanes(a20); float s30 = Kernels.sumLanes(a30);
+        float s01 = Kernels.sumLanes(a01); float s11 = Kernels.sumLanes(a11); float s21 = Kernels.sumLanes(a21); float s31 = Kernels.sumLanes(a31);
+        float s02 = Kernels.sumLanes(a02); float s12 = Kernels.sumLanes(a12); float s22 = Kernels.sumLanes(a22); float s32 = Kernels.sumLanes(a32);
+        for (int c = upper; c < cols; c++) {
+            s00 += w[w0 + c] * x[x0 + c];
+            s10 += w[w1 + c] * x[x0 + c];
+            s20 += w[w2 + c] * x[x0 + c];
+            s30 += w[w3 + c] * x[x0 + c];
+            s01 += w[w0 + c] * x[x1 + c];
+            s11 += w[w1 + c] * x[x1 + c];
+            s21 += w[w2 + c] * x[x1 + c];
+            s31 += w[w3 + c] * x[x1 + c];
+            s02 += w[w0 + c] * x[x2 + c];
+            s12 += w[w1 + c] * x[x2 + c];
+            s22 += w[w2 + c] * x[x2 + c];
+            s32 += w[w3 + c] * x[x2 + c];
+        }
+        store(out, at + 0 * rowStride, wValid, s00, s10, s20, s30);
+        store(out, at + 1 * rowStride, wValid, s01, s11, s21, s31);
+        store(out, at + 2 * rowStride, wValid, s02, s12, s22, s32);
+    }
+
+    /** 4 panel rows x 4 activation rows, one accumulator each. */
+    private static void kernel4x4(float[] w, int w0, int w1, int w2, int w3, float[] x, int x0, int x1, int x2, int x3, int cols,
+            float[] out, int at, int rowStride, int wValid) {
+        int lanes = F.length();
+        int upper = F.loopBound(cols);
+        FloatVector a00 = FloatVector.zero(F); FloatVector a01 = FloatVector.zero(F); FloatVector a02 = FloatVector.zero(F); FloatVector a03 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F); FloatVector a11 = FloatVector.zero(F); FloatVector a12 = FloatVector.zero(F); FloatVector a13 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F); FloatVector a21 = FloatVector.zero(F); FloatVector a22 = FloatVector.zero(F); FloatVector a23 = FloatVector.zero(F);
+        FloatVector a30 = FloatVector.zero(F); FloatVector a31 = FloatVector.zero(F); FloatVector a32 = FloatVector.zero(F); FloatVector a33 = FloatVector.zero(F);
+        for (int c = 0; c < upper; c += lanes) {
+            FloatVector v0 = FloatVector.fromArray(F, w, w0 + c);
+            FloatVector v1 = FloatVector.fromArray(F, w, w1 + c);
+            FloatVector v2 = FloatVector.fromArray(F, w, w2 + c);
+            FloatVector v3 = FloatVector.fromArray(F, w, w3 + c);
+            FloatVector u0 = FloatVector.fromArray(F, x, x0 + c);
+            a00 = v0.fma(u0, a00);
+            a10 = v1.fma(u0, a10);
+            a20 = v2.fma(u0, a20);
+            a30 = v3.fma(u0, a30);
+            FloatVector u1 = FloatVector.fromArray(F, x, x1 + c);
+            a01 = v0.fma(u1, a01);
+            a11 = v1.fma(u1, a11);
+            a21 = v2.fma(u1, a21);
+            a31 = v3.fma(u1, a31);
+            FloatVector u2 = FloatVector.fromArray(F, x, x2 + c);
+            a02 = v0.fma(u2, a02);
+            a12 = v1.fma(u2, a12);
+            a22 = v2.fma(u2, a22);
+            a32 = v3.fma(u2, a32);
+            FloatVector u3 = FloatVector.fromArray(F, x, x3 + c);
+            a03 = v0.fma(u3, a03);
+            a13 = v1.fma(u3, a13);
+            a23 = v2.fma(u3, a23);
+            a33 = v3.fma(u3, a33);
+        }
+        float s00 = Kernels.sumLanes(a00); float s10 = Kernels.sumLanes(a10); float s20 = Kernels.sumLanes(a20); float s30 = Kernels.sumLanes(a30);
+        float s01 = Kernels.sumLanes(a01); float s11 = Kernels.sumLanes(a11); float s21 = Kernels.sumLanes(a21); float s31 = Kernels.sumLanes(a31);
+        float s02 = Kernels.sumLanes(a02); float s12 = Kernels.sumLanes(a12); float s22 = Kernels.sumLanes(a22); float s32 = Kernels.sumLanes(a32);
+        float s03 = Kernels.sumLanes(a03); float s13 = Kernels.sumLanes(a13); float s23 = Kernels.sumLanes(a23); float s33 = Kernels.sumLanes(a33);
+        for (int c = upper; c < cols; c++) {
+            s00 += w[w0 + c] * x[x0 + c];
+            s10 += w[w1 + c] * x[x0 + c];
+            s20 += w[w2 + c] * x[x0 + c];
+            s30 += w[w3 + c] * x[x0 + c];
+            s01 += w[w0 + c] * x[x1 + c];
+            s11 += w[w1 + c] * x[x1 + c];
+            s21 += w[w2 + c] * x[x1 + c];
+            s31 += w[w3 + c] * x[x1 + c];
+            s02 += w[w0 + c] * x[x2 + c];
+            s12 += w[w1 + c] * x[x2 + c];
+            s22 += w[w2 + c] * x[x2 + c];
+            s32 += w[w3 + c] * x[x2 + c];
+            s03 += w[w0 + c] * x[x3 + c];
+            s13 += w[w1 + c] * x[x3 + c];
+            s23 += w[w2 + c] * x[x3 + c];
+            s33 += w[w3 + c] * x[x3 + c];
+        }
+        store(out, at + 0 * rowStride, wValid, s00, s10, s20, s30);
+        store(out, at + 1 * rowStride, wValid, s01, s11, s21, s31);
+        store(out, at + 2 * rowStride, wValid, s02, s12, s22, s32);
+        store(out, at + 3 * rowStride, wValid, s03, s13, s23, s33);
+    }
+
+    /** 4 panel rows x 5 activation rows, one accumulator each. */
+    private static void kernel4x5(float[] w, int w0, int w1, int w2, int w3, float[] x, int x0, int x1, int x2, int x3, int x4, int cols,
+            float[] out, int at, int rowStride, int wValid) {
+        int lanes = F.length();
+        int upper = F.loopBound(cols);
+        FloatVector a00 = FloatVector.zero(F); FloatVector a01 = FloatVector.zero(F); FloatVector a02 = FloatVector.zero(F); FloatVector a03 = FloatVector.zero(F); FloatVector a04 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F); FloatVector a11 = FloatVector.zero(F); FloatVector a12 = FloatVector.zero(F); FloatVector a13 = FloatVector.zero(F); FloatVector a14 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F); FloatVector a21 = FloatVector.zero(F); FloatVector a22 = FloatVector.zero(F); FloatVector a23 = FloatVector.zero(F); FloatVector a24 = FloatVector.zero(F);
+        FloatVector a30 = FloatVector.zero(F); FloatVector a31 = FloatVector.zero(F); FloatVector a32 = FloatVector.zero(F); FloatVector a33 = FloatVector.zero(F); FloatVector a34 = FloatVector.zero(F);
+        for (int c = 0; c < upper; c += lanes) {
+            FloatVector v0 = FloatVector.fromArray(F, w, w0 + c);
+            FloatVector v1 = FloatVector.fromArray(F, w, w1 + c);
+            FloatVector v2 = FloatVector.fromArray(F, w, w2 + c);
+            FloatVector v3 = FloatVector.fromArray(F, w, w3 + c);
+            FloatVector u0 = FloatVector.fromArray(F, x, x0 + c);
+            a00 = v0.fma(u0, a00);
+            a10 = v1.fma(u0, a10);
+            a20 = v2.fma(u0, a20);
+            a30 = v3.fma(u0, a30);
+            FloatVector u1 = FloatVector.fromArray(F, x, x1 + c);
+            a01 = v0.fma(u1, a01);
+            a11 = v1.fma(u1, a11);
+            a21 = v2.fma(u1, a21);
+            a31 = v3.fma(u1, a31);
+            FloatVector u2 = FloatVector.fromArray(F, x, x2 + c);
+            a02 = v0.fma(u2, a02);
+            a12 = v1.fma(u2, a12);
+            a22 = v2.fma(u2, a22);
+            a32 = v3.fma(u2, a32);
+            FloatVector u3 = FloatVector.fromArray(F, x, x3 + c);
+            a03 = v0.fma(u3, a03);
+            a13 = v1.fma(u3, a13);
+            a23 = v2.fma(u3, a23);
+            a33 = v3.fma(u3, a33);
+            FloatVector u4 = FloatVector.fromArray(F, x, x4 + c);
+            a04 = v0.fma(u4, a04);
+            a14 = v1.fma(u4, a14);
+            a24 = v2.fma(u4, a24);
+            a34 = v3.fma(u4, a34);
+        }
+        float s00 = Kernels.sumLanes(a00); float s10 = Kernels.sumLanes(a10); float s20 = Kernels.sumLanes(a20); float s30 = Kernels.sumLanes(a30);
+        float s01 = Kernels.sumLanes(a01); float s11 = Kernels.sumLanes(a11); float s21 = Kernels.sumLanes(a21); float s31 = Kernels.sumLanes(a31);
+        float s02 = Kernels.sumLanes(a02); float s12 = Kernels.sumLanes(a12); float s22 = Kernels.sumLanes(a22); float s32 = Kernels.sumLanes(a32);
+        float s03 = Kernels.sumLanes(a03); float s13 = Kernels.sumLanes(a13); float s23 = Kernels.sumLanes(a23); float s33 = Kernels.sumLanes(a33);
+        float s04 = Kernels.sumLanes(a04); float s14 = Kernels.sumLanes(a14); float s24 = Kernels.sumLanes(a24); float s34 = Kernels.sumLanes(a34);
+        for (int c = upper; c < cols; c++) {
+            s00 += w[w0 + c] * x[x0 + c];
+            s10 += w[w1 + c] * x[x0 + c];
+            s20 += w[w2 + c] * x[x0 + c];
+            s30 += w[w3 + c] * x[x0 + c];
+            s01 += w[w0 + c] * x[x1 + c];
+            s11 += w[w1 + c] * x[x1 + c];
+            s21 += w[w2 + c] * x[x1 + c];
+            s31 += w[w3 + c] * x[x1 + c];
+            s02 += w[w0 + c] * x[x2 + c];
+            s12 += w[w1 + c] * x[x2 + c];
+            s22 += w[w2 + c] * x[x2 + c];
+            s32 += w[w3 + c] * x[x2 + c];
+            s03 += w[w0 + c] * x[x3 + c];
+            s13 += w[w1 + c] * x[x3 + c];
+            s23 += w[w2 + c] * x[x3 + c];
+            s33 += w[w3 + c] * x[x3 + c];
+            s04 += w[w0 + c] * x[x4 + c];
+            s14 += w[w1 + c] * x[x4 + c];
+            s24 += w[w2 + c] * x[x4 + c];
+            s34 += w[w3 + c] * x[x4 + c];
+        }
+        store(out, at + 0 * rowStride, wValid, s00, s10, s20, s30);
+        store(out, at + 1 * rowStride, wValid, s01, s11, s21, s31);
+        store(out, at + 2 * rowStride, wValid, s02, s12, s22, s32);
+        store(out, at + 3 * rowStride, wValid, s03, s13, s23, s33);
+        store(out, at + 4 * rowStride, wValid, s04, s14, s24, s34);
+    }
+}
