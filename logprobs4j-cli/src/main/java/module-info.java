@@ -6,6 +6,8 @@ module dev.logprobs4j.cli {
     requires dev.logprobs4j.local;
     requires dev.logprobs4j.server;
     requires dev.logprobs4j.openai;
+    requires dev.logprobs4j.http; // batch retries with the providers' RetryPolicy
+    requires com.fasterxml.jackson.databind; // batch reads and writes JSONL lines
     requires info.picocli;
     requires java.logging; // serve quiets Jetty's logger
 

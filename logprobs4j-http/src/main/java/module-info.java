@@ -19,5 +19,6 @@ module dev.logprobs4j.http {
             dev.logprobs4j.gemini,
             dev.logprobs4j.llamacpp,
             dev.logprobs4j.tgi,
-            dev.logprobs4j.anthropic;
+            dev.logprobs4j.anthropic,
+            dev.logprobs4j.cli; // logprobs4j batch retries as the providers do
 }

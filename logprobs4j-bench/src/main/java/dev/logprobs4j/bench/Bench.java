@@ -7,7 +7,7 @@ import java.util.List;
  * Entry point of the benchmark commands; each prints a table of absolute figures with min / median
  * / max over repeated runs and ratios against the peer measured in the same run.
  *
- * <p>Usage: {@code Bench <engine|bandwidth|logprobs|constrained|startup|client|server|templates|chunks|soak|all>[,...] [--runs N] [--quick]
+ * <p>Usage: {@code Bench <engine|bandwidth|logprobs|constrained|startup|client|server|templates|chunks|soak|batch|all>[,...] [--runs N] [--quick]
  * [--threads N] [--cache DIR]}
  */
 public final class Bench {
@@ -55,6 +55,7 @@ public final class Bench {
                 case "server" -> ServerBench.run(env);
                 case "templates" -> TemplateBench.run(env);
                 case "soak" -> SoakBench.run(env, minutes, clients, hostilePercent);
+                case "batch" -> BatchBench.run(env);
                 case "chunks" -> ChunkAddBench.main(new String[] {"20", "" + Math.max(env.runs(), 3), env.quick() ? "10000,20000,40000" : "25000,50000,100000,200000"});
                 default -> throw new IllegalArgumentException("unknown benchmark '" + c + "'; see --help");
             }
@@ -71,7 +72,7 @@ public final class Bench {
 
     private static void usage() {
         System.out.println("""
-                usage: bench <engine|bandwidth|logprobs|constrained|startup|client|server|templates|chunks|soak|all>[,more] [--runs N] [--quick] [--threads N] [--cache DIR]
+                usage: bench <engine|bandwidth|logprobs|constrained|startup|client|server|templates|chunks|soak|batch|all>[,more] [--runs N] [--quick] [--threads N] [--cache DIR]
                   engine     prefill (512-token prompt), score (prompt logprobs of 512 tokens) and decode (128 tokens,
                              top_logprobs=20) tok/s vs llama.cpp 4.1.0
                              on stories260K and a generated Llama-3.2-1B-shaped model in Q8_0, Q4_0 and Q4_K_M
@@ -87,6 +88,8 @@ public final class Bench {
                              headers, bad chunking) against the server on stories260K: good-client errors (must be 0),
                              tokens/s and p99 latency vs a warm-up without hostile clients, server RSS trend
                              --minutes M (default 10), --clients N well-behaved (default 18), --hostile-percent P (default 10)
+                  batch      scoring rows/s and tokens/s on stories260K and the 1B Q8_0 model: one-by-one score calls vs
+                             logprobs4j batch vs the Spark transformer on local-cluster (not part of all: it needs Spark)
                   --runs N   repetitions per figure (default 3, quick 1); --quick: shorter workloads (128-token prefill, 32-token decode)
                   --threads  threads for both engines (default 2); --cache DIR: generated models (default ~/.cache/logprobs4j-bench)""");
     }

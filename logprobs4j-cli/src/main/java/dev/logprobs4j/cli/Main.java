@@ -2,6 +2,7 @@ package dev.logprobs4j.cli;
 
 import dev.logprobs4j.LogprobsException;
 import dev.logprobs4j.cli.internal.Backends;
+import dev.logprobs4j.cli.internal.BatchCommand;
 import dev.logprobs4j.cli.internal.ChatCommand;
 import dev.logprobs4j.cli.internal.ClassifyCommand;
 import dev.logprobs4j.cli.internal.CliException;
@@ -23,7 +24,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code logprobs4j} command line: {@code chat}, {@code score}, {@code classify}, {@code serve} and {@code info}. Exit codes: 0 ok, 1 a model,
+ * The {@code logprobs4j} command line: {@code chat}, {@code score}, {@code classify}, {@code serve}, {@code batch} and {@code info}. Exit codes: 0 ok, 1 a model,
  * provider or input error (one line on stderr; the stack trace with {@code --verbose}), 2 a usage
  * error.
  */
@@ -38,6 +39,7 @@ import picocli.CommandLine.Command;
                 "  logprobs4j score --text \"Once upon a time, there was a little girl.\"",
                 "  logprobs4j classify \"Once upon a time, there was a little\" --labels \" girl, boy, dog\"",
                 "  logprobs4j serve --port 8080",
+                "  logprobs4j batch requests.jsonl -o results.jsonl",
                 "  logprobs4j info model.gguf",
                 "  logprobs4j chat --help",
                 "",
@@ -54,7 +56,7 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "name a command: chat, score, classify, serve or info (see --help)");
+                "name a command: chat, score, classify, serve, batch or info (see --help)");
     }
 
     /** Runs the command line and exits with its exit code. */
@@ -75,6 +77,7 @@ public final class Main implements Runnable {
         cl.addSubcommand("score", new ScoreCommand(io));
         cl.addSubcommand("serve", new ServeCommand(io));
         cl.addSubcommand("classify", new ClassifyCommand(io));
+        cl.addSubcommand("batch", new BatchCommand(io));
         cl.addSubcommand("info", new InfoCommand(io));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         boolean colorHelp = io.terminal().stdout() && io.env().getOrDefault("NO_COLOR", "").isEmpty();
