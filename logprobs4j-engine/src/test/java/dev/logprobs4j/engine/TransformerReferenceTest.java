@@ -37,6 +37,21 @@ class TransformerReferenceTest {
         a.add(Arguments.of(new SyntheticModel("qwen2", GgmlType.F32, 256, 2, 4, 4, 64, 512, false, false, 7)));
         // qwen3 with key_length != embedding_length / head_count and 4:1 GQA.
         a.add(Arguments.of(new SyntheticModel("qwen3", GgmlType.F32, 256, 2, 8, 2, 64, 512, false, true, 8)));
+        // Gemma family: embedding scale, GeGLU, tied output; gemma2/3 post-norms and sliding windows of 5 over the
+        // 10-token prompt; gemma2 soft-caps; gemma3 q/k norms, two RoPE bases, key_length != dim / heads, and
+        // 7 layers so that layer 5 is global between sliding ones.
+        for (GgmlType t : new GgmlType[] {GgmlType.F32, GgmlType.Q8_0}) {
+            a.add(Arguments.of(new SyntheticModel("gemma", t, 256, 2, 4, 1, 64, 512, false, true, 21)));
+            a.add(Arguments.of(new SyntheticModel("gemma2", t, 256, 3, 4, 2, 64, 512, false, true, 22)));
+            a.add(Arguments.of(new SyntheticModel("gemma3", t, 256, 7, 4, 2, 128, 512, false, true, 23)));
+        }
+        a.add(Arguments.of(new SyntheticModel("gemma2", GgmlType.Q4_K, 256, 2, 4, 2, 128, 512, false, true, 24)));
+        a.add(Arguments.of(new SyntheticModel("gemma3", GgmlType.F16, 256, 6, 8, 4, 64, 512, false, true, 25)));
+        // phi3: fused qkv and gate|up; LongRoPE short factors (session within the original context), long factors
+        // with partial rotary (48 of 64 dims, as Phi-4-mini rotates 96 of 128) when the session exceeds it.
+        a.add(Arguments.of(new SyntheticModel("phi3", GgmlType.F32, 256, 2, 4, 4, 64, 512, false, false, 26, 64, 4096)));
+        a.add(Arguments.of(new SyntheticModel("phi3", GgmlType.F32, 256, 2, 4, 2, 64, 512, false, false, 27, 48, 32)));
+        a.add(Arguments.of(new SyntheticModel("phi3", GgmlType.Q8_0, 256, 2, 4, 4, 64, 512, false, false, 28, 64, 4096)));
         return a.stream();
     }
 
