@@ -55,6 +55,9 @@ class TransformerReferenceTest {
         return a.stream();
     }
 
+    /** Bound for Gemma's float-weight files with llama.cpp's numerics (GELU through F16): measured below; see the README. */
+    static final double GEMMA_F16_GELU_BOUND = 1e-2;
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void nextTokenLogprobsMatchFloat64Reference(SyntheticModel spec) {
@@ -62,7 +65,8 @@ class TransformerReferenceTest {
         double[] ref = ReferenceForward.logSoftmax(ReferenceForward.logits(file, PROMPT));
         check(spec, file, ref, true, 5e-5);
         boolean quantised = spec.type() != GgmlType.F32 && spec.type() != GgmlType.F16 && spec.type() != GgmlType.BF16;
-        check(spec, file, ref, false, quantised ? 0.6 : 5e-5);
+        // Gemma's GELU goes through llama.cpp's F16 table in that mode, float weights or not.
+        check(spec, file, ref, false, quantised ? 0.6 : spec.arch().startsWith("gemma") ? GEMMA_F16_GELU_BOUND : 5e-5);
     }
 
     private static void check(SyntheticModel spec, Path file, double[] ref, boolean exact, double bound) {

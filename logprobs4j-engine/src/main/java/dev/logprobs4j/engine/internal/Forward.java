@@ -163,7 +163,7 @@ public final class Forward {
             }
             MatMul.matmul(gateUp[l], xb, 0, n, gateUpOut, threads, activations);
             if (c.geluFeedForward()) {
-                geGlu(hb, hb2, n * ffn);
+                geGlu(hb, hb2, n * ffn, activations == MatMul.Activations.INT8);
             } else {
                 swiGlu(hb, hb2, n * ffn);
             }
@@ -418,12 +418,31 @@ public final class Forward {
         }
     }
 
-    /** gate = gelu(gate) * up with GELU's tanh approximation (Gemma's gelu_pytorch_tanh), elementwise. */
-    static void geGlu(float[] gate, float[] up, int size) {
+    /**
+     * gate = gelu(gate) * up with GELU's tanh approximation (Gemma's gelu_pytorch_tanh), elementwise.
+     * With {@code half}, as llama.cpp's CPU GELU: for |x| < 10 the input is rounded to F16 and the
+     * result read from a table of F16 values; below -10 it is 0 and above 10 it is x.
+     */
+    static void geGlu(float[] gate, float[] up, int size, boolean half) {
         for (int i = 0; i < size; i++) {
-            double g = gate[i];
-            gate[i] = (float) (0.5 * g * (1 + Math.tanh(GELU_C * g * (1 + 0.044715 * g * g)))) * up[i];
+            float g = gate[i];
+            float a;
+            if (!half) {
+                a = gelu(g);
+            } else if (g <= -10f) {
+                a = 0f;
+            } else if (g >= 10f) {
+                a = g;
+            } else {
+                a = Float.float16ToFloat(Float.floatToFloat16(gelu(Float.float16ToFloat(Float.floatToFloat16(g)))));
+            }
+            gate[i] = a * up[i];
         }
+    }
+
+    private static float gelu(float x) {
+        double g = x;
+        return (float) (0.5 * g * (1 + Math.tanh(GELU_C * g * (1 + 0.044715 * g * g))));
     }
 
     private static final double GELU_C = Math.sqrt(2 / Math.PI);
