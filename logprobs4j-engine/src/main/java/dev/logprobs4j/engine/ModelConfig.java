@@ -8,7 +8,7 @@ import java.util.Objects;
  * <p>Immutable and thread-safe.
  *
  * @param architecture {@code general.architecture}: {@code llama}, {@code qwen2}, {@code qwen3}, {@code gemma},
- *     {@code gemma2}, {@code gemma3} or {@code phi3}
+ *     {@code gemma2}, {@code gemma3}, {@code phi3} or {@code smollm3}
  * @param vocabularySize rows of {@code token_embd.weight}
  * @param embeddingLength {@code {arch}.embedding_length}, the residual width
  * @param blockCount {@code {arch}.block_count}, number of layers
@@ -39,6 +39,7 @@ import java.util.Objects;
  * @param slidingRopeFreqBase RoPE base of sliding layers when it differs from {@code ropeFreqBase} (gemma3: 10000,
  *     unscaled), or 0 when every layer uses the global one
  * @param ropeAttentionFactor {@code {arch}.rope.scaling.attn_factor}: multiplies the rotated dimensions of q and k (phi3 LongRoPE)
+ * @param noRopeLayerStep smollm3: every {@code n}-th layer ({@code (l + 1) % n == 0}) skips RoPE (llama.cpp fixes n = 4), or 0
  * @param ropeOriginalContext {@code {arch}.rope.scaling.original_context_length}: sessions longer than this use the long
  *     rope factors when the file has both sets (phi3), else 0
  */
@@ -72,7 +73,8 @@ public record ModelConfig(
         int slidingWindowPattern,
         float slidingRopeFreqBase,
         float ropeAttentionFactor,
-        int ropeOriginalContext) {
+        int ropeOriginalContext,
+        int noRopeLayerStep) {
 
     /** Validates that every size is positive and heads divide evenly. */
     public ModelConfig {
@@ -106,10 +108,15 @@ public record ModelConfig(
             throw new IllegalArgumentException("attentionSoftcap, finalSoftcap and slidingRopeFreqBase must be >= 0, are "
                     + attentionSoftcap + ", " + finalSoftcap + ", " + slidingRopeFreqBase);
         }
-        if (slidingWindow < 0 || slidingWindowPattern < 0 || ropeOriginalContext < 0) {
+        if (slidingWindow < 0 || slidingWindowPattern < 0 || ropeOriginalContext < 0 || noRopeLayerStep < 0) {
             throw new IllegalArgumentException("slidingWindow, slidingWindowPattern and ropeOriginalContext must be >= 0, are "
-                    + slidingWindow + ", " + slidingWindowPattern + ", " + ropeOriginalContext);
+                    + slidingWindow + ", " + slidingWindowPattern + ", " + ropeOriginalContext + ", noRopeLayerStep " + noRopeLayerStep);
         }
+    }
+
+    /** Whether layer {@code l} rotates q and k (all but smollm3's no-RoPE layers). */
+    public boolean ropeLayer(int l) {
+        return noRopeLayerStep == 0 || (l + 1) % noRopeLayerStep != 0;
     }
 
     /** Whether layer {@code l} attends over the last {@link #slidingWindow} positions only. */

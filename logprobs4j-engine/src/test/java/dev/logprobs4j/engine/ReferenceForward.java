@@ -68,7 +68,7 @@ final class ReferenceForward {
         String scaling = m.findString(arch + ".rope.scaling.type").orElse("none");
         ropeScale = scaling.equals("linear") ? 1.0 / m.findFloat(arch + ".rope.scaling.factor").orElse(1f) : 1.0;
         neoxRope = switch (arch) {
-            case "llama" -> false;
+            case "llama", "smollm3" -> false;
             case "qwen2", "qwen3", "gemma", "gemma2", "gemma3", "phi3" -> true;
             default -> throw new IllegalArgumentException("the reference knows no architecture '" + arch + "'");
         };
@@ -213,6 +213,8 @@ final class ReferenceForward {
                 wv = matrix(p + "attn_v.weight");
             }
             boolean slide = sliding(l);
+            // smollm3 (llama.cpp): every 4th layer, (l + 1) % 4 == 0, has no RoPE.
+            boolean noRope = arch.equals("smollm3") && (l + 1) % 4 == 0;
             double[][] wo = matrix(p + "attn_output.weight");
             double[] an = vector(p + "attn_norm.weight");
             double[][] q = new double[n][];
@@ -233,13 +235,17 @@ final class ReferenceForward {
                     if (qkNorm) {
                         System.arraycopy(rmsNorm(q[t], hh * hs, hs, vector(p + "attn_q_norm.weight")), 0, q[t], hh * hs, hs);
                     }
-                    rope(q[t], hh * hs, t, factors, slide);
+                    if (!noRope) {
+                        rope(q[t], hh * hs, t, factors, slide);
+                    }
                 }
                 for (int hh = 0; hh < kvHeads; hh++) {
                     if (qkNorm) {
                         System.arraycopy(rmsNorm(k[t], hh * hs, hs, vector(p + "attn_k_norm.weight")), 0, k[t], hh * hs, hs);
                     }
-                    rope(k[t], hh * hs, t, factors, slide);
+                    if (!noRope) {
+                        rope(k[t], hh * hs, t, factors, slide);
+                    }
                 }
             }
             int group = heads / kvHeads;

@@ -222,19 +222,24 @@ public final class Forward {
         }
         float eps = c.rmsNormEpsilon();
         boolean sliding = c.slidingLayer(layer);
+        boolean rope = c.ropeLayer(layer);
         for (int h = 0; h < c.headCount(); h++) {
             int o = qOff + h * headSize;
             if (lw.qNorm() != null) {
                 rmsNorm(q, o, q, o, lw.qNorm(), headSize, eps);
             }
-            cache.rope.rotate(q, o, pos, neox, sliding);
+            if (rope) {
+                cache.rope.rotate(q, o, pos, neox, sliding);
+            }
         }
         for (int h = 0; h < c.headCountKv(); h++) {
             int o = kOff + h * headSize;
             if (lw.kNorm() != null) {
                 rmsNorm(k, o, k, o, lw.kNorm(), headSize, eps);
             }
-            cache.rope.rotate(k, o, pos, neox, sliding);
+            if (rope) {
+                cache.rope.rotate(k, o, pos, neox, sliding);
+            }
         }
         cache.reserve(layer, pos);
         float[] kc = cache.keys[layer];

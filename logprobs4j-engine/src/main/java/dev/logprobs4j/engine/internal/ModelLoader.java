@@ -22,7 +22,7 @@ import java.util.Set;
 /** Reads a {@link ModelConfig} and {@link Weights} from a GGUF file. Stateless apart from progress counting; not thread-safe. */
 public final class ModelLoader {
     /** Architectures this engine runs. */
-    public static final Set<String> SUPPORTED = Set.of("llama", "qwen2", "qwen3", "gemma", "gemma2", "gemma3", "phi3");
+    public static final Set<String> SUPPORTED = Set.of("llama", "qwen2", "qwen3", "gemma", "gemma2", "gemma3", "phi3", "smollm3");
 
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -44,7 +44,7 @@ public final class ModelLoader {
         String arch = m.getString("general.architecture");
         if (!SUPPORTED.contains(arch)) {
             throw new GgufFormatException(gguf.path(), -1, "general.architecture is '" + arch
-                    + "', which this engine does not run (supported: llama, qwen2, qwen3, gemma, gemma2, gemma3, phi3)");
+                    + "', which this engine does not run (supported: llama, qwen2, qwen3, gemma, gemma2, gemma3, phi3, smollm3)");
         }
         int dim = m.getInt(arch + ".embedding_length");
         int heads = m.getInt(arch + ".attention.head_count");
@@ -104,7 +104,8 @@ public final class ModelLoader {
                 m.findFloat(arch + ".rope.freq_base").orElse(10000f),
                 scale,
                 m.findInt(arch + ".rope.dimension_count").orElse(keyLength),
-                arch.equals("llama") ? RopeType.NORMAL : RopeType.NEOX,
+                // smollm3 is converted as llama (q/k permuted): adjacent pairs.
+                arch.equals("llama") || arch.equals("smollm3") ? RopeType.NORMAL : RopeType.NEOX,
                 gguf.findTensor("rope_freqs.weight").isPresent() || phiFactors,
                 gguf.findTensor("blk.0.attn_q.bias").isPresent(),
                 arch.equals("qwen3") || arch.equals("gemma3") || gguf.findTensor("blk.0.attn_q_norm.weight").isPresent(),
@@ -123,7 +124,8 @@ public final class ModelLoader {
                 },
                 arch.equals("gemma3") ? 10000f : 0f,
                 m.findFloat(arch + ".rope.scaling.attn_factor").orElse(1f),
-                phiFactors ? m.getInt(arch + ".rope.scaling.original_context_length") : 0);
+                phiFactors ? m.getInt(arch + ".rope.scaling.original_context_length") : 0,
+                arch.equals("smollm3") ? 4 : 0); // llama.cpp's fixed n_no_rope_layer_step; no GGUF key holds it
     }
 
     /** Creates the weight views (and preloads their pages if asked), reporting progress per tensor. */
