@@ -17,8 +17,9 @@ import jdk.incubator.vector.VectorSpecies;
  * per pass); per-row work (RoPE, cache append, attention) reads the row's own {@link KvCache}.
  *
  * <p>Architectures differ only by switches of {@link ModelConfig} and null weights of
- * {@link LayerWeights} (biases, q/k norms, rope layout), tested once per pass here: a new
- * architecture adds a switch, never a second copy of the pass.
+ * {@link LayerWeights} (biases, q/k norms, post-norms, rope layout, embedding scale, GeGLU, soft-caps,
+ * sliding-window and no-RoPE layers), tested once per pass or per layer here: a new architecture
+ * adds a switch, never a second copy of the pass.
  *
  * <p>Batch invariance: every step but the matrix products is per row and per head, in an order that
  * does not depend on the other rows; attention of one (row, head) is computed whole by one thread.
@@ -152,7 +153,7 @@ public final class Forward {
             for (int b = 0; b < n; b++) {
                 positionQkv(l, lw, b, rows.positions[b], rows.caches[b]);
             }
-            // Causal softmax(q k^T / sqrt(d)) v per row and head, over the row's own sequence.
+            // Causal softmax(q k^T * scale) v per row and head, over the row's own sequence (or its window).
             attention(l, rows);
             matmul(lw.wo(), att, n, xb2);
             postNorm(lw.attnPostNorm(), n, eps);
