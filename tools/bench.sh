@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark commands: tools/bench.sh <engine|bandwidth|logprobs|startup|client|server|templates|chunks|all> [--runs N] [--quick]
+# Benchmark commands: tools/bench.sh <engine|bandwidth|logprobs|constrained|startup|client|server|templates|chunks|all> [--runs N] [--quick]
 # Builds the bench module (and what it needs) when missing, then runs dev.logprobs4j.bench.Bench.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -2,7 +2,7 @@
 module dev.logprobs4j.ollama {
     requires transitive dev.logprobs4j.core;
     requires com.fasterxml.jackson.core;
-    requires dev.logprobs4j.http;
+    requires transitive dev.logprobs4j.http; // builders extend HttpModelBuilder
     requires transitive java.net.http; // the builder takes an HttpClient
 
     exports dev.logprobs4j.ollama;

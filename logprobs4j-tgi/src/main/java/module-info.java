@@ -2,7 +2,7 @@
 module dev.logprobs4j.tgi {
     requires transitive dev.logprobs4j.core;
     requires com.fasterxml.jackson.core;
-    requires dev.logprobs4j.http;
+    requires transitive dev.logprobs4j.http; // builders extend HttpModelBuilder
     requires transitive java.net.http;
 
     exports dev.logprobs4j.tgi;

@@ -39,9 +39,9 @@ public final class AIMessageChunk {
 
     private final Part[] parts; // sorted by choice index
     private final ResponseInfo info;
-    private final AppendList<String> rawEvents;
+    private final AppendList<Object> rawEvents; // each a String, or the byte[] (UTF-8) it arrived as
 
-    private AIMessageChunk(Part[] parts, ResponseInfo info, AppendList<String> rawEvents) {
+    private AIMessageChunk(Part[] parts, ResponseInfo info, AppendList<Object> rawEvents) {
         this.parts = parts;
         this.info = info;
         this.rawEvents = rawEvents;
@@ -55,6 +55,21 @@ public final class AIMessageChunk {
      * @param rawEvent the provider's raw event text, or null
      */
     public static AIMessageChunk of(List<Choice> deltas, ResponseInfo info, String rawEvent) {
+        return of(deltas, info, (Object) rawEvent);
+    }
+
+    /**
+     * {@link #of(List, ResponseInfo, String)} with the raw event kept as the UTF-8 bytes it arrived
+     * as, decoded only when {@link #rawEvents()} is read: a streamed event then exists once, as
+     * bytes. The chunk takes the array over; the caller must not change it afterwards.
+     *
+     * @param rawEvent the provider's raw event as UTF-8, or null
+     */
+    public static AIMessageChunk ofUtf8(List<Choice> deltas, ResponseInfo info, byte[] rawEvent) {
+        return of(deltas, info, (Object) rawEvent);
+    }
+
+    private static AIMessageChunk of(List<Choice> deltas, ResponseInfo info, Object rawEvent) {
         Part[] parts = new Part[deltas.size()];
         for (int i = 0; i < parts.length; i++) {
             Choice c = Objects.requireNonNull(deltas.get(i), "deltas must not contain null");
@@ -147,9 +162,20 @@ public final class AIMessageChunk {
         return info.usage();
     }
 
-    /** The provider's raw events that make up this chunk, in order. */
+    /** The provider's raw events that make up this chunk, in order: an immutable list. */
     public List<String> rawEvents() {
-        return rawEvents;
+        return new java.util.AbstractList<>() {
+            @Override
+            public String get(int i) {
+                Object e = rawEvents.get(i);
+                return e instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : (String) e;
+            }
+
+            @Override
+            public int size() {
+                return rawEvents.size();
+            }
+        };
     }
 
     /**
@@ -158,7 +184,7 @@ public final class AIMessageChunk {
      */
     public Map<String, Object> responseMetadata() {
         return Metadata.responseMetadata(parts.length == 0 ? null : parts[0].toChoice(), info,
-                rawEvents.isEmpty() ? null : rawEvents);
+                rawEvents.isEmpty() ? null : rawEvents());
     }
 
     /**
@@ -176,12 +202,12 @@ public final class AIMessageChunk {
     @Override
     public boolean equals(Object o) {
         return o instanceof AIMessageChunk c && choices().equals(c.choices()) && info.equals(c.info)
-                && rawEvents.equals(c.rawEvents);
+                && rawEvents().equals(c.rawEvents());
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(choices(), info, rawEvents);
+        return Objects.hash(choices(), info, rawEvents());
     }
 
     @Override

@@ -19,9 +19,11 @@ import java.util.Set;
  * @param stop        stop sequences (empty for none)
  * @param n           how many answers to generate (>= 1)
  * @param extra       provider-specific fields sent as they are, by wire name; never null
+ * @param responseFormat the shape the answer must have (OpenAI's {@code response_format}), or {@code null}
  */
 public record ChatOptions(Boolean logprobs, Integer topLogprobs, Double temperature, Double topP, Long seed,
-                          Integer maxTokens, List<String> stop, Integer n, Map<String, Object> extra) {
+                          Integer maxTokens, List<String> stop, Integer n, Map<String, Object> extra,
+                          ResponseFormat responseFormat) {
 
     /** The most alternatives OpenAI-shaped APIs return per position. */
     public static final int MAX_TOP_LOGPROBS = 20;
@@ -31,7 +33,7 @@ public record ChatOptions(Boolean logprobs, Integer topLogprobs, Double temperat
 
     /** Wire names of the typed options: they must be set through the builder, not {@code extra}. */
     private static final Set<String> TYPED_WIRE_NAMES = Set.of("logprobs", "top_logprobs", "temperature", "top_p",
-            "seed", "max_tokens", "max_completion_tokens", "stop", "n");
+            "seed", "max_tokens", "max_completion_tokens", "stop", "n", "response_format");
 
     public ChatOptions {
         if (topLogprobs != null && (topLogprobs < 0 || topLogprobs > MAX_TOP_LOGPROBS)) {
@@ -62,6 +64,12 @@ public record ChatOptions(Boolean logprobs, Integer topLogprobs, Double temperat
         }
     }
 
+    /** Options without a response format (the constructor before {@code responseFormat} was added). */
+    public ChatOptions(Boolean logprobs, Integer topLogprobs, Double temperature, Double topP, Long seed,
+                       Integer maxTokens, List<String> stop, Integer n, Map<String, Object> extra) {
+        this(logprobs, topLogprobs, temperature, topP, seed, maxTokens, stop, n, extra, null);
+    }
+
     /** A builder with nothing set. */
     public static Builder builder() {
         return new Builder();
@@ -79,6 +87,7 @@ public record ChatOptions(Boolean logprobs, Integer topLogprobs, Double temperat
         b.stop = stop;
         b.n = n;
         b.extra.putAll(extra);
+        b.responseFormat = responseFormat;
         return b;
     }
 
@@ -92,7 +101,8 @@ public record ChatOptions(Boolean logprobs, Integer topLogprobs, Double temperat
         return new ChatOptions(
                 pick(override.logprobs, logprobs), pick(override.topLogprobs, topLogprobs),
                 pick(override.temperature, temperature), pick(override.topP, topP), pick(override.seed, seed),
-                pick(override.maxTokens, maxTokens), pick(override.stop, stop), pick(override.n, n), mergedExtra);
+                pick(override.maxTokens, maxTokens), pick(override.stop, stop), pick(override.n, n), mergedExtra,
+                pick(override.responseFormat, responseFormat));
     }
 
     /** Whether logprobs are requested ({@code logprobs(true)}). */
@@ -142,6 +152,7 @@ public record ChatOptions(Boolean logprobs, Integer topLogprobs, Double temperat
         private List<String> stop;
         private Integer n;
         private final Map<String, Object> extra = new LinkedHashMap<>();
+        private ResponseFormat responseFormat;
 
         private Builder() {
         }
@@ -205,6 +216,15 @@ public record ChatOptions(Boolean logprobs, Integer topLogprobs, Double temperat
             return this;
         }
 
+        /**
+         * The shape the answer must have, e.g. {@link ResponseFormat#jsonSchema}. Default: unset (free text).
+         * The local engine enforces it with a token mask while decoding.
+         */
+        public Builder responseFormat(ResponseFormat responseFormat) {
+            this.responseFormat = responseFormat;
+            return this;
+        }
+
         /** Provider-specific fields sent as they are. Default: none. */
         public Builder extra(Map<String, ?> fields) {
             this.extra.putAll(fields);
@@ -217,7 +237,7 @@ public record ChatOptions(Boolean logprobs, Integer topLogprobs, Double temperat
          * @throws IllegalArgumentException naming the option and its rule when a value is out of range
          */
         public ChatOptions build() {
-            return new ChatOptions(logprobs, topLogprobs, temperature, topP, seed, maxTokens, stop, n, extra);
+            return new ChatOptions(logprobs, topLogprobs, temperature, topP, seed, maxTokens, stop, n, extra, responseFormat);
         }
     }
 }

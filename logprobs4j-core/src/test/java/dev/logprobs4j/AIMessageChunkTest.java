@@ -156,4 +156,17 @@ class AIMessageChunkTest {
             assertThat(tokens.subList(1, 1001)).allMatch(tk -> tk.token().equals(own));
         }
     }
+
+    @Test
+    void rawEventsKeptAsUtf8ReadBackAsTheSameTextAndCompareEqual() {
+        String event = "{\"choices\":[{\"delta\":{\"content\":\"café\"}}]}";
+        List<Choice> deltas = List.of(new Choice(0, "café", null, null, null));
+        AIMessageChunk asBytes = AIMessageChunk.ofUtf8(deltas, null, event.getBytes(StandardCharsets.UTF_8));
+        AIMessageChunk asText = AIMessageChunk.of(deltas, null, event);
+
+        assertThat(asBytes.rawEvents()).containsExactly(event);
+        assertThat(asBytes).isEqualTo(asText).hasSameHashCodeAs(asText);
+        assertThat(asText.add(asBytes).rawEvents()).containsExactly(event, event);
+        assertThat(asBytes.responseMetadata().get("raw")).isEqualTo(List.of(event));
+    }
 }

@@ -1,6 +1,7 @@
 package dev.logprobs4j.anthropic;
 
 import dev.logprobs4j.AIMessage;
+import dev.logprobs4j.AbstractChatModel;
 import dev.logprobs4j.Capabilities;
 import dev.logprobs4j.ChatModel;
 import dev.logprobs4j.ChatOptions;
@@ -8,11 +9,14 @@ import dev.logprobs4j.ChatRequest;
 import dev.logprobs4j.ChunkSource;
 import dev.logprobs4j.UnsupportedCapabilityException;
 import dev.logprobs4j.anthropic.internal.AnthropicClient;
+import dev.logprobs4j.http.HttpModelBuilder;
+import dev.logprobs4j.http.HttpSettings;
+import dev.logprobs4j.http.internal.HttpModelCore;
 import dev.logprobs4j.http.internal.JsonSupport;
-import dev.logprobs4j.http.internal.HttpChatModel;
 import dev.logprobs4j.http.internal.Transport;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 
 /**
  * A {@link ChatModel} over Anthropic's Messages API ({@code POST /v1/messages}): immutable and
@@ -40,21 +44,18 @@ import java.util.Objects;
  * boolean none = claude.capabilities().logprobs(); // false: bind(logprobs(true)) calls fail fast
  * }
  */
-public final class AnthropicChatModel extends HttpChatModel {
+public final class AnthropicChatModel extends AbstractChatModel {
 
     /** The API version this client speaks. */
     public static final String API_VERSION = "2023-06-01";
 
-    private final Builder config;
+    private final HttpModelCore core;
     private final AnthropicClient client;
 
-    private AnthropicChatModel(Builder config, ChatOptions bound) {
-        super(config, bound);
-        this.config = config;
-        // No retries unless asked for: before the shared transport there were none.
-        Transport transport = transport((status, body, retries) -> JsonSupport.providerError(status, body)).secret(config.apiKey)
-                .header("x-api-key", config.apiKey).header("anthropic-version", config.version).build();
-        this.client = new AnthropicClient(baseUri(), transport, modelName(), config.defaultMaxTokens);
+    private AnthropicChatModel(HttpModelCore core, AnthropicClient client, ChatOptions bound) {
+        super(bound);
+        this.core = core;
+        this.client = client;
     }
 
     /** A builder; {@link Builder#apiKey(String)} and {@link Builder#model(String)} are required. */
@@ -63,13 +64,33 @@ public final class AnthropicChatModel extends HttpChatModel {
     }
 
     @Override
-    protected String auth() {
-        return "(set)";
+    public String modelName() {
+        return core.model();
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return core.capabilities();
+    }
+
+    /** The base URL requests go to, without trailing slash. */
+    public String baseUrl() {
+        return core.baseUrl();
+    }
+
+    @Override
+    protected Executor asyncExecutor() {
+        return core.executor(super.asyncExecutor());
+    }
+
+    @Override
+    public String toString() {
+        return core.describe(this, core.auth(), boundOptions());
     }
 
     @Override
     protected ChatModel withBoundOptions(ChatOptions options) {
-        return new AnthropicChatModel(config, options);
+        return new AnthropicChatModel(core, client, options);
     }
 
     @Override
@@ -89,46 +110,21 @@ public final class AnthropicChatModel extends HttpChatModel {
             throw new UnsupportedCapabilityException("seed", modelName(),
                     "Anthropic's Messages API has no seed; remove seed(" + o.seed() + ")");
         }
-        requireSingleAnswer(o, n -> "Anthropic's Messages API returns one answer per call; remove n(" + n + ") and call again for more");
+        core.requireSingleAnswer(o, n -> "Anthropic's Messages API returns one answer per call; remove n(" + n + ") and call again for more");
     }
 
     /**
      * Configures an {@link AnthropicChatModel}; not thread-safe. Defaults: base URL
-     * {@code https://api.anthropic.com}, timeout 5 minutes (also the connect timeout of the default
-     * HTTP client), no retries, capabilities {@link Capabilities#NONE}.
+     * {@code https://api.anthropic.com}, timeout 5 minutes, connect timeout 10 seconds, no read
+     * timeout, no retries, capabilities {@link Capabilities#NONE}. The API key
+     * ({@link #apiKey(String)}, required) is sent as {@code x-api-key}.
      */
-    public static final class Builder extends HttpChatModel.Builder<Builder> {
-        private String apiKey;
+    public static final class Builder extends HttpModelBuilder<Builder> {
         private String version = API_VERSION;
         private int defaultMaxTokens = 1024;
 
         private Builder() {
-            super("https://api.anthropic.com/", Duration.ofMinutes(5), 0, Capabilities.NONE);
-        }
-
-        private Builder copy() {
-            Builder b = copyInto(new Builder());
-            b.apiKey = apiKey;
-            b.version = version;
-            b.defaultMaxTokens = defaultMaxTokens;
-            return b;
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
-        /** The API key, sent as {@code x-api-key}. Required; never part of messages or exceptions. */
-        public Builder apiKey(String apiKey) {
-            this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
-            return this;
-        }
-
-        /** The model, e.g. {@code claude-sonnet-4-5}. Required. */
-        public Builder model(String model) {
-            this.model = Objects.requireNonNull(model, "model");
-            return this;
+            super(HttpSettings.builder().baseUrl("https://api.anthropic.com").timeout(Duration.ofMinutes(5)).maxRetries(0), null, Capabilities.NONE);
         }
 
         /** The {@code anthropic-version} header. Default: {@value AnthropicChatModel#API_VERSION}. */
@@ -152,13 +148,18 @@ public final class AnthropicChatModel extends HttpChatModel {
          * @throws IllegalStateException when the API key or the model is missing
          */
         public AnthropicChatModel build() {
-            if (apiKey == null || apiKey.isBlank()) {
+            HttpSettings http = settings();
+            if (http.apiKey() == null) {
                 throw new IllegalStateException("an Anthropic model needs apiKey(...), e.g. System.getenv(\"ANTHROPIC_API_KEY\")");
             }
-            if (model == null || model.isBlank()) {
+            if (model() == null || model().isBlank()) {
                 throw new IllegalStateException("an Anthropic model needs model(...), e.g. \"claude-sonnet-4-5\"");
             }
-            return new AnthropicChatModel(copy(), options);
+            // No retries unless asked for: before the shared transport there were none.
+            Transport transport = Transport.builder(http, (status, body, retries) -> JsonSupport.providerError(status, body))
+                    .defaultHeader("x-api-key", http.apiKey()).defaultHeader("anthropic-version", version).build();
+            HttpModelCore core = new HttpModelCore(model(), capabilities(), http, transport);
+            return new AnthropicChatModel(core, new AnthropicClient(http.baseUri(), transport, model(), defaultMaxTokens), options());
         }
     }
 }

@@ -3,7 +3,10 @@ package dev.logprobs4j.cli;
 import dev.logprobs4j.LogprobsException;
 import dev.logprobs4j.cli.internal.Backends;
 import dev.logprobs4j.cli.internal.ChatCommand;
+import dev.logprobs4j.cli.internal.ClassifyCommand;
 import dev.logprobs4j.cli.internal.CliException;
+import dev.logprobs4j.cli.internal.InfoCommand;
+import dev.logprobs4j.local.ContextLengthException;
 import dev.logprobs4j.cli.internal.Io;
 import dev.logprobs4j.cli.internal.ScoreCommand;
 import dev.logprobs4j.cli.internal.ServeCommand;
@@ -20,7 +23,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code logprobs4j} command line: {@code chat}, {@code score} and {@code serve}. Exit codes: 0 ok, 1 a model,
+ * The {@code logprobs4j} command line: {@code chat}, {@code score}, {@code classify}, {@code serve} and {@code info}. Exit codes: 0 ok, 1 a model,
  * provider or input error (one line on stderr; the stack trace with {@code --verbose}), 2 a usage
  * error.
  */
@@ -33,7 +36,9 @@ import picocli.CommandLine.Command;
                 "  logprobs4j chat \"Once upon a time\" --max-tokens 32 --temperature 0",
                 "  logprobs4j chat \"Once upon a time\" --stream --html story.html",
                 "  logprobs4j score --text \"Once upon a time, there was a little girl.\"",
+                "  logprobs4j classify \"Once upon a time, there was a little\" --labels \" girl, boy, dog\"",
                 "  logprobs4j serve --port 8080",
+                "  logprobs4j info model.gguf",
                 "  logprobs4j chat --help",
                 "",
                 "Colours are off when stdout is not a terminal, NO_COLOR is set, or --no-color.",
@@ -48,7 +53,8 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: chat, score or serve (see --help)");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "name a command: chat, score, classify, serve or info (see --help)");
     }
 
     /** Runs the command line and exits with its exit code. */
@@ -68,6 +74,8 @@ public final class Main implements Runnable {
         cl.addSubcommand("chat", new ChatCommand(io));
         cl.addSubcommand("score", new ScoreCommand(io));
         cl.addSubcommand("serve", new ServeCommand(io));
+        cl.addSubcommand("classify", new ClassifyCommand(io));
+        cl.addSubcommand("info", new InfoCommand(io));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         boolean colorHelp = io.terminal().stdout() && io.env().getOrDefault("NO_COLOR", "").isEmpty();
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(colorHelp ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
@@ -86,7 +94,9 @@ public final class Main implements Runnable {
             io.err().println("logprobs4j: " + message(e));
             if (verbose) {
                 e.printStackTrace(io.err());
-            } else if (!(e instanceof CliException || e instanceof LogprobsException)) {
+            } else if (!(e instanceof CliException || e instanceof LogprobsException
+                    || e instanceof dev.logprobs4j.gguf.GgufFormatException)) {
+                // A broken GGUF file is the user's input, not a bug: its message says what is wrong.
                 io.err().println("(run with --verbose for the stack trace)");
             }
             return 1;
@@ -97,7 +107,11 @@ public final class Main implements Runnable {
     }
 
     private static String message(Throwable e) {
+        if (e instanceof ContextLengthException) {
+            return e.getMessage() + ": pass a larger --context, or shorten the prompt";
+        }
         if (e instanceof CliException || e instanceof LogprobsException || e instanceof IllegalArgumentException
+                || e instanceof dev.logprobs4j.gguf.GgufFormatException
                 || e instanceof UncheckedIOException || e instanceof java.io.IOException) {
             String m = e.getMessage();
             return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;

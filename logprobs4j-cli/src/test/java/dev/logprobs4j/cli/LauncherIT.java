@@ -141,6 +141,19 @@ class LauncherIT {
     }
 
     @Test
+    void classifyJsonAgreesWithScoreDifferences() throws Exception {
+        Result r = run("classify", "Once upon a time, there was a little", "--labels", " girl, lions", "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode lions = new ObjectMapper().readTree(r.out()).get("labels").get(1);
+        double with = new ObjectMapper().readTree(run("score", "--text", "Once upon a time, there was a little lions", "--json").out())
+                .get("total_logprob").asDouble();
+        double without = new ObjectMapper().readTree(run("score", "--text", "Once upon a time, there was a little", "--json").out())
+                .get("total_logprob").asDouble();
+        assertThat(lions.get("logprob").asDouble()).isCloseTo(with - without, Offset.offset(1e-6));
+        assertThat(lions.get("first_token_rank").asInt()).isGreaterThan(20);
+    }
+
+    @Test
     void intoAPipeTheTableHasNoColourCodes() throws Exception {
         Result r = run("chat", "Once upon a time", "--max-tokens", "4", "--temperature", "0");
         assertThat(r.exit()).as(r.err()).isZero();

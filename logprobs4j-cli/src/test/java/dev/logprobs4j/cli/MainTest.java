@@ -38,9 +38,10 @@ class MainTest {
     };
     boolean tty;
     String stdin = "";
+    byte[] stdinBytes; // when set, stdin as raw bytes
 
     int run(String... args) {
-        Io io = new Io(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+        Io io = new Io(new ByteArrayInputStream(stdinBytes != null ? stdinBytes : stdin.getBytes(StandardCharsets.UTF_8)),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
                 env, new Terminal(tty, tty), factory);
         return Main.run(args, io);
@@ -144,7 +145,7 @@ class MainTest {
 
     @Test
     void htmlReportIsWrittenAndAnnouncedOnStderr() throws Exception {
-        Path report = tmp.resolve("sub/report.html");
+        Path report = tmp.resolve("report.html");
         assertThat(run("chat", "hi", "--html", report.toString())).isZero();
         assertThat(Files.readString(report)).contains("<!DOCTYPE html>", "&lt;script&gt;");
         assertThat(err()).contains("report written to " + report);
@@ -250,5 +251,70 @@ class MainTest {
         tty = true;
         assertThat(run("chat", "hi")).isZero();
         assertThat(opened.get(1).progressTo()).isNotNull();
+    }
+
+    @Test
+    void htmlIntoAMissingFolderIsAUsageErrorBeforeAnyWork() {
+        Path report = tmp.resolve("no-such-folder/report.html");
+        assertThat(run("chat", "hi", "--html", report.toString())).isEqualTo(2);
+        assertThat(err()).contains("--html", "does not exist");
+        assertThat(opened).as("nothing generated").isEmpty();
+        assertThat(Files.exists(report.getParent())).as("no folder created").isFalse();
+        err.reset();
+        assertThat(run("score", "--text", "x", "--html", tmp.toString())).isEqualTo(2);
+        assertThat(err()).contains("is a directory");
+    }
+
+    @Test
+    void zeroThreadsIsAUsageError() {
+        assertThat(run("chat", "hi", "--threads", "0")).isEqualTo(2);
+        assertThat(err()).contains("--threads must be >= 1, was 0");
+        assertThat(run("score", "--text", "x", "--threads", "0")).isEqualTo(2);
+        assertThat(run("serve", "--max-concurrent", "0")).isEqualTo(2);
+        assertThat(err()).contains("--max-concurrent must be >= 1, was 0");
+        assertThat(run("serve", "--write-timeout", "0")).isEqualTo(2);
+        assertThat(err()).contains("--write-timeout must be >= 1, was 0");
+        assertThat(opened).isEmpty();
+    }
+
+    @Test
+    void invalidUtf8OnStdinNamesTheByteOffset() {
+        stdinBytes = new byte[] {'o', 'k', ' ', (byte) 0xC0, (byte) 0xAF};
+        assertThat(run("score", "-")).isEqualTo(1);
+        assertThat(err()).contains("standard input is not valid UTF-8", "offset 3");
+        err.reset();
+        assertThat(run("chat", "-")).isEqualTo(1);
+        assertThat(err()).contains("offset 3");
+        assertThat(opened).isEmpty();
+    }
+
+    @Test
+    void scoreOfADirectoryNamesThePath() {
+        assertThat(run("score", tmp.toString())).isEqualTo(1);
+        assertThat(err()).contains(tmp.toString(), "is a directory");
+    }
+
+    @Test
+    void aDirectoryAsModelIsNotReportedAsNotFound() {
+        assertThat(run("serve", "--model", tmp.toString(), "--port", "0")).isEqualTo(1);
+        assertThat(err()).contains("is a directory").doesNotContain("not found");
+    }
+
+    @Test
+    void aBrokenGgufFilePrintsItsMessageAlone() throws Exception {
+        Path broken = tmp.resolve("broken.gguf");
+        Files.write(broken, new byte[] {'G', 'G', 'U', 'F', 3, 0, 0, 0, 1});
+        assertThat(run("serve", "--model", broken.toString(), "--port", "0")).isEqualTo(1);
+        assertThat(err()).startsWith("logprobs4j: ").doesNotContain("unexpected").doesNotContain("--verbose")
+                .doesNotContain("GgufFormatException");
+        assertThat(err().lines().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aPortInUseNamesTheFlag() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            assertThat(run("serve", "--port", Integer.toString(taken.getLocalPort()))).isEqualTo(1);
+            assertThat(err()).contains("--port").doesNotContain("port(...)").doesNotContain("\tat ");
+        }
     }
 }

@@ -58,6 +58,10 @@ public final class Model implements AutoCloseable {
         VectorApi.require();
         GgufFile gguf = GgufFile.open(path);
         try {
+            ModelInfo info = ModelInfo.of(gguf);
+            if (!info.engineRefusal().isEmpty()) {
+                throw new GgufFormatException(path, -1, info.engineRefusal());
+            }
             ModelLoader loader = new ModelLoader(gguf, options);
             ModelConfig config = loader.config();
             Weights weights = loader.weights(config);

@@ -13,12 +13,9 @@ import java.util.Objects;
  * and overwritten by the next call; copy them to keep them.
  */
 public final class Session {
-    /**
-     * Receiver of the logits of every prompt position (see {@link #prefill(int[], LogitsConsumer)}):
-     * what {@link #score} is built on; package-private since the product scores through {@code score}.
-     */
+    /** Receiver of the logits of every prompt position (see {@link #prefill(int[], LogitsConsumer)}). */
     @FunctionalInterface
-    interface LogitsConsumer {
+    public interface LogitsConsumer {
         /**
          * Called once per token in order.
          *
@@ -99,7 +96,7 @@ public final class Session {
      *
      * @return the logits after the last token (also given to {@code consumer} last)
      */
-    float[] prefill(int[] tokens, LogitsConsumer consumer) {
+    public float[] prefill(int[] tokens, LogitsConsumer consumer) {
         check(tokens);
         Objects.requireNonNull(consumer, "consumer");
         for (int off = 0; off < tokens.length; off += Forward.PROMPT_CHUNK) {

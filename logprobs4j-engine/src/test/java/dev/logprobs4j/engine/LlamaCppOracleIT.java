@@ -278,6 +278,62 @@ public class LlamaCppOracleIT {
         assertThat(failures).isEmpty();
     }
 
+    /**
+     * Tolerance for the types issue 10 added, per type. As for the older quantised types, the
+     * difference comes from llama.cpp rounding the activations to 8 bits (Q8_0 blocks for Q5_0 and
+     * IQ4_NL, Q8_1 for Q4_1 and Q5_1, Q8_K for the K-quants and IQ4_XS) while the engine keeps
+     * them float; the stored weights are read identically (a wrong decoder moves logprobs by
+     * nats and changes the top-10). That rounding error does not depend on the weight type, so
+     * the bound is the older types' 0.6 for all of them; measured maxima are in the README.
+     */
+    static double newTypeTolerance(GgmlType t) {
+        return switch (t) {
+            case Q4_1, Q5_0, Q5_1, IQ4_NL, Q2_K, Q3_K, Q5_K, IQ4_XS -> 0.6;
+            default -> throw new IllegalArgumentException(t.toString());
+        };
+    }
+
+    @Test
+    void newTensorTypesAgreeWithLlamaCpp() {
+        Path dir = TestModels.targetDir("synthetic");
+        List<int[]> prompts = prompts();
+        List<String> failures = new ArrayList<>();
+        for (GgmlType t : TransformerReferenceTest.NEW_TYPES) {
+            for (SyntheticModel spec : List.of(SyntheticModel.small("llama", t), SyntheticModel.small("qwen2", t))) {
+                Path file = spec.write(dir);
+                double d = compareNextToken(file, prompts, newTypeTolerance(t), KvCacheType.F16, true);
+                REPORT.put(spec.fileName(), d);
+                if (d >= newTypeTolerance(t)) {
+                    failures.add(spec.fileName() + ": " + d + " >= " + newTypeTolerance(t));
+                }
+            }
+        }
+        assertThat(failures).isEmpty();
+    }
+
+    /**
+     * llama.cpp's Q4_K_M and Q5_K_M layouts in the Qwen2.5-0.5B and Llama-3.2-1B shapes (mixed
+     * Q4_K/Q5_K/Q6_K with the Q5_0/Q5_1/Q8_0 fallbacks for 896-wide rows). The difference has
+     * the same cause as for single-type files (8-bit activation rounding on llama.cpp's side), but
+     * these shapes tie the output to the embedding (gain 1, not 4), so the next-token
+     * distribution is flatter and amplifies it less: measured at most 0.057, bound 0.2.
+     */
+    @Test
+    void mixedLayoutFilesAgreeWithLlamaCpp() {
+        Path dir = TestModels.targetDir("mixed");
+        List<int[]> prompts = prompts();
+        List<String> failures = new ArrayList<>();
+        for (MixedLayouts.Spec spec : MixedLayouts.all()) {
+            Path file = spec.write(dir);
+            double d = compareNextToken(file, prompts, 0.2, KvCacheType.F16, true);
+            REPORT.put(spec.fileName(), d);
+            if (d >= 0.2) {
+                failures.add(spec.fileName() + ": " + d + " >= 0.2");
+            }
+        }
+        assertThat(failures).isEmpty();
+    }
+
     @AfterAll
     static void report() {
         REPORT.forEach((k, v) -> System.out.printf("oracle %-36s max |dlogprob| over top-10 = %.3g%n", k, v));

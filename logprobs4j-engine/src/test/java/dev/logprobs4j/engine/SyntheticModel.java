@@ -46,8 +46,17 @@ record SyntheticModel(String arch, GgmlType type, int dim, int layers, int heads
                 + ".gguf";
     }
 
+    /** The encoding of one 2-D weight, chosen by tensor name and shape. */
+    interface TypeChooser {
+        GgmlType typeOf(String name, int rows, int cols);
+    }
+
     Path write(Path dir) {
-        Path out = dir.resolve(fileName());
+        return write(dir.resolve(fileName()), (name, rows, cols) -> type);
+    }
+
+    /** Writes this model to {@code out} with each 2-D weight encoded as {@code types} chooses. */
+    Path write(Path out, TypeChooser types) {
         GgufMetadata vocab;
         try (GgufFile stories = GgufFile.open(TestModels.stories())) {
             vocab = stories.metadata();
@@ -100,7 +109,7 @@ record SyntheticModel(String arch, GgmlType type, int dim, int layers, int heads
         SplittableRandom r = new SplittableRandom(seed);
         int qDim = heads * headDim;
         int kvDim = kvHeads * headDim;
-        matrix(w, "token_embd.weight", nVocab, dim, gemma ? 4.0 : 1.0, r);
+        matrix(w, "token_embd.weight", nVocab, dim, gemma ? 4.0 : 1.0, r, types);
         if (llama3Rope) {
             w.addTensor("rope_freqs.weight", new long[] {headDim / 2}, llama3Factors(headDim, 500000.0));
         }
@@ -112,11 +121,11 @@ record SyntheticModel(String arch, GgmlType type, int dim, int layers, int heads
             String p = "blk." + l + ".";
             w.addTensor(p + "attn_norm.weight", new long[] {dim}, norm(dim, r));
             if (phi3) {
-                matrix(w, p + "attn_qkv.weight", qDim + 2 * kvDim, dim, 1.0, r);
+                matrix(w, p + "attn_qkv.weight", qDim + 2 * kvDim, dim, 1.0, r, types);
             } else {
-                matrix(w, p + "attn_q.weight", qDim, dim, 1.0, r);
-                matrix(w, p + "attn_k.weight", kvDim, dim, 1.0, r);
-                matrix(w, p + "attn_v.weight", kvDim, dim, 1.0, r);
+                matrix(w, p + "attn_q.weight", qDim, dim, 1.0, r, types);
+                matrix(w, p + "attn_k.weight", kvDim, dim, 1.0, r, types);
+                matrix(w, p + "attn_v.weight", kvDim, dim, 1.0, r, types);
             }
             if (arch.equals("qwen2")) {
                 w.addTensor(p + "attn_q.bias", new long[] {qDim}, uniform(qDim, 0.5, r));
@@ -127,18 +136,18 @@ record SyntheticModel(String arch, GgmlType type, int dim, int layers, int heads
                 w.addTensor(p + "attn_q_norm.weight", new long[] {headDim}, norm(headDim, r));
                 w.addTensor(p + "attn_k_norm.weight", new long[] {headDim}, norm(headDim, r));
             }
-            matrix(w, p + "attn_output.weight", dim, qDim, 1.0, r);
+            matrix(w, p + "attn_output.weight", dim, qDim, 1.0, r, types);
             if (postNorms) {
                 w.addTensor(p + "post_attention_norm.weight", new long[] {dim}, norm(dim, r));
             }
             w.addTensor(p + "ffn_norm.weight", new long[] {dim}, norm(dim, r));
             if (phi3) {
-                matrix(w, p + "ffn_up.weight", 2 * ffn, dim, 1.0, r);
+                matrix(w, p + "ffn_up.weight", 2 * ffn, dim, 1.0, r, types);
             } else {
-                matrix(w, p + "ffn_gate.weight", ffn, dim, 1.0, r);
-                matrix(w, p + "ffn_up.weight", ffn, dim, 1.0, r);
+                matrix(w, p + "ffn_gate.weight", ffn, dim, 1.0, r, types);
+                matrix(w, p + "ffn_up.weight", ffn, dim, 1.0, r, types);
             }
-            matrix(w, p + "ffn_down.weight", dim, ffn, 1.0, r);
+            matrix(w, p + "ffn_down.weight", dim, ffn, 1.0, r, types);
             if (postNorms) {
                 w.addTensor(p + "post_ffw_norm.weight", new long[] {dim}, norm(dim, r));
             }
@@ -146,7 +155,7 @@ record SyntheticModel(String arch, GgmlType type, int dim, int layers, int heads
         w.addTensor("output_norm.weight", new long[] {dim}, norm(dim, r));
         if (!tied) {
             // Larger output weights give a peaked distribution, so top-k and greedy are meaningful.
-            matrix(w, "output.weight", nVocab, dim, 4.0, r);
+            matrix(w, "output.weight", nVocab, dim, 4.0, r, types);
         }
         w.write(out);
         return out;
@@ -171,9 +180,11 @@ record SyntheticModel(String arch, GgmlType type, int dim, int layers, int heads
         return f;
     }
 
-    private void matrix(GgufWriter w, String name, int rows, int cols, double gain, SplittableRandom r) {
+    private static void matrix(GgufWriter w, String name, int rows, int cols, double gain, SplittableRandom r,
+            TypeChooser types) {
         float[] v = uniform(rows * cols, gain * Math.sqrt(3.0 / cols), r);
-        w.addTensor(name, new long[] {cols, rows}, type, Quantizer.quantize(type, v));
+        GgmlType t = types.typeOf(name, rows, cols);
+        w.addTensor(name, new long[] {cols, rows}, t, Quantizer.quantize(t, v));
     }
 
     private static float[] uniform(int n, double a, SplittableRandom r) {

@@ -25,11 +25,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TransformerReferenceTest {
     static final int[] PROMPT = {1, 403, 407, 261, 378, 29, 100, 7, 300, 12};
 
+    /** The types issue 10 added, each in every architecture. */
+    static final GgmlType[] NEW_TYPES = {GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.IQ4_NL, GgmlType.Q2_K,
+        GgmlType.Q3_K, GgmlType.Q5_K, GgmlType.IQ4_XS};
+
     static Stream<Arguments> models() {
         List<Arguments> a = new ArrayList<>();
         for (GgmlType t : new GgmlType[] {GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K,
                 GgmlType.Q6_K}) {
             a.add(Arguments.of(SyntheticModel.small("llama", t)));
+            a.add(Arguments.of(SyntheticModel.small("qwen3", t)));
+        }
+        for (GgmlType t : NEW_TYPES) {
+            a.add(Arguments.of(SyntheticModel.small("llama", t)));
+            a.add(Arguments.of(SyntheticModel.small("qwen2", t)));
             a.add(Arguments.of(SyntheticModel.small("qwen3", t)));
         }
         a.add(Arguments.of(new SyntheticModel("llama", GgmlType.Q8_0, 256, 2, 4, 2, 64, 512, true, false, 5)));

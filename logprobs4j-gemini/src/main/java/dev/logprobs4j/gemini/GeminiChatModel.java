@@ -1,6 +1,7 @@
 package dev.logprobs4j.gemini;
 
 import dev.logprobs4j.AIMessage;
+import dev.logprobs4j.AbstractChatModel;
 import dev.logprobs4j.Capabilities;
 import dev.logprobs4j.ChatModel;
 import dev.logprobs4j.ChatOptions;
@@ -10,14 +11,16 @@ import dev.logprobs4j.UnsupportedCapabilityException;
 import dev.logprobs4j.gemini.internal.GeminiMapper;
 import dev.logprobs4j.gemini.internal.GeminiWire;
 import dev.logprobs4j.gemini.internal.SseChunkSource;
-import dev.logprobs4j.http.internal.HttpChatModel;
+import dev.logprobs4j.http.HttpModelBuilder;
+import dev.logprobs4j.http.HttpSettings;
+import dev.logprobs4j.http.internal.HttpModelCore;
 import dev.logprobs4j.http.internal.Transport;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
@@ -57,18 +60,24 @@ import java.util.function.Supplier;
  * {@code []} logprobs (added; Gemini's stream has no such event), then one chunk per token (an
  * event whose tokens spell its text is split), the last carrying the finish reason and usage.
  */
-public final class GeminiChatModel extends HttpChatModel {
+public final class GeminiChatModel extends AbstractChatModel {
 
     /** What Gemini models with logprobs return: up to 20 alternatives, streamed too; no prompt logprobs. */
     public static final Capabilities CAPABILITIES = new Capabilities(true, 20, true, false);
 
-    private final Builder config;
-    private final Transport transport;
+    private final HttpModelCore core;
+    private final Vertex vertex; // null for Google AI
+    private final boolean apiKeyInQuery;
 
-    private GeminiChatModel(Builder config, ChatOptions bound, Transport transport) {
-        super(config, bound);
-        this.config = config;
-        this.transport = transport;
+    /** Vertex AI's project, location and OAuth token source. */
+    private record Vertex(String project, String location, Supplier<String> tokenSupplier) {
+    }
+
+    private GeminiChatModel(HttpModelCore core, Vertex vertex, boolean apiKeyInQuery, ChatOptions bound) {
+        super(bound);
+        this.core = core;
+        this.vertex = vertex;
+        this.apiKeyInQuery = apiKeyInQuery;
     }
 
     /** A builder for Google AI (set {@link Builder#vertexAi} for Vertex AI). */
@@ -78,7 +87,23 @@ public final class GeminiChatModel extends HttpChatModel {
 
     /** A builder holding this model's settings (its bound options included). */
     public Builder toBuilder() {
-        return config.copy().options(boundOptions());
+        Builder b = new Builder().http(core.settings()).model(core.model()).capabilities(core.capabilities()).options(boundOptions()).apiKeyInQuery(apiKeyInQuery);
+        return vertex == null ? b : b.vertexAi(vertex.project(), vertex.location(), vertex.tokenSupplier());
+    }
+
+    @Override
+    public String modelName() {
+        return core.model();
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return core.capabilities();
+    }
+
+    /** The base URL requests go to, without trailing slash. */
+    public String baseUrl() {
+        return core.baseUrl();
     }
 
     @Override
@@ -87,43 +112,43 @@ public final class GeminiChatModel extends HttpChatModel {
     }
 
     @Override
-    protected String auth() {
-        return config.project != null ? "vertex " + config.project + "/" + config.location : config.apiKey == null ? "none" : "(set)";
+    protected ChatModel withBoundOptions(ChatOptions options) {
+        return new GeminiChatModel(core, vertex, apiKeyInQuery, options);
     }
 
     @Override
-    protected ChatModel withBoundOptions(ChatOptions options) {
-        return new GeminiChatModel(config, options, transport);
+    protected Executor asyncExecutor() {
+        return core.executor(super.asyncExecutor());
     }
 
-    private HttpRequest request(ChatRequest call, boolean stream) {
+    @Override
+    public String toString() {
+        return core.describe(this, vertex != null ? "vertex " + vertex.project() + "/" + vertex.location() : core.auth(), boundOptions());
+    }
+
+    private Transport.Opened post(ChatRequest call, boolean stream) {
         String method = stream ? ":streamGenerateContent" : ":generateContent";
         String query = stream ? "?alt=sse" : "";
-        String url;
-        if (config.project != null) {
-            url = baseUrl() + "/v1/projects/" + enc(config.project) + "/locations/" + enc(config.location)
+        String path;
+        if (vertex != null) {
+            path = "v1/projects/" + enc(vertex.project()) + "/locations/" + enc(vertex.location())
                     + "/publishers/google/models/" + enc(modelName()) + method + query;
         } else {
-            url = baseUrl() + "/v1beta/models/" + enc(modelName()) + method + query;
-            if (config.apiKeyInQuery) {
-                url += (query.isEmpty() ? "?" : "&") + "key=" + URLEncoder.encode(config.apiKey, StandardCharsets.UTF_8);
+            path = "v1beta/models/" + enc(modelName()) + method + query;
+            if (apiKeyInQuery) {
+                path += (query.isEmpty() ? "?" : "&") + "key=" + URLEncoder.encode(core.settings().apiKey(), StandardCharsets.UTF_8);
             }
         }
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
-                .timeout(timeout())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(GeminiWire.body(call.messages(), call.options())));
-        headers().forEach(b::header);
-        if (config.project != null) {
-            String token = config.tokenSupplier.get();
+        HttpRequest.Builder b = core.transport().request(core.resolve(path), GeminiWire.body(call.messages(), call.options()),
+                stream ? "text/event-stream" : "application/json");
+        if (vertex != null) {
+            String token = vertex.tokenSupplier().get();
             if (token == null || token.isBlank()) {
                 throw new IllegalStateException("the Vertex AI token supplier returned no token");
             }
             b.header("Authorization", "Bearer " + token);
-        } else if (!config.apiKeyInQuery) {
-            b.header("x-goog-api-key", config.apiKey);
         }
-        return b.build();
+        return core.transport().send(b.build());
     }
 
     private static String enc(String segment) {
@@ -132,15 +157,15 @@ public final class GeminiChatModel extends HttpChatModel {
 
     @Override
     protected AIMessage doInvoke(ChatRequest call) {
-        byte[] body = transport.readAllBytes(transport.send(request(call, false)));
+        byte[] body = core.transport().readAllBytes(post(call, false));
         return GeminiMapper.message(GeminiWire.parse(body), modelName(), call.options().wantsLogprobs(),
                 new String(body, StandardCharsets.UTF_8));
     }
 
     @Override
     protected ChunkSource doStream(ChatRequest call) {
-        requireSingleAnswer(call.options(), n -> "streaming several candidates is not supported; use invoke(...) with n(" + n + ")");
-        return new SseChunkSource(transport.send(request(call, true)).body(), modelName(), call.options().wantsLogprobs());
+        core.requireSingleAnswer(call.options(), n -> "streaming several candidates is not supported; use invoke(...) with n(" + n + ")");
+        return new SseChunkSource(post(call, true).body(), modelName(), call.options().wantsLogprobs());
     }
 
     /**
@@ -148,46 +173,16 @@ public final class GeminiChatModel extends HttpChatModel {
      * {@code https://generativelanguage.googleapis.com} for Google AI,
      * {@code https://{location}-aiplatform.googleapis.com} for Vertex AI
      * ({@code https://aiplatform.googleapis.com} for location {@code global}); timeout 2 minutes;
-     * 2 retries; capabilities {@link GeminiChatModel#CAPABILITIES}.
+     * connect timeout 10 seconds; no read timeout; 2 retries; capabilities
+     * {@link GeminiChatModel#CAPABILITIES}. The API key ({@link #apiKey(String)}) is sent as
+     * {@code x-goog-api-key}; Google AI requires one.
      */
-    public static final class Builder extends HttpChatModel.Builder<Builder> {
-        private String apiKey;
+    public static final class Builder extends HttpModelBuilder<Builder> {
         private boolean apiKeyInQuery;
-        private String project;
-        private String location;
-        private Supplier<String> tokenSupplier;
-        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Vertex vertex;
 
         private Builder() {
-            super(null, Duration.ofMinutes(2), 2, CAPABILITIES);
-        }
-
-        private Builder copy() {
-            Builder b = copyInto(new Builder());
-            b.apiKey = apiKey;
-            b.apiKeyInQuery = apiKeyInQuery;
-            b.project = project;
-            b.location = location;
-            b.tokenSupplier = tokenSupplier;
-            b.connectTimeout = connectTimeout;
-            return b;
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
-        /** The model, e.g. {@code gemini-2.0-flash}. Required. */
-        public Builder model(String model) {
-            this.model = Objects.requireNonNull(model, "model");
-            return this;
-        }
-
-        /** The Google AI API key, sent as {@code x-goog-api-key}. Required for Google AI. */
-        public Builder apiKey(String apiKey) {
-            this.apiKey = apiKey;
-            return this;
+            super(HttpSettings.builder().timeout(Duration.ofMinutes(2)).maxRetries(2), null, CAPABILITIES);
         }
 
         /** Send the API key as {@code ?key=} instead of the header (it then shows in URL logs). Default: false. */
@@ -202,15 +197,8 @@ public final class GeminiChatModel extends HttpChatModel {
          * {@code GoogleCredentials.refreshIfExpired()}). Default: Google AI.
          */
         public Builder vertexAi(String project, String location, Supplier<String> tokenSupplier) {
-            this.project = Objects.requireNonNull(project, "project");
-            this.location = Objects.requireNonNull(location, "location");
-            this.tokenSupplier = Objects.requireNonNull(tokenSupplier, "tokenSupplier");
-            return this;
-        }
-
-        /** How long to wait for a connection, with the default HTTP client. Default: 10 seconds. */
-        public Builder connectTimeout(Duration connectTimeout) {
-            this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+            this.vertex = new Vertex(Objects.requireNonNull(project, "project"), Objects.requireNonNull(location, "location"),
+                    Objects.requireNonNull(tokenSupplier, "tokenSupplier"));
             return this;
         }
 
@@ -220,24 +208,22 @@ public final class GeminiChatModel extends HttpChatModel {
          * @throws IllegalStateException naming what is missing (model, API key or Vertex settings)
          */
         public GeminiChatModel build() {
-            if (model == null || model.isBlank()) {
+            if (model() == null || model().isBlank()) {
                 throw new IllegalStateException("model is required: GeminiChatModel.builder().model(\"gemini-2.0-flash\")");
             }
-            if (project == null && (apiKey == null || apiKey.isBlank())) {
+            HttpSettings http = settings(vertex == null ? "https://generativelanguage.googleapis.com"
+                    : vertex.location().equals("global") ? "https://aiplatform.googleapis.com"
+                    : "https://" + vertex.location() + "-aiplatform.googleapis.com");
+            if (vertex == null && http.apiKey() == null) {
                 throw new IllegalStateException("Google AI needs an API key: .apiKey(System.getenv(\"GEMINI_API_KEY\")),"
                         + " or use .vertexAi(project, location, tokenSupplier)");
             }
-            Builder frozen = copy();
-            if (baseUrl == null) {
-                frozen.baseUrl = project == null ? "https://generativelanguage.googleapis.com"
-                        : location.equals("global") ? "https://aiplatform.googleapis.com"
-                        : "https://" + location + "-aiplatform.googleapis.com";
+            String model = model();
+            Transport.Builder transport = Transport.builder(http, (status, body, retries) -> GeminiMapper.error(status, body, model));
+            if (vertex == null && !apiKeyInQuery) {
+                transport.defaultHeader("x-goog-api-key", http.apiKey());
             }
-            frozen.baseUrl = frozen.trimmedBaseUrl();
-            String model = frozen.model;
-            Transport transport = Transport.builder(clientOrDefault(connectTimeout), (status, body, retries) -> GeminiMapper.error(status, body, model))
-                    .maxRetries(maxRetries).secret(apiKey).build();
-            return new GeminiChatModel(frozen, options, transport);
+            return new GeminiChatModel(new HttpModelCore(model, capabilities(), http, transport.build()), vertex, apiKeyInQuery, options());
         }
     }
 }

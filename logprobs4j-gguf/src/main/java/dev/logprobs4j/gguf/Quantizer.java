@@ -4,11 +4,13 @@ import java.util.Objects;
 
 /**
  * Encoder and scalar decoder of GGML tensor data for the types the engine computes with: F32,
- * F16, BF16, Q8_0, Q4_0, Q4_K and Q6_K. Stateless and thread-safe.
+ * F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, IQ4_NL, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K and IQ4_XS.
+ * Stateless and thread-safe.
  *
- * <p>The encoders write valid blocks with simple, predictable rounding (for Q4_K and Q6_K they do
- * not search for the error-minimising scales as ggml's reference quantisers do); they exist to
- * build test models and test data. {@link #dequantize} is a plain element-by-element decoder, kept
+ * <p>The encoders write valid blocks. For Q4_K and Q6_K they use simple, predictable rounding
+ * (no search for the error-minimising scales); the other types follow the semantics of ggml's
+ * reference quantisers (see {@code MoreQuants}). They exist to build test models and test data.
+ * {@link #dequantize} is a plain element-by-element decoder, kept
  * deliberately simple so that tests can use it as an oracle.
  */
 public final class Quantizer {
@@ -63,6 +65,11 @@ public final class Quantizer {
             case Q6_K -> {
                 for (int b = 0; b < n / QK_K; b++) {
                     quantizeQ6_K(values, b * QK_K, out, b * type.blockBytes());
+                }
+            }
+            case Q4_1, Q5_0, Q5_1, IQ4_NL, Q2_K, Q3_K, Q5_K, IQ4_XS -> {
+                for (int b = 0; b < n / type.blockSize(); b++) {
+                    MoreQuants.quantize(type, values, b * type.blockSize(), out, b * type.blockBytes());
                 }
             }
             default -> throw unsupported(type);
@@ -125,6 +132,7 @@ public final class Quantizer {
                 int q = (low | high << 4) - 32;
                 yield f16(data, block + 208) * data[block + 192 + k / 16] * q;
             }
+            case Q4_1, Q5_0, Q5_1, IQ4_NL, Q2_K, Q3_K, Q5_K, IQ4_XS -> MoreQuants.element(type, data, block, k);
             default -> throw unsupported(type);
         };
     }
@@ -268,7 +276,7 @@ public final class Quantizer {
 
     private static long checkedByteSize(GgmlType type, long count) {
         switch (type) {
-            case F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K -> {
+            case F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, IQ4_NL, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, IQ4_XS -> {
                 return type.byteSize(count);
             }
             default -> throw unsupported(type);
@@ -277,7 +285,8 @@ public final class Quantizer {
 
     private static IllegalArgumentException unsupported(GgmlType type) {
         return new IllegalArgumentException("type " + type
-                + " is not supported; supported types are F32, F16, BF16, Q8_0, Q4_0, Q4_K and Q6_K");
+                + " is not supported; supported types are F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, IQ4_NL, Q2_K, Q3_K,"
+                + " Q4_K, Q5_K, Q6_K and IQ4_XS");
     }
 
     private static float f16(byte[] data, int at) {

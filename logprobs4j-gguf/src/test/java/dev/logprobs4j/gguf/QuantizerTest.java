@@ -26,7 +26,8 @@ class QuantizerTest {
      * range/30 plus a 6-bit min step, Q6_K amax/62 plus an 8-bit scale step.
      */
     @ParameterizedTest
-    @CsvSource({"Q8_0, 0.0045", "Q4_0, 0.126", "Q4_K, 0.12", "Q6_K, 0.025"})
+    @CsvSource({"Q8_0, 0.0045", "Q4_0, 0.126", "Q4_K, 0.12", "Q6_K, 0.025", "Q4_1, 0.07", "Q5_0, 0.065", "Q5_1, 0.035",
+        "IQ4_NL, 0.12", "IQ4_XS, 0.15", "Q2_K, 0.45", "Q3_K, 0.3", "Q5_K, 0.06"})
     void blockQuantisationRoundTripsWithinItsStepSize(GgmlType type, double fractionOfBlockAmax) {
         // Scales stay above the range where the half-precision block scale turns subnormal and loses bits.
         for (double scale : new double[] {0.02, 1, 300}) {
@@ -117,8 +118,8 @@ class QuantizerTest {
 
     @Test
     void rejectsUnsupportedTypesPartialBlocksAndShortData() {
-        assertThatThrownBy(() -> Quantizer.quantize(GgmlType.Q5_K, new float[256]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Q5_K");
+        assertThatThrownBy(() -> Quantizer.quantize(GgmlType.IQ2_XS, new float[256]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("IQ2_XS");
         assertThatThrownBy(() -> Quantizer.quantize(GgmlType.Q8_0, new float[33]))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("33");
         assertThatThrownBy(() -> Quantizer.dequantize(GgmlType.Q6_K, new byte[209], 256))

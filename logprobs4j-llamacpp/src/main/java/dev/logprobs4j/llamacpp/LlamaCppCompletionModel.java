@@ -1,19 +1,23 @@
 package dev.logprobs4j.llamacpp;
 
 import dev.logprobs4j.AIMessage;
+import dev.logprobs4j.AbstractChatModel;
 import dev.logprobs4j.Capabilities;
 import dev.logprobs4j.ChatModel;
 import dev.logprobs4j.ChatOptions;
 import dev.logprobs4j.ChatRequest;
 import dev.logprobs4j.ChunkSource;
 import dev.logprobs4j.Message;
+import dev.logprobs4j.http.HttpModelBuilder;
+import dev.logprobs4j.http.HttpSettings;
+import dev.logprobs4j.http.internal.HttpModelCore;
 import dev.logprobs4j.http.internal.JsonSupport;
-import dev.logprobs4j.http.internal.HttpChatModel;
 import dev.logprobs4j.http.internal.Transport;
 import dev.logprobs4j.llamacpp.internal.LlamaCppClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -54,20 +58,18 @@ import java.util.stream.Collectors;
  * double first = msg.logprobs().content().get(0).logprob();
  * }
  */
-public final class LlamaCppCompletionModel extends HttpChatModel {
+public final class LlamaCppCompletionModel extends AbstractChatModel {
 
     /** n_probs has no limit in llama.cpp; this is the most {@link ChatOptions} lets anyone ask for. */
     public static final Capabilities CAPABILITIES = new Capabilities(true, ChatOptions.MAX_TOP_LOGPROBS, true, false);
 
-    private final Builder config;
+    private final HttpModelCore core;
     private final LlamaCppClient client;
 
-    private LlamaCppCompletionModel(Builder config, ChatOptions bound) {
-        super(config, bound);
-        this.config = config;
-        // No retries unless asked for: a local server that fails usually fails again.
-        Transport transport = transport((status, body, retries) -> JsonSupport.providerError(status, body)).build();
-        this.client = new LlamaCppClient(baseUri(), transport, config.serverTemplate, config.renderer, config.postSamplingProbs);
+    private LlamaCppCompletionModel(HttpModelCore core, LlamaCppClient client, ChatOptions bound) {
+        super(bound);
+        this.core = core;
+        this.client = client;
     }
 
     /** A builder with the defaults below. */
@@ -81,8 +83,33 @@ public final class LlamaCppCompletionModel extends HttpChatModel {
     }
 
     @Override
+    public String modelName() {
+        return core.model();
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return core.capabilities();
+    }
+
+    /** The base URL requests go to, without trailing slash. */
+    public String baseUrl() {
+        return core.baseUrl();
+    }
+
+    @Override
+    protected Executor asyncExecutor() {
+        return core.executor(super.asyncExecutor());
+    }
+
+    @Override
+    public String toString() {
+        return core.describe(this, core.auth(), boundOptions());
+    }
+
+    @Override
     protected ChatModel withBoundOptions(ChatOptions options) {
-        return new LlamaCppCompletionModel(config, options);
+        return new LlamaCppCompletionModel(core, client, options);
     }
 
     @Override
@@ -98,41 +125,28 @@ public final class LlamaCppCompletionModel extends HttpChatModel {
     }
 
     private void checkN(ChatOptions o) {
-        requireSingleAnswer(o, n -> "llama.cpp's /completion returns one answer per call; remove n(" + n + ") and call again for more");
+        core.requireSingleAnswer(o, n -> "llama.cpp's /completion returns one answer per call; remove n(" + n + ") and call again for more");
     }
 
     /**
      * Configures a {@link LlamaCppCompletionModel}; not thread-safe. Defaults: base URL
-     * {@code http://localhost:8080}, model name {@code llama.cpp}, timeout 5 minutes (also the
-     * connect timeout of the default HTTP client), no retries, capabilities {@link LlamaCppCompletionModel#CAPABILITIES}.
+     * {@code http://localhost:8080}, model name {@code llama.cpp}, timeout 5 minutes, connect
+     * timeout 10 seconds, no read timeout, no retries (a local server that fails usually fails
+     * again), no API key (one is sent as {@code Authorization: Bearer}, as the server's
+     * {@code --api-key} wants), capabilities {@link LlamaCppCompletionModel#CAPABILITIES}.
      */
-    public static final class Builder extends HttpChatModel.Builder<Builder> {
+    public static final class Builder extends HttpModelBuilder<Builder> {
         private boolean serverTemplate = true;
         private Function<List<Message>, String> renderer = LlamaCppCompletionModel::plainPrompt;
         private boolean postSamplingProbs;
 
         private Builder() {
-            super("http://localhost:8080", Duration.ofMinutes(5), 0, CAPABILITIES);
-            model = "llama.cpp";
-        }
-
-        private Builder copy() {
-            Builder b = copyInto(new Builder());
-            b.serverTemplate = serverTemplate;
-            b.renderer = renderer;
-            b.postSamplingProbs = postSamplingProbs;
-            return b;
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
+            super(HttpSettings.builder().baseUrl("http://localhost:8080").timeout(Duration.ofMinutes(5)).maxRetries(0), "llama.cpp", CAPABILITIES);
         }
 
         /** The name {@link #modelName()} reports (the server serves one model). Default: {@code llama.cpp}. */
         public Builder modelName(String modelName) {
-            this.model = Objects.requireNonNull(modelName, "modelName");
-            return this;
+            return model(modelName);
         }
 
         /** Render the prompt with the server's chat template ({@code /apply-template}). Default: true. */
@@ -159,7 +173,14 @@ public final class LlamaCppCompletionModel extends HttpChatModel {
 
         /** The model. */
         public LlamaCppCompletionModel build() {
-            return new LlamaCppCompletionModel(copy(), options);
+            HttpSettings http = settings();
+            Transport.Builder tb = Transport.builder(http, (status, body, retries) -> JsonSupport.providerError(status, body));
+            if (http.apiKey() != null) {
+                tb.defaultHeader("Authorization", "Bearer " + http.apiKey());
+            }
+            HttpModelCore core = new HttpModelCore(model(), capabilities(), http, tb.build());
+            return new LlamaCppCompletionModel(core,
+                    new LlamaCppClient(http.baseUri(), core.transport(), serverTemplate, renderer, postSamplingProbs), options());
         }
     }
 }

@@ -8,17 +8,19 @@ import dev.logprobs4j.ChatOptions;
 import dev.logprobs4j.ChatRequest;
 import dev.logprobs4j.ChatStream;
 import dev.logprobs4j.ChunkSource;
+import dev.logprobs4j.LabelScorer;
+import dev.logprobs4j.LabelScores;
 import dev.logprobs4j.Logprobs;
 import dev.logprobs4j.Message;
 import dev.logprobs4j.ResponseInfo;
 import dev.logprobs4j.TokenLogprob;
-import dev.logprobs4j.TopLogprob;
 import dev.logprobs4j.engine.LoadOptions;
-import dev.logprobs4j.engine.LogprobStep;
 import dev.logprobs4j.engine.Model;
-import dev.logprobs4j.engine.Session;
+import dev.logprobs4j.engine.ModelConfig;
+import dev.logprobs4j.local.internal.LabelScoring;
 import dev.logprobs4j.local.internal.LocalEngine;
 import dev.logprobs4j.local.internal.LocalGeneration;
+import dev.logprobs4j.local.internal.RollingScorer;
 import dev.logprobs4j.local.internal.SequentialChoices;
 import dev.logprobs4j.local.template.ChatTemplate;
 import dev.logprobs4j.tokenizer.Tokenizer;
@@ -30,6 +32,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * A chat model that runs a GGUF file in this JVM, on the CPU, and returns exact logprobs: every
@@ -52,16 +55,27 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Conversations are rendered with the chat template stored in the GGUF (Jinja); models without
  * one get plain text (one user message is used as it is). Options: logprobs, topLogprobs (up to
  * 20), temperature (default 1, 0 is greedy), topP, seed, maxTokens (default: until the model ends
- * or the context is full), stop, n, and the extras {@code top_k} and {@code min_p}.
+ * or the context is full), stop, n, responseFormat, and the extras {@code top_k}, {@code min_p},
+ * {@code logit_bias} (a {@code Map} of token id to a bias in [-100, 100] added to that token's logit
+ * before sampling; logprobs stay those of the model) and {@code logprobs_mode}.
+ *
+ * <p>A {@link dev.logprobs4j.ResponseFormat} (JSON object, or a JSON Schema of the supported
+ * subset: see the README's "Constrained decoding") is enforced while decoding: a token mask lets
+ * the sampler draw only tokens that keep the output a prefix of a valid value, end-of-generation
+ * only once it is complete, and generation stops as soon as nothing else may follow. The output
+ * then always parses and validates, unless {@code maxTokens} cuts it (finish reason
+ * {@code length}). Logprobs stay the model's raw distribution before the mask; extra
+ * {@code logprobs_mode = "processed"} reports the masked, renormalised one instead. Tokens the
+ * grammar left as the only choice have {@link dev.logprobs4j.TokenLogprob#forced()} set.
  *
  * <p>Immutable and thread-safe; {@link #bind} variants share the loaded file, and each concurrent
  * call uses its own session (KV cache). Concurrent generations decode in shared steps that read
  * the weights once for all of them; each still produces exactly what it would alone (same seed,
  * same output). {@link #close()} unmaps the file for all of them.
  */
-public final class LocalChatModel extends AbstractChatModel implements AutoCloseable {
+public final class LocalChatModel extends AbstractChatModel implements LabelScorer, AutoCloseable {
 
-    private static final Set<String> EXTRA_OPTIONS = Set.of("top_k", "min_p");
+    private static final Set<String> EXTRA_OPTIONS = Set.of("top_k", "min_p", "logit_bias", "logprobs_mode");
     private static final Capabilities CAPABILITIES = new Capabilities(true, 20, true, true);
     private static final AtomicLong IDS = new AtomicLong();
 
@@ -157,28 +171,96 @@ public final class LocalChatModel extends AbstractChatModel implements AutoClose
     /**
      * The prompt logprobs of {@code text}: each token's logprob given the ones before it, with
      * {@code topLogprobs} alternatives (0..20). The text is tokenised as it is (no chat template,
-     * special-token text not parsed), with BOS first when the model uses one.
+     * special-token text not parsed), with BOS first when the model uses one. A text longer than
+     * the context is scored in rolling windows of the whole context with a stride of half of it
+     * (see {@link ScoreOptions}); one that fits is scored in one pass.
      */
     public PromptScore score(String text, int topLogprobs) {
-        if (topLogprobs < 0 || topLogprobs > 20) {
-            throw new IllegalArgumentException("topLogprobs must be within [0, 20], was " + topLogprobs);
+        return score(text, ScoreOptions.DEFAULTS.withTopLogprobs(topLogprobs));
+    }
+
+    /**
+     * The prompt logprobs of {@code text}, read with {@code options}: every token after the first
+     * scored exactly once, conditioned on up to {@code options.window()} tokens before it. Keeps
+     * every token in memory; {@link #score(int[], ScoreOptions, Consumer)} streams them instead.
+     *
+     * @throws IllegalArgumentException if the window is larger than the model's context
+     */
+    public PromptScore score(String text, ScoreOptions options) {
+        int[] tokens = tokenize(text);
+        List<TokenLogprob> scored = new ArrayList<>(Math.max(0, tokens.length - 1));
+        int[] contexts = new int[Math.max(0, tokens.length - 1)];
+        ScoreTotals totals = score(tokens, options, t -> {
+            contexts[scored.size()] = t.context();
+            scored.add(t.logprob());
+        });
+        return new PromptScore(totals.unscored(), Logprobs.of(scored), contexts);
+    }
+
+    /**
+     * Streams the prompt logprobs of {@code tokens} (as {@link #tokenize} gives them) to
+     * {@code sink}, in order, keeping none of them: memory stays bounded by one window whatever
+     * the length, so a whole book can be scored.
+     *
+     * @return the totals of the run
+     * @throws IllegalArgumentException if the window is larger than the model's context, or a token
+     *                                  is not in the vocabulary
+     */
+    public ScoreTotals score(int[] tokens, ScoreOptions options, Consumer<ScoredToken> sink) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(sink, "sink");
+        int context = engine.contextLength();
+        int window = options.windowFor(context);
+        if (window > context) {
+            throw new ContextLengthException("a scoring window of " + window + " tokens does not fit in the context of "
+                    + context + " tokens", window, context);
         }
-        int[] tokens = engine.encodeWithBos(text, false);
         boolean hasBos = tokens.length > 0 && tokens[0] == engine.tokenizer().bosId();
         // Token 0 is BOS (context only) or the unscored start of the text; the rest are scored.
         List<String> unscored = hasBos || tokens.length == 0 ? List.of() : List.of(engine.tokenizer().tokenDisplay(tokens[0]));
-        if (tokens.length < 2) {
-            return new PromptScore(unscored, Logprobs.EMPTY);
-        }
-        if (tokens.length > engine.contextLength()) {
-            throw new IllegalArgumentException("the text has " + tokens.length + " tokens but the context holds "
-                    + engine.contextLength() + ": score a shorter text or load the model with a larger contextLength(...)");
-        }
-        List<TokenLogprob> scored = new ArrayList<>(tokens.length - 1);
-        Session session = engine.model().newSession(Math.max(tokens.length, 1));
-        // Prefill keeping every position's logits, one chunk at a time; the engine's one logprob step per token.
-        session.score(tokens, new LogprobStep(topLogprobs), (index, step) -> scored.add(engine.tokenLogprob(step)));
-        return new PromptScore(unscored, Logprobs.of(scored));
+        double[] total = {0};
+        long[] count = {0};
+        int[] minRolled = {Integer.MAX_VALUE};
+        int firstWindowEnd = window + 1; // targets below it are the first window's
+        int windows = new RollingScorer(engine, window, options.strideFor(context), options.topLogprobs()).score(tokens,
+                (position, seen, logprob) -> {
+                    total[0] += logprob.logprob();
+                    count[0]++;
+                    if (position >= firstWindowEnd) {
+                        minRolled[0] = Math.min(minRolled[0], seen);
+                    }
+                    sink.accept(new ScoredToken(position, seen, logprob));
+                });
+        return new ScoreTotals(unscored, count[0], total[0], windows, windows > 1 ? minRolled[0] : 0);
+    }
+
+    /** Tokens per conversation (prompt and answer) and the most a scoring window may hold: the KV cache size. */
+    public int contextLength() {
+        return engine.contextLength();
+    }
+
+    /**
+     * Each label's exact joint logprob as the continuation of raw text {@code prompt} (no chat
+     * template, as {@link #score}), and their distribution. The prompt is prefilled once; each label
+     * is then fed on the same KV cache, rewound to the prompt's end between labels, so a label costs
+     * its own tokens only, however unlikely it is. A label's logprob equals
+     * {@code score(prompt + label).totalLogprob() - score(prompt).totalLogprob()}: its tokens are those
+     * that {@code prompt + label} has after the prompt's (see {@link LabelScorer}).
+     */
+    @Override
+    public LabelScores classify(String prompt, List<String> labels) {
+        return new LabelScoring(engine).score(prompt, labels, text -> engine.encodeWithBos(text, false));
+    }
+
+    /**
+     * Each label as the start of the assistant's answer to {@code messages}: the conversation is
+     * rendered with the chat template (with the generation prompt) and the label follows it, as in
+     * {@link #classify(String, List)}.
+     */
+    @Override
+    public LabelScores classify(List<Message> messages, List<String> labels) {
+        boolean special = engine.parsesSpecial();
+        return new LabelScoring(engine).score(engine.promptText(messages), labels, text -> engine.encodeWithBos(text, special));
     }
 
     /** The tokens of {@code text} as the model sees it (BOS first when it uses one; special-token text not parsed). */
@@ -251,7 +333,14 @@ public final class LocalChatModel extends AbstractChatModel implements AutoClose
             return this;
         }
 
-        /** Tokens per conversation (prompt and answer), the KV cache size. Default: the model's, at most 4096. */
+        /**
+         * Tokens per conversation (prompt and answer), the KV cache size, and the most tokens a
+         * scoring window may hold. Default: the context the model was trained with, capped so that
+         * one sequence's KV cache (float32 keys and values of every layer) takes at most an eighth
+         * of the JVM's maximum heap, since a server keeps one cache per concurrent request; see
+         * {@link #defaultContextLength}. Larger values than the trained context are allowed (the
+         * model then reads positions it never saw in training).
+         */
         public Builder contextLength(int contextLength) {
             if (contextLength < 1) {
                 throw new IllegalArgumentException("contextLength must be >= 1, was " + contextLength);
@@ -299,7 +388,7 @@ public final class LocalChatModel extends AbstractChatModel implements AutoClose
                 ChatTemplate template = model.chatTemplate()
                         .map(src -> ChatTemplate.of(src, text(tokenizer, tokenizer.bosId()), text(tokenizer, tokenizer.eosId())))
                         .orElse(ChatTemplate.plain());
-                int context = contextLength > 0 ? contextLength : Math.min(model.config().contextLength(), 4096);
+                int context = contextLength > 0 ? contextLength : defaultContextLength(model.config(), Runtime.getRuntime().maxMemory());
                 String name = model.gguf().metadata().findString("general.name")
                         .orElse(modelPath.getFileName().toString().replaceFirst("\\.gguf$", ""));
                 return new LocalChatModel(new LocalEngine(model, tokenizer, template, name, context), modelPath, options);
@@ -307,6 +396,18 @@ public final class LocalChatModel extends AbstractChatModel implements AutoClose
                 model.close();
                 throw e;
             }
+        }
+
+        /**
+         * The default context length: the trained one, capped so that one sequence's KV cache
+         * ({@code layers x (keyDim + valueDim) x 4} bytes per token) fits in an eighth of
+         * {@code maxHeapBytes}, and never below 256 tokens (or the trained context, if smaller).
+         */
+        public static int defaultContextLength(ModelConfig config, long maxHeapBytes) {
+            long perToken = 4L * config.blockCount() * (config.keyDim() + config.valueDim());
+            long fits = maxHeapBytes / 8 / Math.max(1, perToken);
+            int trained = config.contextLength();
+            return (int) Math.max(Math.min(trained, 256), Math.min(trained, fits));
         }
 
         private static String text(Tokenizer tokenizer, int id) {

@@ -1,6 +1,7 @@
 package dev.logprobs4j.ollama;
 
 import dev.logprobs4j.AIMessage;
+import dev.logprobs4j.AbstractChatModel;
 import dev.logprobs4j.Capabilities;
 import dev.logprobs4j.ChatModel;
 import dev.logprobs4j.ChatOptions;
@@ -8,18 +9,18 @@ import dev.logprobs4j.ChatRequest;
 import dev.logprobs4j.ChunkSource;
 import dev.logprobs4j.MalformedResponseException;
 import dev.logprobs4j.UnsupportedCapabilityException;
+import dev.logprobs4j.http.HttpModelBuilder;
+import dev.logprobs4j.http.HttpSettings;
+import dev.logprobs4j.http.internal.HttpModelCore;
 import dev.logprobs4j.http.internal.JsonSupport;
-import dev.logprobs4j.http.internal.HttpChatModel;
 import dev.logprobs4j.http.internal.Transport;
 import dev.logprobs4j.ollama.internal.NdjsonChunkSource;
 import dev.logprobs4j.ollama.internal.OllamaMapper;
 import dev.logprobs4j.ollama.internal.OllamaWire;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 
 /**
  * A model served by Ollama's native API ({@code /api/chat}, or {@code /api/generate} with
@@ -54,7 +55,7 @@ import java.util.Objects;
  * {@code eval_count}). {@code done_reason}, {@code created_at}, the durations (ns) and the model's
  * {@code thinking} text are in {@code ResponseInfo.extra()}.
  */
-public final class OllamaChatModel extends HttpChatModel {
+public final class OllamaChatModel extends AbstractChatModel {
 
     /** Which of Ollama's endpoints to call. */
     public enum Api {
@@ -70,13 +71,13 @@ public final class OllamaChatModel extends HttpChatModel {
     /** What Ollama 0.12.11+ returns: logprobs with up to 20 alternatives, streamed too; no prompt logprobs. */
     public static final Capabilities CAPABILITIES = new Capabilities(true, 20, true, false);
 
-    private final Builder config;
-    private final Transport transport;
+    private final HttpModelCore core;
+    private final Api api;
 
-    private OllamaChatModel(Builder config, ChatOptions bound, Transport transport) {
-        super(config, bound);
-        this.config = config;
-        this.transport = transport;
+    private OllamaChatModel(HttpModelCore core, Api api, ChatOptions bound) {
+        super(bound);
+        this.core = core;
+        this.api = api;
     }
 
     /** A builder with Ollama's defaults. */
@@ -86,7 +87,22 @@ public final class OllamaChatModel extends HttpChatModel {
 
     /** A builder holding this model's settings (its bound options included). */
     public Builder toBuilder() {
-        return config.copy().options(boundOptions());
+        return new Builder().http(core.settings()).model(core.model()).capabilities(core.capabilities()).options(boundOptions()).api(api);
+    }
+
+    @Override
+    public String modelName() {
+        return core.model();
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return core.capabilities();
+    }
+
+    /** The base URL requests go to, without trailing slash. */
+    public String baseUrl() {
+        return core.baseUrl();
     }
 
     @Override
@@ -95,36 +111,33 @@ public final class OllamaChatModel extends HttpChatModel {
     }
 
     @Override
-    protected String auth() {
-        return config.apiKey == null ? "none" : "(set)";
+    protected ChatModel withBoundOptions(ChatOptions options) {
+        return new OllamaChatModel(core, api, options);
     }
 
     @Override
-    protected ChatModel withBoundOptions(ChatOptions options) {
-        return new OllamaChatModel(config, options, transport);
+    protected Executor asyncExecutor() {
+        return core.executor(super.asyncExecutor());
     }
 
-    private HttpRequest request(ChatRequest call, boolean stream) {
-        requireSingleAnswer(call.options(), n -> "Ollama generates one answer per call; remove n(" + n + ") or make several calls");
-        byte[] body = config.api == Api.CHAT
+    @Override
+    public String toString() {
+        return core.describe(this, core.auth(), boundOptions());
+    }
+
+    private Transport.Opened post(ChatRequest call, boolean stream) {
+        core.requireSingleAnswer(call.options(), n -> "Ollama generates one answer per call; remove n(" + n + ") or make several calls");
+        byte[] body = api == Api.CHAT
                 ? OllamaWire.chatBody(modelName(), call.messages(), call.options(), stream)
                 : OllamaWire.generateBody(modelName(), call.messages(), call.options(), stream);
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + (config.api == Api.CHAT ? "/api/chat" : "/api/generate")))
-                .timeout(timeout())
-                .header("Content-Type", "application/json")
-                .header("Accept", stream ? "application/x-ndjson" : "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        headers().forEach(b::header);
-        if (config.apiKey != null) {
-            b.header("Authorization", "Bearer " + config.apiKey);
-        }
-        return b.build();
+        return core.transport().post(core.resolve(api == Api.CHAT ? "api/chat" : "api/generate"), body,
+                stream ? "application/x-ndjson" : "application/json");
     }
 
     @Override
     protected AIMessage doInvoke(ChatRequest call) {
-        Transport.Opened response = transport.send(request(call, false));
-        byte[] body = transport.readAllBytes(response);
+        Transport.Opened response = post(call, false);
+        byte[] body = core.transport().readAllBytes(response);
         if (body.length == 0) {
             throw new MalformedResponseException("Ollama answered HTTP " + response.status() + " with an empty body", "$", null);
         }
@@ -134,59 +147,27 @@ public final class OllamaChatModel extends HttpChatModel {
 
     @Override
     protected ChunkSource doStream(ChatRequest call) {
-        return new NdjsonChunkSource(transport.send(request(call, true)).body(), modelName(), call.options().wantsLogprobs());
+        return new NdjsonChunkSource(post(call, true).body(), modelName(), call.options().wantsLogprobs());
     }
 
     /**
      * Builds an {@link OllamaChatModel}; not thread-safe. Only {@link #model(String)} is required.
      * Defaults: base URL {@code http://localhost:11434}, timeout 10 minutes (local models can be slow
-     * to load), a new HTTP/1.1 client, 2 retries, capabilities {@link OllamaChatModel#CAPABILITIES}
-     * (set {@link Capabilities#NONE} for a server older than 0.12.11 so logprob requests fail before
-     * any call).
+     * to load), connect timeout 10 seconds, no read timeout, 2 retries, no API key (one is sent as
+     * {@code Authorization: Bearer}, for servers behind an authenticating proxy or ollama.com),
+     * capabilities {@link OllamaChatModel#CAPABILITIES} (set {@link Capabilities#NONE} for a server
+     * older than 0.12.11 so logprob requests fail before any call).
      */
-    public static final class Builder extends HttpChatModel.Builder<Builder> {
+    public static final class Builder extends HttpModelBuilder<Builder> {
         private Api api = Api.CHAT;
-        private String apiKey;
-        private Duration connectTimeout = Duration.ofSeconds(10);
 
         private Builder() {
-            super("http://localhost:11434", Duration.ofMinutes(10), 2, CAPABILITIES);
-        }
-
-        private Builder copy() {
-            Builder b = copyInto(new Builder());
-            b.api = api;
-            b.apiKey = apiKey;
-            b.connectTimeout = connectTimeout;
-            return b;
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
-        /** The model name as Ollama knows it ({@code llama3.2}, {@code gemma3:4b}). Required. */
-        public Builder model(String model) {
-            this.model = Objects.requireNonNull(model, "model");
-            return this;
+            super(HttpSettings.builder().baseUrl("http://localhost:11434").timeout(Duration.ofMinutes(10)).maxRetries(2), null, CAPABILITIES);
         }
 
         /** Which endpoint to call. Default: {@link Api#CHAT}. */
         public Builder api(Api api) {
             this.api = Objects.requireNonNull(api, "api");
-            return this;
-        }
-
-        /** A bearer token for servers behind an authenticating proxy or ollama.com. Default: none. */
-        public Builder apiKey(String apiKey) {
-            this.apiKey = apiKey;
-            return this;
-        }
-
-        /** How long to wait for a connection, with the default HTTP client. Default: 10 seconds. */
-        public Builder connectTimeout(Duration connectTimeout) {
-            this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
             return this;
         }
 
@@ -197,21 +178,16 @@ public final class OllamaChatModel extends HttpChatModel {
          * @throws IllegalArgumentException when a setting is out of range
          */
         public OllamaChatModel build() {
-            if (model == null || model.isBlank()) {
+            if (model() == null || model().isBlank()) {
                 throw new IllegalStateException("model is required: OllamaChatModel.builder().model(\"llama3.2\")");
             }
-            URI uri = URI.create(baseUrl);
-            if (uri.getScheme() == null || uri.getHost() == null) {
-                throw new IllegalArgumentException("baseUrl must be an absolute http(s) URL such as http://localhost:11434, was " + baseUrl);
-            }
-            Builder frozen = copy();
-            frozen.baseUrl = trimmedBaseUrl();
-            HttpClient client = httpClient != null ? httpClient
-                    : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
+            HttpSettings http = settings();
             // Ollama's error body is {"error": "..."}, the shape the shared reader knows.
-            Transport transport = Transport.builder(client, (status, body, retries) -> JsonSupport.providerError(status, body))
-                    .maxRetries(maxRetries).secret(apiKey).build();
-            return new OllamaChatModel(frozen, options, transport);
+            Transport.Builder transport = Transport.builder(http, (status, body, retries) -> JsonSupport.providerError(status, body));
+            if (http.apiKey() != null) {
+                transport.defaultHeader("Authorization", "Bearer " + http.apiKey());
+            }
+            return new OllamaChatModel(new HttpModelCore(model(), capabilities(), http, transport.build()), api, options());
         }
     }
 }

@@ -1,11 +1,13 @@
 package dev.logprobs4j.openai;
 
 import dev.logprobs4j.AIMessage;
+import dev.logprobs4j.AbstractChatModel;
 import dev.logprobs4j.Capabilities;
 import dev.logprobs4j.ChatOptions;
 import dev.logprobs4j.ChatRequest;
 import dev.logprobs4j.ChunkSource;
 import dev.logprobs4j.openai.internal.ResponsesWire;
+import java.util.concurrent.Executor;
 
 /**
  * A chat model served over OpenAI's Responses API ({@code POST /v1/responses}), with the same typed
@@ -39,18 +41,41 @@ import dev.logprobs4j.openai.internal.ResponsesWire;
  * the real bytes except for tokens that split a multi-byte character. A stream holds its connection
  * until read to the end or closed. Retries follow {@link OpenAiChatModel}'s rules.
  */
-public final class OpenAiResponsesModel extends OpenAiEndpointModel {
+public final class OpenAiResponsesModel extends AbstractChatModel {
 
     /** What OpenAI's models return through the Responses API: logprobs with up to 20 alternatives, streamed too. */
     public static final Capabilities RESPONSES_CAPABILITIES = new Capabilities(true, 20, true, false);
 
-    private OpenAiResponsesModel(OpenAiChatModel.Builder.Resolved resolved, ChatOptions bound) {
-        super(resolved, bound);
+    private final OpenAiEndpoint endpoint;
+
+    private OpenAiResponsesModel(OpenAiEndpoint endpoint, ChatOptions bound) {
+        super(bound);
+        this.endpoint = endpoint;
     }
 
     /** A builder with OpenAI's defaults; {@link Builder#model(String)} must be set. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    @Override
+    public String modelName() {
+        return endpoint.core().model();
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return endpoint.core().capabilities();
+    }
+
+    /** The base URL requests go to, e.g. {@code https://api.openai.com/v1}. */
+    public String baseUrl() {
+        return endpoint.core().baseUrl();
+    }
+
+    @Override
+    protected Executor asyncExecutor() {
+        return endpoint.core().executor(super.asyncExecutor());
     }
 
     @Override
@@ -60,32 +85,32 @@ public final class OpenAiResponsesModel extends OpenAiEndpointModel {
 
     @Override
     protected OpenAiResponsesModel withBoundOptions(ChatOptions options) {
-        return new OpenAiResponsesModel(resolved(), options);
+        return new OpenAiResponsesModel(endpoint, options);
     }
 
     @Override
     protected AIMessage doInvoke(ChatRequest request) {
-        return invoke(ResponsesWire.write(settings.model(), request, false),
+        return endpoint.invoke(ResponsesWire.write(modelName(), request, false),
                 raw -> ResponsesWire.readResponse(raw, request.options().wantsLogprobs(), 200));
     }
 
     @Override
     protected ChunkSource doStream(ChatRequest request) {
-        return stream(ResponsesWire.write(settings.model(), request, true),
+        return endpoint.stream(ResponsesWire.write(modelName(), request, true),
                 new ResponsesWire.StreamDecoder(request.options().wantsLogprobs()), null);
     }
 
     @Override
     public String toString() {
-        return describe("");
+        return endpoint.describe(this, "", boundOptions());
     }
 
     /**
      * Builds an {@link OpenAiResponsesModel}; not thread-safe. The settings and their defaults are
-     * {@link OpenAiChatModel.Builder}'s; {@code /responses} is appended to the base URL, and the
+     * {@link OpenAiBuilder}'s; {@code /responses} is appended to the base URL, and the
      * default capabilities are {@link #RESPONSES_CAPABILITIES}.
      */
-    public static final class Builder extends OpenAiEndpointModel.Builder<Builder> {
+    public static final class Builder extends OpenAiBuilder<Builder> {
 
         private Builder() {
         }
@@ -97,8 +122,8 @@ public final class OpenAiResponsesModel extends OpenAiEndpointModel {
          * @throws IllegalArgumentException when the base URL is not an http(s) URL
          */
         public OpenAiResponsesModel build() {
-            return new OpenAiResponsesModel(base.resolve("/responses", RESPONSES_CAPABILITIES, RESPONSES_CAPABILITIES,
-                    "OpenAiResponsesModel", "gpt-4.1-mini"), ChatOptions.NONE);
+            return new OpenAiResponsesModel(resolve("/responses", RESPONSES_CAPABILITIES, RESPONSES_CAPABILITIES,
+                    "OpenAiResponsesModel", "gpt-4.1-mini"), options());
         }
     }
 }

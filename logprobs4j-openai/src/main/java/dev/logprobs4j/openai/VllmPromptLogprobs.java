@@ -34,7 +34,8 @@ import java.util.Map;
  * alternatives; a prompt token outside the top {@code k} thus makes {@code k + 1} of them. vLLM
  * sends no bytes: they are the UTF-8 encoding of {@code decoded_token}, which differs from the
  * token's real bytes only for tokens that split a multi-byte character (their decoded text holds
- * U+FFFD). The prompt here is the chat template's rendering, special tokens included.
+ * U+FFFD). Every token and alternative carries its id (vLLM's key) and rank. The prompt here is the
+ * chat template's rendering, special tokens included.
  *
  * <p>The raw form stays in {@code msg.info().extra().get("prompt_logprobs")} (and so in
  * {@code responseMetadata()}), as vLLM sent it. vLLM does not return prompt logprobs in streams.
@@ -53,6 +54,16 @@ public final class VllmPromptLogprobs {
             throw new IllegalArgumentException("prompt logprobs k must be within [0, " + ChatOptions.MAX_TOP_LOGPROBS + "], was " + k);
         }
         return ChatOptions.builder().extra("prompt_logprobs", k).build();
+    }
+
+    /** vLLM keys each entry by its token id; a key that is not a number gives an unknown id. */
+    private static int tokenId(Object key) {
+        try {
+            int id = Integer.parseInt(String.valueOf(key));
+            return id >= 0 ? id : TokenLogprob.UNKNOWN_ID;
+        } catch (NumberFormatException e) {
+            return TokenLogprob.UNKNOWN_ID;
+        }
     }
 
     /** Whether {@code message} carries vLLM's prompt logprobs. */
@@ -96,8 +107,10 @@ public final class VllmPromptLogprobs {
                     throw new MalformedResponseException("a prompt_logprobs entry has no \"decoded_token\" (a string)",
                             where + ".decoded_token", null);
                 }
-                alternatives.add(new TopLogprob(s, s.getBytes(StandardCharsets.UTF_8), n.doubleValue()));
-                ranks.add(entry.get("rank") instanceof Number r ? r.longValue() : Long.MAX_VALUE);
+                long rank = entry.get("rank") instanceof Number r ? r.longValue() : Long.MAX_VALUE;
+                alternatives.add(new TopLogprob(s, s.getBytes(StandardCharsets.UTF_8), n.doubleValue(), tokenId(e.getKey()),
+                        rank > 0 && rank < Integer.MAX_VALUE ? (int) rank : TokenLogprob.UNKNOWN_RANK));
+                ranks.add(rank);
             }
             TopLogprob prompt = alternatives.get(0);
             List<Integer> order = new ArrayList<>(alternatives.size());
@@ -107,7 +120,7 @@ public final class VllmPromptLogprobs {
             order.sort(Comparator.comparingLong(ranks::get)); // stable: equal ranks keep vLLM's order
             List<TopLogprob> byRank = new ArrayList<>(alternatives.size());
             order.forEach(j -> byRank.add(alternatives.get(j)));
-            tokens.add(new TokenLogprob(prompt.token(), prompt.bytes(), prompt.logprob(), byRank));
+            tokens.add(new TokenLogprob(prompt.token(), prompt.bytes(), prompt.logprob(), byRank, prompt.tokenId(), prompt.rank()));
         }
         return Logprobs.of(tokens);
     }

@@ -11,6 +11,7 @@ import dev.logprobs4j.TokenLogprob;
 import dev.logprobs4j.TopLogprob;
 import dev.logprobs4j.UnsupportedCapabilityException;
 import dev.logprobs4j.Usage;
+import dev.logprobs4j.testkit.Reply;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class CompatPayloadsTest {
 
-    private final FixtureServer server = new FixtureServer();
+    private final OpenAiServer server = new OpenAiServer();
 
     @AfterEach
     void stop() {
@@ -106,7 +107,7 @@ class CompatPayloadsTest {
 
     @Test
     void deepSeekReasonerRefusingLogprobsIsUnsupportedCapabilityWithTheProvidersMessage() {
-        server.reply(FixtureServer.fixture(400, "compat/deepseek-reasoner-logprobs-400.json"));
+        server.reply(OpenAiServer.fixture(400, "compat/deepseek-reasoner-logprobs-400.json"));
 
         UnsupportedCapabilityException e = catchThrowableOfType(UnsupportedCapabilityException.class,
                 () -> llm("deepseek-reasoner").invoke("9.11 and 9.8, which is greater?"));
@@ -122,13 +123,13 @@ class CompatPayloadsTest {
             assertThat(p.type()).isEqualTo("invalid_request_error");
             assertThat(p.body()).isEqualTo(Fixtures.text("compat/deepseek-reasoner-logprobs-400.json"));
         });
-        assertThat(server.requests).hasSize(1);
+        assertThat(server.requests()).hasSize(1);
         assertThat(Fixtures.parse(server.onlyRequest().bodyText()).get("logprobs").asBoolean()).isTrue();
     }
 
     @Test
     void deepSeekReasonerRefusalAlsoEndsAStreamBeforeItBegins() {
-        server.reply(FixtureServer.fixture(400, "compat/deepseek-reasoner-logprobs-400.json"));
+        server.reply(OpenAiServer.fixture(400, "compat/deepseek-reasoner-logprobs-400.json"));
 
         UnsupportedCapabilityException e = catchThrowableOfType(UnsupportedCapabilityException.class,
                 () -> llm("deepseek-reasoner").stream("hi"));
@@ -139,8 +140,8 @@ class CompatPayloadsTest {
     @Test
     void otherBadRequestsAboutLogprobsStayProviderExceptions() {
         // OpenAI's "integer above maximum value" names top_logprobs but the model has the capability.
-        server.reply(FixtureServer.fixture(400, "error-400.json"));
-        server.reply(new FixtureServer.Reply(400, ("{\"error\":{\"message\":\"deepseek-reasoner does not support the parameter"
+        server.reply(OpenAiServer.fixture(400, "error-400.json"));
+        server.reply(Reply.of(400, "application/json", ("{\"error\":{\"message\":\"deepseek-reasoner does not support the parameter"
                 + " `presence_penalty`\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_request_error\"}}")
                 .getBytes(StandardCharsets.UTF_8)));
 

@@ -14,6 +14,7 @@ import dev.logprobs4j.MalformedResponseException;
 import dev.logprobs4j.ProviderException;
 import dev.logprobs4j.TransportException;
 import dev.logprobs4j.UnsupportedCapabilityException;
+import dev.logprobs4j.testkit.Reply;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
 /** Every failure has its own exception type and a message that says what happened. */
 class ErrorHandlingTest {
 
-    private final FixtureServer server = new FixtureServer();
+    private final OpenAiServer server = new OpenAiServer();
     private final List<Duration> waits = new CopyOnWriteArrayList<>();
 
     @AfterEach
@@ -41,7 +42,7 @@ class ErrorHandlingTest {
 
     @Test
     void invalidRequestBecomesProviderExceptionWithTheErrorObjectsFields() {
-        server.reply(FixtureServer.fixture(400, "error-400.json"));
+        server.reply(OpenAiServer.fixture(400, "error-400.json"));
 
         ProviderException e = catchThrowableOfType(ProviderException.class, () -> llm().invoke("hi"));
 
@@ -53,29 +54,29 @@ class ErrorHandlingTest {
         assertThat(e.body()).isEqualTo(Fixtures.text("error-400.json"));
         assertThat(e.getMessage()).isEqualTo("provider answered HTTP 400 (invalid_request_error, code integer_above_max_value)"
                 + " about 'top_logprobs': Invalid 'top_logprobs': integer above maximum value. Expected a value <= 20, but got 21 instead.");
-        assertThat(server.requests).hasSize(1); // 400 is not retried
+        assertThat(server.requests()).hasSize(1); // 400 is not retried
         assertThat(waits).isEmpty();
     }
 
     @Test
     void rateLimitIsRetriedAfterTheAskedWaitThenSucceeds() {
-        server.reply(FixtureServer.fixture(429, "error-429.json").header("retry-after-ms", "150").header("retry-after", "20"));
+        server.reply(OpenAiServer.fixture(429, "error-429.json").withHeader("retry-after-ms", "150").withHeader("retry-after", "20"));
         server.replyFixture("reference-logprobs.json");
         // The real sleeper: the wait must really happen between the two requests.
         ChatModel llm = server.model().build();
 
         assertThat(llm.invoke("Hello!").content()).isEqualTo("Hello! How can I assist you today?");
 
-        assertThat(server.requests).hasSize(2);
-        long gapMillis = TimeUnit.NANOSECONDS.toMillis(server.requests.get(1).atNanos() - server.requests.get(0).atNanos());
+        assertThat(server.requests()).hasSize(2);
+        long gapMillis = TimeUnit.NANOSECONDS.toMillis(server.requests().get(1).atNanos() - server.requests().get(0).atNanos());
         assertThat(gapMillis).isGreaterThanOrEqualTo(150).isLessThan(5_000);
-        assertThat(server.requests.get(1).bodyText()).isEqualTo(server.requests.get(0).bodyText());
+        assertThat(server.requests().get(1).bodyText()).isEqualTo(server.requests().get(0).bodyText());
     }
 
     @Test
     void retryAfterSecondsAndHttpDatesAreHonoured() {
-        server.reply(FixtureServer.fixture(429, "error-429.json").header("retry-after", "2"));
-        server.reply(FixtureServer.fixture(429, "error-429.json").header("retry-after", "Wed, 21 Oct 2015 07:28:03 GMT"));
+        server.reply(OpenAiServer.fixture(429, "error-429.json").withHeader("retry-after", "2"));
+        server.reply(OpenAiServer.fixture(429, "error-429.json").withHeader("retry-after", "Wed, 21 Oct 2015 07:28:03 GMT"));
         server.replyFixture("reference-logprobs.json");
         ChatModel llm = server.model().sleeper(waits::add)
                 .clock(java.time.Clock.fixed(java.time.Instant.parse("2015-10-21T07:28:00Z"), java.time.ZoneOffset.UTC)).build();
@@ -83,18 +84,18 @@ class ErrorHandlingTest {
         llm.invoke("Hello!");
 
         assertThat(waits).containsExactly(Duration.ofSeconds(2), Duration.ofSeconds(3));
-        assertThat(server.requests).hasSize(3);
+        assertThat(server.requests()).hasSize(3);
     }
 
     @Test
     void serverErrorsAreRetriedTwiceWithBackoffThenReported() {
         for (int i = 0; i < 3; i++) {
-            server.reply(FixtureServer.fixture(500, "error-500.json"));
+            server.reply(OpenAiServer.fixture(500, "error-500.json"));
         }
 
         ProviderException e = catchThrowableOfType(ProviderException.class, () -> llm().invoke("hi"));
 
-        assertThat(server.requests).hasSize(3); // maxRetries defaults to 2
+        assertThat(server.requests()).hasSize(3); // maxRetries defaults to 2
         assertThat(waits).hasSize(2);
         assertThat(waits.get(0)).isBetween(Duration.ofMillis(375), Duration.ofMillis(500)); // 0.5 s less up to 25 % jitter
         assertThat(waits.get(1)).isBetween(Duration.ofMillis(750), Duration.ofMillis(1000));
@@ -106,29 +107,29 @@ class ErrorHandlingTest {
 
     @Test
     void serverErrorThenSuccessNeedsOneRetry() {
-        server.reply(FixtureServer.fixture(500, "error-500.json"));
+        server.reply(OpenAiServer.fixture(500, "error-500.json"));
         server.replyFixture("reference-logprobs.json");
 
         assertThat(llm().invoke("Hello!").logprobs().size()).isEqualTo(9);
-        assertThat(server.requests).hasSize(2);
+        assertThat(server.requests()).hasSize(2);
         assertThat(waits).hasSize(1);
     }
 
     @Test
     void shouldRetryHeaderFalseStopsRetryingAndTrueForcesIt() {
-        server.reply(FixtureServer.fixture(500, "error-500.json").header("x-should-retry", "false"));
+        server.reply(OpenAiServer.fixture(500, "error-500.json").withHeader("x-should-retry", "false"));
         assertThatThrownBy(() -> llm().invoke("hi")).isInstanceOf(ProviderException.class);
-        assertThat(server.requests).hasSize(1);
+        assertThat(server.requests()).hasSize(1);
 
-        server.reply(FixtureServer.fixture(400, "error-400.json").header("x-should-retry", "true"));
+        server.reply(OpenAiServer.fixture(400, "error-400.json").withHeader("x-should-retry", "true"));
         server.replyFixture("reference-logprobs.json");
         assertThat(llm().invoke("hi").content()).isEqualTo("Hello! How can I assist you today?");
-        assertThat(server.requests).hasSize(3);
+        assertThat(server.requests()).hasSize(3);
     }
 
     @Test
     void nonJsonErrorBodyBecomesProviderExceptionWithTheText() {
-        server.reply(FixtureServer.fixture(502, "error-502.html"));
+        server.reply(OpenAiServer.fixture(502, "error-502.html"));
 
         ProviderException e = catchThrowableOfType(ProviderException.class,
                 () -> server.model().maxRetries(0).build().invoke("hi"));
@@ -141,7 +142,7 @@ class ErrorHandlingTest {
 
     @Test
     void streamCutBeforeDoneIsIncompleteAndCarriesTheChunksReceived() {
-        server.reply(FixtureServer.fixture(200, "stream-cut.sse").eventByEvent());
+        server.reply(OpenAiServer.eventByEvent(OpenAiServer.fixture(200, "stream-cut.sse")));
         List<AIMessageChunk> seen = new ArrayList<>();
 
         IncompleteStreamException e = catchThrowableOfType(IncompleteStreamException.class, () -> {
@@ -157,7 +158,7 @@ class ErrorHandlingTest {
         assertThat(e.partial().content()).isEqualTo("I'm just");
         assertThat(e.partial().logprobs().size()).isEqualTo(3);
         assertThat(e.partial().logprobs().content().get(2).logprob()).isEqualTo(-0.23778509);
-        assertThat(server.requests).hasSize(1); // a stream is never retried
+        assertThat(server.requests()).hasSize(1); // a stream is never retried
     }
 
     @Test
@@ -240,7 +241,7 @@ class ErrorHandlingTest {
 
     @Test
     void noAnswerInTimeIsATransportTimeout() {
-        server.reply(FixtureServer.fixture(200, "reference-logprobs.json").delay(3_000));
+        server.reply(OpenAiServer.fixture(200, "reference-logprobs.json").delay(3_000));
         ChatModel llm = server.model().timeout(Duration.ofMillis(200)).maxRetries(0).build();
 
         TransportException e = catchThrowableOfType(TransportException.class, () -> llm.invoke("hi"));
@@ -251,7 +252,7 @@ class ErrorHandlingTest {
 
     @Test
     void stalledStreamIsIncompleteWithATimeoutCause() {
-        server.reply(FixtureServer.fixture(200, "stream-cut.sse").stallAfterBody(5_000));
+        server.reply(OpenAiServer.fixture(200, "stream-cut.sse").stallAfterBody(5_000));
         ChatModel llm = server.model().readTimeout(Duration.ofMillis(300)).build().bind(ChatOptions.builder().logprobs(true).build());
 
         IncompleteStreamException e = catchThrowableOfType(IncompleteStreamException.class, () -> llm.stream("hi").aggregate());
@@ -264,14 +265,14 @@ class ErrorHandlingTest {
 
     @Test
     void closingAStreamClosesTheConnection() throws Exception {
-        server.reply(FixtureServer.fixture(200, "stream-cut.sse").holdOpen());
+        server.reply(OpenAiServer.fixture(200, "stream-cut.sse").holdOpen());
         ChatStream stream = llm().stream("hi");
         Iterator<AIMessageChunk> it = stream.iterator();
         assertThat(it.next().logprobs().content()).isEmpty();
 
         stream.close();
 
-        assertThat(server.clientGone.await(5, TimeUnit.SECONDS)).as("the server saw the client go away").isTrue();
+        assertThat(server.clientGone(java.time.Duration.ofSeconds(5))).as("the server saw the client go away").isTrue();
         assertThat(it.hasNext()).isFalse();
     }
 
@@ -292,12 +293,12 @@ class ErrorHandlingTest {
                 .isInstanceOf(UnsupportedCapabilityException.class)
                 .hasMessage("gpt-4o-mini returns at most 5 top logprobs per token; topLogprobs(6) asks for more");
 
-        assertThat(server.requests).isEmpty();
+        assertThat(server.requests()).isEmpty();
     }
 
     @Test
     void keyEchoedByAServerIsScrubbedFromTheException() {
-        server.reply(new FixtureServer.Reply(401, ("{\"error\":{\"message\":\"Incorrect API key provided: sk-test-SECRET-1234.\","
+        server.reply(Reply.of(401, "application/json", ("{\"error\":{\"message\":\"Incorrect API key provided: sk-test-SECRET-1234.\","
                 + "\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}").getBytes()));
 
         ProviderException e = catchThrowableOfType(ProviderException.class, () -> llm().invoke("hi"));

@@ -11,6 +11,7 @@ import dev.logprobs4j.ChatStream;
 import dev.logprobs4j.Json;
 import dev.logprobs4j.Message;
 import dev.logprobs4j.TokenLogprob;
+import dev.logprobs4j.testkit.RecordedRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class LangChainGuideTest {
 
-    private final FixtureServer server = new FixtureServer();
+    private final OpenAiServer server = new OpenAiServer();
 
     @AfterEach
     void stop() {
@@ -57,10 +58,10 @@ class LangChainGuideTest {
         assertThat(msg.content()).startsWith("I'm just a computer");
 
         // The request: the guide's message with logprobs=True, to /v1/chat/completions with the key as a Bearer token.
-        FixtureServer.Recorded request = server.onlyRequest();
+        RecordedRequest request = server.onlyRequest();
         assertThat(request.method()).isEqualTo("POST");
         assertThat(request.uri()).isEqualTo("/v1/chat/completions");
-        assertThat(request.headers().getFirst("Authorization")).isEqualTo("Bearer sk-test-SECRET-1234");
+        assertThat(request.header("Authorization")).isEqualTo("Bearer sk-test-SECRET-1234");
         JsonNode body = Fixtures.parse(request.bodyText());
         assertThat(body.get("model").asText()).isEqualTo("gpt-4o-mini");
         assertThat(body.get("messages").toString()).isEqualTo("[{\"role\":\"user\",\"content\":\"how are you today\"}]");
@@ -70,7 +71,7 @@ class LangChainGuideTest {
 
     @Test
     void streamPrintsEmptyThenOneTwoThreeFourEntriesLikeTheGuide() {
-        server.reply(FixtureServer.fixture(200, "guide-stream.sse").eventByEvent());
+        server.reply(OpenAiServer.eventByEvent(OpenAiServer.fixture(200, "guide-stream.sse")));
 
         // The guide's loop: for chunk in llm.stream(...): if ct < 5: full = chunk if full is None else full + chunk; print(...)
         List<String> printed = new ArrayList<>();
@@ -106,7 +107,7 @@ class LangChainGuideTest {
         assertThat(body.get("stream").asBoolean()).isTrue();
         assertThat(body.get("stream_options").get("include_usage").asBoolean()).isTrue();
         assertThat(body.get("logprobs").asBoolean()).isTrue();
-        assertThat(server.onlyRequest().headers().getFirst("Accept")).isEqualTo("text/event-stream");
+        assertThat(server.onlyRequest().header("Accept")).isEqualTo("text/event-stream");
     }
 
     @Test
@@ -147,7 +148,7 @@ class LangChainGuideTest {
     @Test
     void streamingAndInvokingTheSameAnswerGiveEqualLogprobs() {
         server.replyFixture("reference-logprobs.json");
-        server.reply(FixtureServer.fixture(200, "reference-logprobs-stream.sse").eventByEvent());
+        server.reply(OpenAiServer.eventByEvent(OpenAiServer.fixture(200, "reference-logprobs-stream.sse")));
         ChatModel llm = server.model().build().bind(ChatOptions.builder().logprobs(true).topLogprobs(2).build());
 
         AIMessage invoked = llm.invoke("Hello!");

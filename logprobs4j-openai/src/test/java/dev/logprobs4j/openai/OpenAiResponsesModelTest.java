@@ -15,6 +15,8 @@ import dev.logprobs4j.ProviderException;
 import dev.logprobs4j.TokenLogprob;
 import dev.logprobs4j.TopLogprob;
 import dev.logprobs4j.Usage;
+import dev.logprobs4j.testkit.Reply;
+import dev.logprobs4j.testkit.RecordedRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /** OpenAI's Responses API: the request we send, the answers and events we read, and the chunks we emit. */
 class OpenAiResponsesModelTest {
 
-    private final FixtureServer server = new FixtureServer();
+    private final OpenAiServer server = new OpenAiServer();
 
     @AfterEach
     void stop() {
@@ -41,7 +43,7 @@ class OpenAiResponsesModelTest {
     }
 
     private JsonNode sent(int i) {
-        return Fixtures.parse(server.requests.get(i).bodyText());
+        return Fixtures.parse(server.requests().get(i).bodyText());
     }
 
     @Test
@@ -51,9 +53,9 @@ class OpenAiResponsesModelTest {
         llm().invoke(List.of(Message.system("be brief"), Message.human("Hello!"), Message.ai("Hi"), Message.human("again")),
                 ChatOptions.builder().temperature(0.5).topP(0.9).maxTokens(64).extra("store", false).build());
 
-        FixtureServer.Recorded request = server.onlyRequest();
+        RecordedRequest request = server.onlyRequest();
         assertThat(request.uri()).isEqualTo("/v1/responses");
-        assertThat(request.headers().getFirst("Authorization")).isEqualTo("Bearer sk-test-SECRET-1234");
+        assertThat(request.header("Authorization")).isEqualTo("Bearer sk-test-SECRET-1234");
         JsonNode body = sent(0);
         assertThat(body.toString()).isEqualTo("{\"model\":\"gpt-4.1-mini\",\"input\":[{\"role\":\"system\",\"content\":\"be brief\"},"
                 + "{\"role\":\"user\",\"content\":\"Hello!\"},{\"role\":\"assistant\",\"content\":\"Hi\"},{\"role\":\"user\",\"content\":\"again\"}],"
@@ -114,7 +116,7 @@ class OpenAiResponsesModelTest {
 
     @Test
     void streamSendsStreamTrueAndFoldsFromEmptyToNineTokens() {
-        server.reply(FixtureServer.fixture(200, "responses/responses-logprobs-stream.sse").eventByEvent());
+        server.reply(OpenAiServer.eventByEvent(OpenAiServer.fixture(200, "responses/responses-logprobs-stream.sse")));
 
         List<String> printed = new ArrayList<>();
         List<Integer> sizes = new ArrayList<>();
@@ -141,7 +143,7 @@ class OpenAiResponsesModelTest {
         JsonNode body = sent(0);
         assertThat(body.get("stream").asBoolean()).isTrue();
         assertThat(body.get("include").toString()).isEqualTo("[\"message.output_text.logprobs\"]");
-        assertThat(server.onlyRequest().headers().getFirst("Accept")).isEqualTo("text/event-stream");
+        assertThat(server.onlyRequest().header("Accept")).isEqualTo("text/event-stream");
     }
 
     @Test
@@ -189,7 +191,7 @@ class OpenAiResponsesModelTest {
     void streamEndingBeforeCompletedIsIncomplete() {
         String cut = Fixtures.text("responses/responses-logprobs-stream.sse");
         cut = cut.substring(0, cut.indexOf("event: response.completed"));
-        server.reply(new FixtureServer.Reply(200, cut.getBytes(StandardCharsets.UTF_8)).header("Content-Type", "text/event-stream"));
+        server.reply(Reply.of(200, "text/event-stream", cut.getBytes(StandardCharsets.UTF_8)));
 
         dev.logprobs4j.IncompleteStreamException e = catchThrowableOfType(dev.logprobs4j.IncompleteStreamException.class,
                 () -> llm().stream("Hello!").aggregate());
@@ -210,7 +212,7 @@ class OpenAiResponsesModelTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> llm().invoke(List.of(Message.human("x")), ChatOptions.builder().extra("include", List.of()).build()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("extra option 'include' is set by the client itself");
-        assertThat(server.requests).isEmpty();
+        assertThat(server.requests()).isEmpty();
     }
 
     @Test

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** What goes on the wire: path, headers and body fields. */
 class RequestTest {
 
-    private final FixtureServer server = new FixtureServer();
+    private final OpenAiServer server = new OpenAiServer();
 
     @AfterEach
     void stop() {
@@ -22,7 +22,7 @@ class RequestTest {
     }
 
     private JsonNode sentBody(int i) {
-        return Fixtures.parse(server.requests.get(i).bodyText());
+        return Fixtures.parse(server.requests().get(i).bodyText());
     }
 
     @Test
@@ -48,7 +48,17 @@ class RequestTest {
         assertThat(body.get("n").asInt()).isEqualTo(1);
         assertThat(body.get("user").asText()).isEqualTo("u-1");
         assertThat(body.get("logit_bias").get("50256").asInt()).isEqualTo(-100);
-        assertThat(server.requests.get(0).headers().getFirst("Content-Type")).isEqualTo("application/json");
+        assertThat(server.requests().get(0).header("Content-Type")).isEqualTo("application/json");
+    }
+
+    @Test
+    void responseFormatIsSentInOpenAisShape() {
+        server.replyFixture("reference-logprobs.json");
+        ChatOptions options = ChatOptions.builder().responseFormat(dev.logprobs4j.ResponseFormat.jsonSchema("person",
+                Map.of("type", "object", "properties", Map.of("age", Map.of("type", "integer"))))).build();
+        server.model().build().invoke(List.of(Message.human("x")), options);
+        assertThat(sentBody(0).get("response_format")).isEqualTo(Fixtures.parse("{\"type\":\"json_schema\",\"json_schema\":"
+                + "{\"name\":\"person\",\"schema\":{\"type\":\"object\",\"properties\":{\"age\":{\"type\":\"integer\"}}}}}"));
     }
 
     @Test
@@ -90,11 +100,11 @@ class RequestTest {
     void organizationProjectAndExtraHeadersAreSent() {
         server.replyFixture("reference-logprobs.json");
         server.model().organization("org-1").project("proj-2").header("X-Trace", "t-3").build().invoke("x");
-        var headers = server.onlyRequest().headers();
-        assertThat(headers.getFirst("OpenAI-Organization")).isEqualTo("org-1");
-        assertThat(headers.getFirst("OpenAI-Project")).isEqualTo("proj-2");
-        assertThat(headers.getFirst("X-Trace")).isEqualTo("t-3");
-        assertThat(headers.getFirst("Authorization")).isEqualTo("Bearer sk-test-SECRET-1234");
+        var request = server.onlyRequest();
+        assertThat(request.header("OpenAI-Organization")).isEqualTo("org-1");
+        assertThat(request.header("OpenAI-Project")).isEqualTo("proj-2");
+        assertThat(request.header("X-Trace")).isEqualTo("t-3");
+        assertThat(request.header("Authorization")).isEqualTo("Bearer sk-test-SECRET-1234");
     }
 
     @Test
@@ -108,8 +118,8 @@ class RequestTest {
 
         var request = server.onlyRequest();
         assertThat(request.uri()).isEqualTo("/openai/deployments/my-gpt4o/chat/completions?api-version=2024-10-21");
-        assertThat(request.headers().getFirst("api-key")).isEqualTo("azure-KEY-999");
-        assertThat(request.headers().containsKey("Authorization")).isFalse();
+        assertThat(request.header("api-key")).isEqualTo("azure-KEY-999");
+        assertThat(request.header("Authorization")).isNull();
         assertThat(azure.modelName()).isEqualTo("my-gpt4o");
     }
 
@@ -118,14 +128,14 @@ class RequestTest {
         server.replyFixture("reference-logprobs.json");
         OpenAiChatModel.builder().model("m").baseUrl(server.baseUrl()).env(n -> n.equals("OPENAI_API_KEY") ? "sk-from-env" : null)
                 .build().invoke("x");
-        assertThat(server.onlyRequest().headers().getFirst("Authorization")).isEqualTo("Bearer sk-from-env");
+        assertThat(server.onlyRequest().header("Authorization")).isEqualTo("Bearer sk-from-env");
     }
 
     @Test
     void localServersNeedNoKeyButOpenAiDoes() {
         server.replyFixture("reference-logprobs.json");
         OpenAiChatModel.builder().model("m").baseUrl(server.baseUrl()).env(n -> null).build().invoke("x");
-        assertThat(server.onlyRequest().headers().containsKey("Authorization")).isFalse();
+        assertThat(server.onlyRequest().header("Authorization")).isNull();
 
         assertThatThrownBy(() -> OpenAiChatModel.builder().model("gpt-4o-mini").env(n -> null).build())
                 .isInstanceOf(IllegalStateException.class)
@@ -162,7 +172,7 @@ class RequestTest {
                 ChatOptions.builder().extra("stream", true).build()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("extra option 'stream' is set by the client itself; remove it (streaming is chosen by calling stream(...) or invoke(...))");
-        assertThat(server.requests).isEmpty();
+        assertThat(server.requests()).isEmpty();
     }
 
     @Test

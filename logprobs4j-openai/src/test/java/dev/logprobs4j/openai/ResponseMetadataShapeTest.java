@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** {@code responseMetadata()} written with {@link Json#write} is OpenAI's {@code logprobs} object, field for field. */
 class ResponseMetadataShapeTest {
 
-    private final FixtureServer server = new FixtureServer();
+    private final OpenAiServer server = new OpenAiServer();
 
     @AfterEach
     void stop() {

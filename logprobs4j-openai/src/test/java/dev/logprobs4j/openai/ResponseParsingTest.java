@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** Responses parsed by the streaming parser equal databind's independent reading of the same fixture. */
 class ResponseParsingTest {
 
-    private final FixtureServer server = new FixtureServer();
+    private final OpenAiServer server = new OpenAiServer();
 
     @AfterEach
     void stop() {
@@ -103,7 +103,7 @@ class ResponseParsingTest {
         }
         assertThat(streamed.choices()).isEqualTo(invoked.choices());
         assertThat(streamed.usage()).isEqualTo(invoked.usage());
-        assertThat(Fixtures.parse(server.requests.get(1).bodyText()).get("n").asInt()).isEqualTo(2);
+        assertThat(Fixtures.parse(server.requests().get(1).bodyText()).get("n").asInt()).isEqualTo(2);
     }
 
     @Test

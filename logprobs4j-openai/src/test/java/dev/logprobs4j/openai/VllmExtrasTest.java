@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /** vLLM's extras: prompt_logprobs read typed, and the legacy completions endpoint with echo. */
 class VllmExtrasTest {
 
-    private final FixtureServer server = new FixtureServer();
+    private final OpenAiServer server = new OpenAiServer();
 
     @AfterEach
     void stop() {
@@ -32,6 +32,10 @@ class VllmExtrasTest {
 
     private static TopLogprob top(String token, double logprob) {
         return new TopLogprob(token, token.getBytes(StandardCharsets.UTF_8), logprob);
+    }
+
+    private static TopLogprob top(String token, double logprob, int id, int rank) {
+        return new TopLogprob(token, token.getBytes(StandardCharsets.UTF_8), logprob, id, rank);
     }
 
     @Test
@@ -47,10 +51,11 @@ class VllmExtrasTest {
         Logprobs prompt = VllmPromptLogprobs.of(msg);
         assertThat(prompt.size()).isEqualTo(5); // six prompt tokens, the first unscored
         // Position 1: the prompt token " Paris" (rank 2261) comes first in vLLM's map; alternatives go by rank.
+        // Ids are vLLM's keys.
         assertThat(prompt.content().get(0)).isEqualTo(new TokenLogprob(" Paris", " Paris".getBytes(StandardCharsets.UTF_8), -11.40625,
-                List.of(top(" The", -2.15625), top("I", -2.90625), top(" Paris", -11.40625))));
+                List.of(top(" The", -2.15625, 578, 1), top("I", -2.90625, 40, 2), top(" Paris", -11.40625, 9906, 2261)), 9906, 2261));
         assertThat(prompt.content().get(1)).isEqualTo(new TokenLogprob(" is", " is".getBytes(StandardCharsets.UTF_8), -0.5703125,
-                List.of(top(" is", -0.5703125), top(",", -2.1953125))));
+                List.of(top(" is", -0.5703125, 374, 1), top(",", -2.1953125, 11, 2)), 374, 1));
         StringBuilder joined = new StringBuilder();
         prompt.content().forEach(t -> joined.append(t.token()));
         assertThat(joined.toString()).isEqualTo(" Paris is the capital of");
@@ -111,7 +116,7 @@ class VllmExtrasTest {
 
     @Test
     void echoStreamStartsWithEmptyLogprobsThenThePromptThenTheToken() {
-        server.reply(FixtureServer.fixture(200, "completions/vllm-echo-stream.sse").eventByEvent());
+        server.reply(OpenAiServer.eventByEvent(OpenAiServer.fixture(200, "completions/vllm-echo-stream.sse")));
         server.replyFixture("completions/vllm-echo.json");
 
         List<Integer> sizes = new ArrayList<>();
@@ -132,7 +137,7 @@ class VllmExtrasTest {
         assertThat(full.content()).isEqualTo(invoked.content());
         assertThat(full.finishReason()).isEqualTo("length");
         assertThat(full.usage()).isEqualTo(new Usage(8, 1, 9));
-        JsonNode body = Fixtures.parse(server.requests.get(0).bodyText());
+        JsonNode body = Fixtures.parse(server.requests().get(0).bodyText());
         assertThat(body.get("stream").asBoolean()).isTrue();
         assertThat(body.get("stream_options").get("include_usage").asBoolean()).isTrue();
     }
@@ -147,6 +152,6 @@ class VllmExtrasTest {
         assertThat(completion().echo()).isTrue();
         assertThatThrownBy(() -> openAi.invoke(List.of(Message.human("x")), ChatOptions.builder().logprobs(true).topLogprobs(6).build()))
                 .isInstanceOf(dev.logprobs4j.UnsupportedCapabilityException.class);
-        assertThat(server.requests).isEmpty();
+        assertThat(server.requests()).isEmpty();
     }
 }

@@ -3,6 +3,10 @@ package dev.logprobs4j.server;
 import dev.logprobs4j.server.internal.Admission;
 import dev.logprobs4j.server.internal.ApiHandler;
 import dev.logprobs4j.server.internal.Counters;
+import dev.logprobs4j.server.internal.ErrorPages;
+import dev.logprobs4j.server.internal.HeaderDeadline;
+import dev.logprobs4j.server.internal.HostCheck;
+import dev.logprobs4j.server.internal.RateLimitedLog;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Objects;
@@ -12,9 +16,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.VirtualThreadPool;
 
 /**
@@ -35,6 +44,13 @@ import org.eclipse.jetty.util.thread.VirtualThreadPool;
  * Generations are admitted by a fixed number of slots and a bounded queue: a request that finds both
  * full gets 429, one that waits longer than the request timeout 503, both with {@code retry-after}.
  * A streaming client that disconnects stops its generation at the next token.
+ *
+ * <p>Hostile or broken clients cannot take its capacity: request bodies are read without holding a
+ * thread and must arrive within the body timeout, request headers within the header timeout, a
+ * connection that makes no progress is closed after the idle timeout, a streamed event the client
+ * does not take within the write timeout cancels its generation and frees the slot, and at most
+ * {@code maxConnections} connections are open at once. Rejections are logged one line each, at most
+ * one line a second.
  *
  * <p>Thread-safe. {@link #start()} once; {@link #close()} stops it (idempotent).
  */
@@ -61,9 +77,15 @@ public final class LogprobsServer implements AutoCloseable {
         this.connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
         connector.setHost(b.host);
         connector.setPort(b.port);
-        // A non-streaming answer sends nothing until it is done: the connection must outlive the generation.
-        connector.setIdleTimeout(b.requestTimeout.toMillis() + 30_000);
+        // Bounds reads and writes that make no progress; a generation that runs long without writing
+        // is not cut by it (Jetty fails only pending I/O; the request timeout bounds generations).
+        connector.setIdleTimeout(b.idleTimeout.toMillis());
         jetty.addConnector(connector);
+        jetty.addBean(new NetworkConnectionLimit(b.maxConnections, connector));
+        RateLimitedLog rejected = new RateLimitedLog(java.util.logging.Logger.getLogger("dev.logprobs4j.server"), 1_000_000_000L);
+        HeaderDeadline headers = new HeaderDeadline(jetty.getScheduler(), b.headerTimeout.toMillis(), rejected);
+        connector.addEventListener(headers);
+        jetty.setErrorHandler(new ErrorPages());
         AtomicInteger workerIds = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(b.maxConcurrent, r -> {
             Thread t = new Thread(r, "logprobs4j-generation-" + workerIds.incrementAndGet());
@@ -73,9 +95,25 @@ public final class LogprobsServer implements AutoCloseable {
         Set<String> names = new LinkedHashSet<>();
         names.add(b.model.modelName());
         names.addAll(b.aliases);
-        jetty.setHandler(new ApiHandler(b.model, names, b.apiKey, b.maxBodyBytes, admission,
-                b.requestTimeout.toNanos(), counters, workers));
+        Set<String> hosts = isWildcard(b.host) ? Set.of() : new LinkedHashSet<>(HostCheck.loopbackNames(b.host));
+        if (!hosts.isEmpty()) {
+            hosts.addAll(b.allowedHosts);
+        }
+        ApiHandler api = new ApiHandler(b.model, names, b.apiKey, b.maxBodyBytes, admission,
+                b.requestTimeout.toNanos(), counters, workers, new ApiHandler.Guards(b.bodyTimeout.toMillis(),
+                b.writeTimeout.toMillis(), b.strictModel, new HostCheck(hosts, b.allowedOrigins)));
+        jetty.setHandler(new Handler.Wrapper(api) {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                headers.begun(request.getConnectionMetaData().getConnection());
+                return super.handle(request, response, callback);
+            }
+        });
         jetty.setStopTimeout(5_000);
+    }
+
+    private static boolean isWildcard(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") || host.equals("*");
     }
 
     /** A builder with the defaults; {@link Builder#model(ServedModel)} is required. */
@@ -192,6 +230,14 @@ public final class LogprobsServer implements AutoCloseable {
         private int maxConcurrent = DEFAULT_MAX_CONCURRENT;
         private int queueCapacity = 64;
         private Duration requestTimeout = Duration.ofMinutes(10);
+        private Duration idleTimeout = Duration.ofSeconds(30);
+        private Duration headerTimeout = Duration.ofSeconds(10);
+        private Duration bodyTimeout = Duration.ofSeconds(30);
+        private Duration writeTimeout = Duration.ofSeconds(30);
+        private int maxConnections = 1024;
+        private boolean strictModel;
+        private final Set<String> allowedHosts = new LinkedHashSet<>();
+        private final Set<String> allowedOrigins = new LinkedHashSet<>();
 
         private Builder() {
         }
@@ -280,6 +326,85 @@ public final class LogprobsServer implements AutoCloseable {
             }
             this.requestTimeout = requestTimeout;
             return this;
+        }
+
+        /** How long a connection may make no progress (no request bytes arriving, no response bytes taken); then it is closed. Default: 30 s. */
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = positive("idleTimeout", idleTimeout);
+            return this;
+        }
+
+        /** How long a new connection may take to send its first request's headers; then it is closed. Default: 10 s. */
+        public Builder headerTimeout(Duration headerTimeout) {
+            this.headerTimeout = positive("headerTimeout", headerTimeout);
+            return this;
+        }
+
+        /** How long a request body may take to arrive in full; then 408 and the connection is closed. Default: 30 s. */
+        public Builder bodyTimeout(Duration bodyTimeout) {
+            this.bodyTimeout = positive("bodyTimeout", bodyTimeout);
+            return this;
+        }
+
+        /**
+         * How long one streamed event may wait for a client that stopped reading; then the stream is
+         * cancelled and its generation slot freed. Default: 30 s.
+         */
+        public Builder writeTimeout(Duration writeTimeout) {
+            this.writeTimeout = positive("writeTimeout", writeTimeout);
+            return this;
+        }
+
+        /** Connections open at once; more wait to be accepted. Default: 1024. */
+        public Builder maxConnections(int maxConnections) {
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("maxConnections must be >= 1, was " + maxConnections);
+            }
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        /**
+         * Whether a request for a model name other than the served model's or an alias gets 404.
+         * Default: false, the one model answers to any name (as llama.cpp's server does), so clients
+         * with a fixed model name work with only the base URL changed.
+         */
+        public Builder strictModel(boolean strictModel) {
+            this.strictModel = strictModel;
+            return this;
+        }
+
+        /**
+         * Another host name clients may use in {@code Host}, besides the bound address and the
+         * loopback names (e.g. the machine's name behind a proxy). Ignored when bound to every
+         * interface ({@code 0.0.0.0}), where any host is accepted. Default: none.
+         */
+        public Builder allowHost(String host) {
+            if (host == null || host.isBlank()) {
+                throw new IllegalArgumentException("allowHost must be a host name, e.g. my-box.local");
+            }
+            allowedHosts.add(host);
+            return this;
+        }
+
+        /**
+         * A web page origin (e.g. {@code https://app.example}) allowed to call the server from a
+         * browser, or {@code *} for any. By default browsers may call only from the server's own
+         * origin, so a page elsewhere cannot drive generations through a cross-site request.
+         */
+        public Builder allowOrigin(String origin) {
+            if (origin == null || origin.isBlank()) {
+                throw new IllegalArgumentException("allowOrigin must be an origin such as https://app.example, or *");
+            }
+            allowedOrigins.add(origin.endsWith("/") ? origin.substring(0, origin.length() - 1) : origin);
+            return this;
+        }
+
+        private static Duration positive(String name, Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, was " + d);
+            }
+            return d;
         }
 
         /**

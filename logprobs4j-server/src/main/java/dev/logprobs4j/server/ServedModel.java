@@ -3,6 +3,7 @@ package dev.logprobs4j.server;
 import dev.logprobs4j.Capabilities;
 import dev.logprobs4j.ChatOptions;
 import dev.logprobs4j.ChatStream;
+import dev.logprobs4j.LabelScores;
 import dev.logprobs4j.Message;
 import java.util.List;
 
@@ -18,6 +19,9 @@ public interface ServedModel {
 
     /** The name clients put in {@code model} and {@code GET /v1/models} lists. */
     String modelName();
+
+    /** Tokens one request's context holds (prompt and answer); {@code GET /v1/models} reports it. */
+    int contextLength();
 
     /** What the model returns: the server refuses requests for more. */
     Capabilities capabilities();
@@ -37,6 +41,24 @@ public interface ServedModel {
      * {@code topLogprobs} (0..20) alternatives.
      */
     PromptLogprobs score(String text, int topLogprobs);
+
+    /**
+     * Each label's probability as the continuation of raw text {@code prompt}, for
+     * {@code POST /v1/classify}. By default: lower bounds from one generated token's 20 alternatives
+     * ({@link LabelScores#fromFirstToken}); the local engine scores every label exactly.
+     */
+    default LabelScores classify(String prompt, List<String> labels) {
+        return LabelScores.fromFirstToken(complete(prompt, oneToken()).aggregate().toMessage(), labels);
+    }
+
+    /** Each label as the start of the assistant's answer to {@code messages}; defaults as {@link #classify(String, List)}. */
+    default LabelScores classify(List<Message> messages, List<String> labels) {
+        return LabelScores.fromFirstToken(chat(messages, oneToken()).aggregate().toMessage(), labels);
+    }
+
+    private static ChatOptions oneToken() {
+        return ChatOptions.builder().logprobs(true).topLogprobs(ChatOptions.MAX_TOP_LOGPROBS).maxTokens(1).temperature(0).build();
+    }
 
     /**
      * The in-process engine as a served model: chat through its chat template, raw completions,

@@ -59,7 +59,13 @@ class ErrorResponsesTest {
     }
 
     @Test
-    void unknownModelIs404ModelNotFound() {
+    void unknownModelIs404ModelNotFoundWithStrictModel() {
+        try (LogprobsServer strict = LogprobsServer.builder().model(model).port(0).strictModel(true).build().start()) {
+            unknownModelIs404ModelNotFound(new Http(strict, null));
+        }
+    }
+
+    private static void unknownModelIs404ModelNotFound(Http http) {
         Http.Reply r = http.post("/v1/chat/completions", "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
         assertError(r, 404, "invalid_request_error", "model", "model_not_found");
         assertThat(r.json().at("/error/message").asText()).contains("gpt-4o");
@@ -123,7 +129,7 @@ class ErrorResponsesTest {
     void completionsCheckTheirFields() {
         String base = "{\"model\":\"" + ScriptedModel.NAME + "\"";
         assertError(http.post("/v1/completions", base + "}"), 400, "invalid_request_error", "prompt", "missing_required_parameter");
-        assertError(http.post("/v1/completions", base + ",\"prompt\":[1,2,3]}"), 400, "invalid_request_error", "prompt", "invalid_type");
+        assertError(http.post("/v1/completions", base + ",\"prompt\":[1,2,3]}"), 400, "invalid_request_error", "prompt[0]", "invalid_type");
         assertError(http.post("/v1/completions", base + ",\"prompt\":\"x\",\"logprobs\":21}"), 400, "invalid_request_error", "logprobs", "invalid_value");
         assertError(http.post("/v1/completions", base + ",\"prompt\":\"x\",\"echo\":\"yes\"}"), 400, "invalid_request_error", "echo", "invalid_type");
     }

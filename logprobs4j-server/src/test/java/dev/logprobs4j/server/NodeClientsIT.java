@@ -11,6 +11,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The official OpenAI and LangChain JavaScript clients (pinned in tools/npm), unchanged, against
@@ -23,16 +25,19 @@ class NodeClientsIT {
     static final String PROMPT = "Once upon a time";
     static ServedModel model;
     static LogprobsServer server;
+    static LogprobsServer strict; // --strict-model: other names get 404
 
     @BeforeAll
     static void start() throws Exception {
         model = ServedModel.of(Stories.model()); // the real engine on stories260K
         server = LogprobsServer.builder().model(model).port(0).apiKey(KEY).build().start();
+        strict = LogprobsServer.builder().model(model).port(0).apiKey(KEY).strictModel(true).build().start();
     }
 
     @AfterAll
     static void stop() {
         server.close();
+        strict.close();
     }
 
     static AIMessageChunk expected(ChatOptions options) {
@@ -62,9 +67,26 @@ class NodeClientsIT {
         assertThat(sizes.get(sizes.size() - 1).asInt()).isEqualTo(want.logprobs().size());
     }
 
+    /**
+     * The guide's example names an OpenAI model; a single-model server answers it with its own model
+     * (as llama.cpp's does), on both the pinned 0.6.x line and the current 1.x line.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"tools/npm", "tools/npm-langchain1"})
+    void langchainGuideRunsWithOnlyTheBaseUrlChanged(String npmDir) throws Exception {
+        JsonNode out = NodeRunner.runWith(npmDir, "langchain-guide.mjs", server.baseUrl(), KEY, PROMPT);
+        assertThat(out.at("/version").asText()).startsWith(npmDir.endsWith("1") ? "1." : "0.6.");
+        AIMessageChunk want = expected(ChatOptions.builder().logprobs(true).build());
+        assertThat(out.at("/invoke/model").asText()).isEqualTo(model.modelName());
+        assertThat(out.at("/invoke/logprobs").size()).isEqualTo(want.logprobs().size()).isPositive();
+        assertThat(out.at("/stream/logprobs").size()).isEqualTo(want.logprobs().size());
+        assertThat(out.at("/invoke/content").asText()).isNotEmpty();
+    }
+
     @Test
     void openAiClientCreatesWithAndWithoutStream() throws Exception {
-        JsonNode out = NodeRunner.run("openai-logprobs.mjs", server.baseUrl(), model.modelName(), KEY, PROMPT);
+        // On the --strict-model server, so that its last request, for another model, gets 404.
+        JsonNode out = NodeRunner.run("openai-logprobs.mjs", strict.baseUrl(), model.modelName(), KEY, PROMPT);
         AIMessageChunk want = expected(ChatOptions.builder().logprobs(true).topLogprobs(3).temperature(0).seed(7).build());
         assertThat(out.at("/create/object").asText()).isEqualTo("chat.completion");
         assertThat(out.at("/create/content").asText()).isEqualTo(want.content());

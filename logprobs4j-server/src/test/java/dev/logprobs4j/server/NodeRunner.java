@@ -31,10 +31,15 @@ final class NodeRunner {
     }
 
     static JsonNode run(String script, String... args) throws Exception {
+        return runWith("tools/npm", script, args);
+    }
+
+    /** Like {@link #run}, with the packages installed in {@code npmDir} (relative to the repository root). */
+    static JsonNode runWith(String npmDir, String script, String... args) throws Exception {
         Path root = repoRoot();
-        Path npm = root.resolve("tools/npm");
-        if (!Files.isDirectory(npm.resolve("node_modules/openai"))) {
-            throw new IllegalStateException("the pinned Node clients are missing: run `npm ci --prefix tools/npm` in " + root);
+        Path npm = root.resolve(npmDir);
+        if (!Files.isDirectory(npm.resolve("node_modules/@langchain/openai"))) {
+            throw new IllegalStateException("the pinned Node clients are missing: run `npm ci --prefix " + npmDir + "` in " + root);
         }
         Path scriptPath = root.resolve("logprobs4j-server/src/test/node").resolve(script);
         List<String> cmd = new ArrayList<>(List.of("node", scriptPath.toString()));

@@ -129,7 +129,7 @@ class ResponseShapesTest {
         assertThat(Http.fieldNames(list)).containsExactly("object", "data");
         assertThat(list.get("object").asText()).isEqualTo("list");
         assertThat(list.get("data").size()).isEqualTo(1);
-        assertThat(Http.fieldNames(list.at("/data/0"))).containsExactly("id", "object", "created", "owned_by");
+        assertThat(Http.fieldNames(list.at("/data/0"))).containsExactly("id", "object", "created", "owned_by", "context_length", "max_model_len");
         assertThat(list.at("/data/0/id").asText()).isEqualTo(ScriptedModel.NAME);
         assertThat(list.at("/data/0/object").asText()).isEqualTo("model");
         assertThat(http.get("/v1/models/" + ScriptedModel.NAME).json().get("id").asText()).isEqualTo(ScriptedModel.NAME);

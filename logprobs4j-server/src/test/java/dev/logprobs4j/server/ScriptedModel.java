@@ -58,6 +58,11 @@ final class ScriptedModel implements ServedModel {
     }
 
     @Override
+    public int contextLength() {
+        return 2048;
+    }
+
+    @Override
     public Capabilities capabilities() {
         return new Capabilities(true, 20, true, true);
     }

@@ -15,15 +15,21 @@ import java.util.TreeMap;
  * @param query   the raw query string (without {@code ?}), or {@code null} when there was none
  * @param headers request headers by lower-case name, in the order received
  * @param body    the request body as received
+ * @param atNanos when it arrived ({@link System#nanoTime()}), to measure waits between retries
  */
 public record RecordedRequest(String method, String path, String query, Map<String, List<String>> headers,
-                              byte[] body) {
+                              byte[] body, long atNanos) {
 
     public RecordedRequest {
         TreeMap<String, List<String>> lower = new TreeMap<>();
         headers.forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
         headers = java.util.Collections.unmodifiableMap(lower);
         body = body.clone();
+    }
+
+    /** The path and, when there was one, {@code ?} and the query: the request target as sent. */
+    public String uri() {
+        return query == null ? path : path + "?" + query;
     }
 
     /** The first value of a header (any case), or {@code null}. */

@@ -19,8 +19,13 @@ import java.util.Objects;
  *                  transfer in one flush)
  * @param cutAfter  when {@code >= 0}, the connection is dropped after this many body bytes, without
  *                  the end of the body (a server that died mid-answer); {@code -1} sends everything
+ * @param delayMillis how long the server waits before the status line (a slow server), 0 for none
+ * @param stallMillis how long the connection stays open and silent after the body, 0 for none
+ * @param keepAlive after the body, keep writing SSE keep-alive comments until the client goes away
+ *                  (see {@link ReplayServer#awaitClientGone(java.time.Duration)})
  */
-public record Reply(int status, Map<String, String> headers, byte[] body, Chunking chunking, int cutAfter) {
+public record Reply(int status, Map<String, String> headers, byte[] body, Chunking chunking, int cutAfter,
+                    long delayMillis, long stallMillis, boolean keepAlive) {
 
     /** How the body is sent. */
     public enum Chunking {
@@ -29,7 +34,14 @@ public record Reply(int status, Map<String, String> headers, byte[] body, Chunki
         /** Chunked transfer encoding, one chunk per line, flushed as it goes. */
         PER_LINE,
         /** Chunked transfer encoding in one flush. */
-        CHUNKED
+        CHUNKED,
+        /** Chunked transfer encoding, one chunk per server-sent event (cut after each blank line), flushed as it goes. */
+        PER_EVENT
+    }
+
+    /** A reply sent at once, without delay or stall. */
+    public Reply(int status, Map<String, String> headers, byte[] body, Chunking chunking, int cutAfter) {
+        this(status, headers, body, chunking, cutAfter, 0, 0, false);
     }
 
     public Reply {
@@ -42,6 +54,9 @@ public record Reply(int status, Map<String, String> headers, byte[] body, Chunki
         if (cutAfter < -1 || cutAfter > body.length) {
             throw new IllegalArgumentException("cutAfter must be -1 or within [0, body length " + body.length
                     + "], was " + cutAfter);
+        }
+        if (delayMillis < 0 || stallMillis < 0) {
+            throw new IllegalArgumentException("delayMillis and stallMillis must be >= 0, were " + delayMillis + " and " + stallMillis);
         }
     }
 
@@ -69,17 +84,36 @@ public record Reply(int status, Map<String, String> headers, byte[] body, Chunki
     public Reply withHeader(String name, String value) {
         Map<String, String> h = new LinkedHashMap<>(headers);
         h.put(name, value);
-        return new Reply(status, h, body, chunking, cutAfter);
+        return new Reply(status, h, body, chunking, cutAfter, delayMillis, stallMillis, keepAlive);
     }
 
     /** This reply sent with a different {@link Chunking}. */
     public Reply withChunking(Chunking chunking) {
-        return new Reply(status, headers, body, chunking, cutAfter);
+        return new Reply(status, headers, body, chunking, cutAfter, delayMillis, stallMillis, keepAlive);
     }
 
     /** This reply with the connection dropped after {@code bytes} body bytes. */
     public Reply cutAfter(int bytes) {
-        return new Reply(status, headers, body, chunking, bytes);
+        return new Reply(status, headers, body, chunking, bytes, delayMillis, stallMillis, keepAlive);
+    }
+
+    /** This reply after a wait of {@code millis} before the status line. */
+    public Reply delay(long millis) {
+        return new Reply(status, headers, body, chunking, cutAfter, millis, stallMillis, keepAlive);
+    }
+
+    /** This reply, streamed, then the connection kept open and silent for {@code millis}. */
+    public Reply stallAfterBody(long millis) {
+        return new Reply(status, headers, body, streaming(), cutAfter, delayMillis, millis, keepAlive);
+    }
+
+    /** This reply, streamed, then SSE keep-alive comments until the client goes away. */
+    public Reply holdOpen() {
+        return new Reply(status, headers, body, streaming(), cutAfter, delayMillis, stallMillis, true);
+    }
+
+    private Chunking streaming() {
+        return chunking == Chunking.FIXED_LENGTH ? Chunking.CHUNKED : chunking;
     }
 
     /**

@@ -125,4 +125,27 @@ class ReplayServerTest {
         assertThatThrownBy(() -> reply.cutAfterLines(3)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("only 2 lines");
     }
+
+    @Test
+    void queuedRepliesAnswerAnyPathWithoutARouteEachOnceThenTheLastRepeats() throws Exception {
+        server.route("POST", "/routed", Reply.of(200, "text/plain", "routed"));
+        server.enqueue(Reply.of(500, "text/plain", "first"));
+
+        assertThat(new String(post("/any/path?api-version=1", "{}").body(), StandardCharsets.UTF_8)).isEqualTo("first");
+        server.enqueue(Reply.of(200, "text/plain", "second"), Reply.of(200, "text/plain", "third"));
+        assertThat(new String(post("/routed", "{}").body(), StandardCharsets.UTF_8)).isEqualTo("routed");
+        assertThat(new String(post("/other", "{}").body(), StandardCharsets.UTF_8)).isEqualTo("second");
+        assertThat(new String(post("/other", "{}").body(), StandardCharsets.UTF_8)).isEqualTo("third");
+        assertThat(new String(post("/other", "{}").body(), StandardCharsets.UTF_8)).isEqualTo("third");
+        assertThat(server.requests()).extracting(RecordedRequest::uri)
+                .containsExactly("/any/path?api-version=1", "/routed", "/other", "/other", "/other");
+    }
+
+    @Test
+    void perEventChunkingSendsTheSameBytes() throws Exception {
+        byte[] sse = "data: {\"a\":1}\n\ndata: {\"b\":2}\n\ndata: [DONE]\n\n".getBytes(StandardCharsets.UTF_8);
+        server.route("POST", "/s", Reply.streamed("text/event-stream", sse).withChunking(Reply.Chunking.PER_EVENT));
+
+        assertThat(post("/s", "{}").body()).isEqualTo(sse);
+    }
 }

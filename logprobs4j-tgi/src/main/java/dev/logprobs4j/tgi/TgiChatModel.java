@@ -1,19 +1,23 @@
 package dev.logprobs4j.tgi;
 
 import dev.logprobs4j.AIMessage;
+import dev.logprobs4j.AbstractChatModel;
 import dev.logprobs4j.Capabilities;
 import dev.logprobs4j.ChatModel;
 import dev.logprobs4j.ChatOptions;
 import dev.logprobs4j.ChatRequest;
 import dev.logprobs4j.ChunkSource;
 import dev.logprobs4j.Message;
+import dev.logprobs4j.http.HttpModelBuilder;
+import dev.logprobs4j.http.HttpSettings;
+import dev.logprobs4j.http.internal.HttpModelCore;
 import dev.logprobs4j.http.internal.JsonSupport;
-import dev.logprobs4j.http.internal.HttpChatModel;
 import dev.logprobs4j.http.internal.Transport;
 import dev.logprobs4j.tgi.internal.TgiClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -57,20 +61,20 @@ import java.util.stream.Collectors;
  * double first = msg.logprobs().content().get(0).logprob();
  * }
  */
-public final class TgiChatModel extends HttpChatModel {
+public final class TgiChatModel extends AbstractChatModel {
 
     /** TGI's default {@code --max-top-n-tokens}. */
     public static final int DEFAULT_MAX_TOP_N_TOKENS = 5;
 
-    private final Builder config;
+    private final HttpModelCore core;
     private final TgiClient client;
+    private final Function<List<Message>, String> renderer;
 
-    private TgiChatModel(Builder config, ChatOptions bound) {
-        super(config, bound);
-        this.config = config;
-        // No retries unless asked for: TGI's own router queues and retries.
-        Transport transport = transport((status, body, retries) -> JsonSupport.providerError(status, body)).build();
-        this.client = new TgiClient(baseUri(), transport, modelName(), config.promptLogprobs);
+    private TgiChatModel(HttpModelCore core, TgiClient client, Function<List<Message>, String> renderer, ChatOptions bound) {
+        super(bound);
+        this.core = core;
+        this.client = client;
+        this.renderer = renderer;
     }
 
     /** A builder with the defaults below. */
@@ -83,6 +87,11 @@ public final class TgiChatModel extends HttpChatModel {
         return messages.stream().map(Message::content).collect(Collectors.joining("\n"));
     }
 
+    @Override
+    public String modelName() {
+        return core.model();
+    }
+
     /**
      * Logprobs with up to {@link Builder#maxTopNTokens(int)} alternatives (5 by default), streamed
      * too, and prompt logprobs ({@code decoder_input_details}, blocking calls only); or what
@@ -90,64 +99,64 @@ public final class TgiChatModel extends HttpChatModel {
      */
     @Override
     public Capabilities capabilities() {
-        Capabilities set = super.capabilities();
-        return set != null ? set : new Capabilities(true, config.maxTopNTokens, true, true);
+        return core.capabilities();
+    }
+
+    /** The base URL requests go to, without trailing slash. */
+    public String baseUrl() {
+        return core.baseUrl();
+    }
+
+    @Override
+    protected Executor asyncExecutor() {
+        return core.executor(super.asyncExecutor());
+    }
+
+    @Override
+    public String toString() {
+        return core.describe(this, core.auth(), boundOptions());
     }
 
     @Override
     protected ChatModel withBoundOptions(ChatOptions options) {
-        return new TgiChatModel(config, options);
+        return new TgiChatModel(core, client, renderer, options);
     }
 
     @Override
     protected AIMessage doInvoke(ChatRequest request) {
         checkN(request.options());
-        return client.invoke(request, config.renderer.apply(request.messages()));
+        return client.invoke(request, renderer.apply(request.messages()));
     }
 
     @Override
     protected ChunkSource doStream(ChatRequest request) {
         checkN(request.options());
-        return client.stream(request, config.renderer.apply(request.messages()));
+        return client.stream(request, renderer.apply(request.messages()));
     }
 
     private void checkN(ChatOptions o) {
-        requireSingleAnswer(o, n -> "TGI's /generate returns one answer per call; remove n(" + n + ") and call again for more");
+        core.requireSingleAnswer(o, n -> "TGI's /generate returns one answer per call; remove n(" + n + ") and call again for more");
     }
 
     /**
      * Configures a {@link TgiChatModel}; not thread-safe. Defaults: base URL
-     * {@code http://localhost:3000}, model name {@code tgi}, timeout 5 minutes (also the connect
-     * timeout of the default HTTP client), no retries, capabilities derived from
-     * {@link #maxTopNTokens(int)}.
+     * {@code http://localhost:3000}, model name {@code tgi}, timeout 5 minutes, connect timeout
+     * 10 seconds, no read timeout, no retries (TGI's router queues and retries itself), no API key
+     * (one is sent as {@code Authorization: Bearer}, as Inference Endpoints want), capabilities
+     * derived from {@link #maxTopNTokens(int)}.
      */
-    public static final class Builder extends HttpChatModel.Builder<Builder> {
+    public static final class Builder extends HttpModelBuilder<Builder> {
         private Function<List<Message>, String> renderer = TgiChatModel::plainPrompt;
         private boolean promptLogprobs;
         private int maxTopNTokens = DEFAULT_MAX_TOP_N_TOKENS;
 
         private Builder() {
-            super("http://localhost:3000/", Duration.ofMinutes(5), 0, null);
-            model = "tgi";
-        }
-
-        private Builder copy() {
-            Builder b = copyInto(new Builder());
-            b.renderer = renderer;
-            b.promptLogprobs = promptLogprobs;
-            b.maxTopNTokens = maxTopNTokens;
-            return b;
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
+            super(HttpSettings.builder().baseUrl("http://localhost:3000").timeout(Duration.ofMinutes(5)).maxRetries(0), "tgi", null);
         }
 
         /** The name {@link #modelName()} and {@code model_name} report (TGI serves one model). Default: {@code tgi}. */
         public Builder modelName(String modelName) {
-            this.model = Objects.requireNonNull(modelName, "modelName");
-            return this;
+            return model(modelName);
         }
 
         /** How to turn messages into {@code inputs}. Default: {@link TgiChatModel#plainPrompt(List)}. */
@@ -174,7 +183,14 @@ public final class TgiChatModel extends HttpChatModel {
 
         /** The model. */
         public TgiChatModel build() {
-            return new TgiChatModel(copy(), options);
+            HttpSettings http = settings();
+            Transport.Builder tb = Transport.builder(http, (status, body, retries) -> JsonSupport.providerError(status, body));
+            if (http.apiKey() != null) {
+                tb.defaultHeader("Authorization", "Bearer " + http.apiKey());
+            }
+            Capabilities caps = capabilities() != null ? capabilities() : new Capabilities(true, maxTopNTokens, true, true);
+            HttpModelCore core = new HttpModelCore(model(), caps, http, tb.build());
+            return new TgiChatModel(core, new TgiClient(http.baseUri(), core.transport(), model(), promptLogprobs), renderer, options());
         }
     }
 }

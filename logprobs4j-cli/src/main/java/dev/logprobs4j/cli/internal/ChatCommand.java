@@ -5,6 +5,7 @@ import dev.logprobs4j.AIMessageChunk;
 import dev.logprobs4j.ChatOptions;
 import dev.logprobs4j.ChatStream;
 import dev.logprobs4j.Choice;
+import dev.logprobs4j.JsonConfidence;
 import dev.logprobs4j.Logprobs;
 import dev.logprobs4j.Message;
 import java.io.IOException;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Spec;
                 "  logprobs4j chat \"Once upon a time\" -n 32 --temperature 0 --top-logprobs 5",
                 "  logprobs4j chat \"Once upon a time\" --stream --html story.html",
                 "  logprobs4j chat \"Once upon a time\" -n 16 --json | jq '.usage'",
+                "  logprobs4j chat --model chat-model.gguf \"Answer in JSON: ...\" --json-fields --html fields.html",
                 "  logprobs4j chat --model my-model.gguf \"The capital of France is\" --stop .",
                 "  export OPENAI_API_KEY=sk-...",
                 "  logprobs4j chat --provider openai --model gpt-4o-mini \"how are you today\"",
@@ -42,7 +44,7 @@ public final class ChatCommand implements Callable<Integer> {
     static final int LOCAL_DEFAULT_MAX_TOKENS = 64;
 
     /** Which provider answers. */
-    public enum Provider { local, openai }
+    public enum Provider { local, openai, vllm }
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -52,7 +54,8 @@ public final class ChatCommand implements Callable<Integer> {
     List<String> prompt;
 
     @Option(names = "--provider", paramLabel = "NAME", defaultValue = "local",
-            description = "local (the in-process GGUF engine) or openai (any OpenAI-compatible server). Default: ${DEFAULT-VALUE}.")
+            description = "local (the in-process GGUF engine), openai (any OpenAI-compatible server) or vllm (a vLLM server: "
+                    + "openai with its extras). Default: ${DEFAULT-VALUE}.")
     Provider provider;
 
     @Option(names = {"-m", "--model"}, paramLabel = "FILE|NAME",
@@ -83,6 +86,9 @@ public final class ChatCommand implements Callable<Integer> {
             + "until its context is full), the provider's otherwise.")
     Integer maxTokens;
 
+    @Option(names = "--json-fields", description = "Also show the confidence of every key and value of a JSON answer (a table; a tree in --html).")
+    boolean jsonFields;
+
     @Option(names = "--stop", paramLabel = "S", description = "A stop sequence; repeat for more.")
     List<String> stop = new ArrayList<>();
 
@@ -97,12 +103,14 @@ public final class ChatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Inputs.atLeastOne(spec.commandLine(), "--threads", common.threads);
+        Inputs.checkWritable(spec.commandLine(), common.html);
         String text = promptText();
         ChatOptions options = options();
         AnsiColors colors = AnsiColors.detect(io.env(), io.terminal().stdout(), common.noColor);
         PrintStream out = io.out();
         try (Backend backend = io.backends().open(new Backend.Spec(provider.name(), model, baseUrl, apiKey,
-                common.threads, common.exact, ModelPaths.repoRoot(io.env()), io.terminal().stderr() ? io.err() : null))) {
+                common.threads, common.exact, common.context, ModelPaths.repoRoot(io.env()), io.terminal().stderr() ? io.err() : null))) {
             AIMessage answer;
             if (stream) {
                 AIMessageChunk full = AIMessageChunk.empty();
@@ -132,11 +140,15 @@ public final class ChatCommand implements Callable<Integer> {
                 out.print(answer.content().endsWith("\n") ? "\n" : "\n\n");
                 out.print(TokenTable.render(answer.logprobs(), colors, 0));
                 out.println(Summary.line(answer.logprobs(), colors, 0));
+                if (jsonFields) {
+                    out.println();
+                    out.print(JsonFieldsTable.render(JsonConfidence.of(answer), colors));
+                }
             }
             out.flush();
             if (common.html != null) {
                 Reports.write(common.html, HtmlReport.render(new HtmlReport.Input("chat", backend.modelName(), text,
-                        List.of(), answer.logprobs(), answer.finishReason())), io.err());
+                        List.of(), answer.logprobs(), answer.finishReason(), jsonFields ? JsonConfidence.of(answer) : null)), io.err());
             }
         }
         return 0;
@@ -144,7 +156,7 @@ public final class ChatCommand implements Callable<Integer> {
 
     private String promptText() throws IOException {
         if (prompt.size() == 1 && prompt.get(0).equals("-")) {
-            return new String(io.in().readAllBytes(), StandardCharsets.UTF_8);
+            return Inputs.stdin(io.in());
         }
         return String.join(" ", prompt);
     }

@@ -27,6 +27,11 @@ public final class CommonOptions {
             + "llama.cpp's 8-bit activations; slower, closest to the stored model. Default: the engine's (see README).")
     boolean exact;
 
+    @Option(names = "--context", paramLabel = "N",
+            description = {"Tokens the local model's context holds (prompt and answer; the KV cache). Default: the context",
+                    "the model was trained with, capped so one sequence's KV cache takes at most an eighth of the heap."})
+    Integer context;
+
     @Option(names = {"-v", "--verbose"}, description = "Show stack traces of errors.")
     boolean verbose;
 }

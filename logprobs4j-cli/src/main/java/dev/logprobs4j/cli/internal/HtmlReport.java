@@ -1,6 +1,7 @@
 package dev.logprobs4j.cli.internal;
 
 import dev.logprobs4j.Json;
+import dev.logprobs4j.JsonConfidence;
 import dev.logprobs4j.Logprobs;
 import dev.logprobs4j.TokenLogprob;
 import dev.logprobs4j.TopLogprob;
@@ -31,14 +32,20 @@ public final class HtmlReport {
      * @param unscored     leading tokens of a scored text that nothing predicts (shown grey, first)
      * @param logprobs     the tokens to show as the heatmap
      * @param finishReason why a chat stopped, or {@code null}
+     * @param jsonFields   the confidence of the answer's JSON fields, shown as a tree, or {@code null}
      */
     public record Input(String kind, String model, String prompt, List<String> unscored, Logprobs logprobs,
-                        String finishReason) {
+                        String finishReason, JsonConfidence jsonFields) {
         public Input {
             Objects.requireNonNull(kind, "kind must not be null");
             Objects.requireNonNull(model, "model must not be null");
             unscored = unscored == null ? List.of() : List.copyOf(unscored);
             Objects.requireNonNull(logprobs, "logprobs must not be null");
+        }
+
+        /** A report without JSON fields. */
+        public Input(String kind, String model, String prompt, List<String> unscored, Logprobs logprobs, String finishReason) {
+            this(kind, model, prompt, unscored, logprobs, finishReason, null);
         }
     }
 
@@ -73,6 +80,8 @@ public final class HtmlReport {
                     .append(TokenText.html(in.prompt())).append("</pre>\n</section>\n");
         }
 
+        // The summary comes first: in a long document the plot and the least confident spans are the way in.
+        summary(in, out);
         out.append("<section aria-labelledby=\"h-text\">\n<h2 id=\"h-text\">")
                 .append(in.kind().equals("score") ? "Text" : "Answer").append("</h2>\n");
         legend(out, offset > 0);
@@ -97,7 +106,9 @@ public final class HtmlReport {
         }
         out.append("</div>\n</section>\n");
 
-        summary(in, out);
+        if (in.jsonFields() != null) {
+            fieldTree(in.jsonFields(), out);
+        }
         table(in, out);
         out.append("</main>\n<div id=\"tip\" role=\"tooltip\" hidden></div>\n<script>").append(JS).append("</script>\n</body>\n</html>\n");
         return out.toString();
@@ -150,6 +161,7 @@ public final class HtmlReport {
         stat(out, "perplexity", Numbers.stat(lp.perplexity()), "stat-perplexity");
         out.append("</dl>\n");
         List<Logprobs.Span> spans = lp.leastConfidentSpans(SPANS, Summary.SPAN_LENGTH);
+        plot(lp, offset, spans, out);
         if (!spans.isEmpty()) {
             out.append("<h3>Least confident spans</h3>\n<ol class=\"spans\">");
             for (Logprobs.Span s : spans) {
@@ -164,6 +176,115 @@ public final class HtmlReport {
             out.append("</ol>\n");
         }
         out.append("</section>\n");
+    }
+
+    /** Points across the plot at most: longer texts are bucketed, each bucket drawn at its mean and its minimum. */
+    static final int PLOT_POINTS = 600;
+    /** The plot's floor: lower logprobs are drawn at it. */
+    private static final double PLOT_FLOOR = -12;
+
+    /**
+     * A line chart of logprob along the text, so the places where the model was surprised stand
+     * out in a long document: the mean logprob per bucket of tokens as an area, the least likely
+     * token of each bucket as a line, the least confident spans as marks. Clicking it goes to the
+     * token there.
+     */
+    private static void plot(Logprobs lp, int offset, List<Logprobs.Span> spans, StringBuilder out) {
+        int n = lp.size();
+        if (n < 2) {
+            return;
+        }
+        int buckets = Math.min(n, PLOT_POINTS);
+        StringBuilder area = new StringBuilder("M0,4");
+        StringBuilder lows = new StringBuilder();
+        for (int b = 0; b < buckets; b++) {
+            int from = (int) ((long) b * n / buckets);
+            int to = (int) ((long) (b + 1) * n / buckets);
+            double sum = 0;
+            double min = 0;
+            int known = 0;
+            for (int i = from; i < to; i++) {
+                TokenLogprob t = lp.content().get(i);
+                if (!t.isVeryUnlikely()) {
+                    sum += t.logprob();
+                    min = Math.min(min, t.logprob());
+                    known++;
+                }
+            }
+            String x = Numbers.fixed(1000.0 * (b + 0.5) / buckets, 1);
+            area.append(" L").append(x).append(',').append(Numbers.fixed(plotY(known == 0 ? 0 : sum / known), 1));
+            lows.append(b == 0 ? "" : " ").append(x).append(',').append(Numbers.fixed(plotY(min), 1));
+        }
+        area.append(" L1000,4 Z");
+        out.append("<h3 id=\"h-plot\">Logprob along the text</h3>\n<svg id=\"plot\" class=\"plot\" viewBox=\"0 0 1000 120\"")
+                .append(" preserveAspectRatio=\"none\" role=\"img\" aria-labelledby=\"h-plot\" data-first=\"").append(offset)
+                .append("\" data-count=\"").append(n).append("\">")
+                .append("<line class=\"axis\" x1=\"0\" y1=\"4\" x2=\"1000\" y2=\"4\"/>")
+                .append("<path class=\"mean\" d=\"").append(area).append("\"/>")
+                .append("<polyline class=\"low\" points=\"").append(lows).append("\"/>");
+        for (Logprobs.Span sp : spans) {
+            out.append("<rect class=\"mark\" x=\"").append(Numbers.fixed(1000.0 * sp.start() / n, 1))
+                    .append("\" y=\"0\" width=\"").append(Numbers.fixed(Math.max(3, 1000.0 * (sp.end() - sp.start()) / n), 1))
+                    .append("\" height=\"120\" data-start=\"").append(offset + sp.start()).append("\"/>");
+        }
+        out.append("</svg>\n<p class=\"hint\">Top: logprob 0 (certain); bottom: ").append((int) PLOT_FLOOR)
+                .append(" or lower. The area is the mean logprob, the line the least likely token, of each stretch of ")
+                .append(n <= PLOT_POINTS ? "1 token" : "about " + Math.round((double) n / buckets) + " tokens")
+                .append("; the bands are the least confident spans. Click to go to that token.</p>\n");
+    }
+
+    private static double plotY(double logprob) {
+        return 4 + 112 * Math.min(1, Math.max(0, logprob / PLOT_FLOOR));
+    }
+
+    /**
+     * The JSON answer's keys and leaf values as a tree (nested by path depth), each value coloured
+     * by the joint probability of the tokens it owns, with the deciding token's probability.
+     */
+    private static void fieldTree(JsonConfidence c, StringBuilder out) {
+        out.append("<section class=\"fields\" aria-labelledby=\"h-fields\">\n<h2 id=\"h-fields\">JSON fields</h2>\n<ul class=\"tree\">");
+        List<JsonConfidence.Field> fields = c.fields();
+        for (int i = 0; i < fields.size(); i++) {
+            JsonConfidence.Field f = fields.get(i);
+            boolean key = f.kind() == JsonConfidence.Kind.KEY;
+            JsonConfidence.Field value = key && i + 1 < fields.size() && fields.get(i + 1).path().equals(f.path()) ? fields.get(i + 1) : null;
+            if (key && value != null) {
+                i++; // a key and its leaf value share one line
+            }
+            JsonConfidence.Field shown = value != null ? value : f;
+            double joint = shown.ownedTokens() == 0 ? Double.NaN : Math.exp(shown.jointLogprob());
+            out.append("<li class=\"field\" style=\"--depth:").append(depth(f.path())).append("\" data-path=\"")
+                    .append(TokenText.html(f.path())).append("\"><code class=\"path\">").append(TokenText.html(last(f.path())))
+                    .append("</code>");
+            if (key && value == null) {
+                out.append(" <span class=\"muted\">(object or array below)</span></li>");
+                continue;
+            }
+            out.append(" <code class=\"v").append(Double.isNaN(joint) ? "" : " l" + AnsiColors.Level.of(joint).ordinal()).append("\">")
+                    .append(TokenText.html(shown.text())).append("</code> <span class=\"muted\">joint p ")
+                    .append(TokenText.html(Double.isNaN(joint) ? "n/a" : Numbers.percent(joint))).append(" · decided by <code>")
+                    .append(TokenText.html(TokenText.visible(shown.decision().token()))).append("</code> ")
+                    .append(TokenText.html(Numbers.percent(shown.decision().probability()))).append("</span></li>");
+        }
+        out.append("</ul>\n");
+        c.error().ifPresent(e -> out.append("<p class=\"error\">JSON stops early: ").append(TokenText.html(e.toString())).append("</p>\n"));
+        out.append("</section>\n");
+    }
+
+    private static int depth(String path) {
+        int d = 0;
+        for (int i = 1; i < path.length(); i++) {
+            char ch = path.charAt(i);
+            if (ch == '.' || ch == '[') {
+                d++;
+            }
+        }
+        return Math.max(0, d - 1);
+    }
+
+    private static String last(String path) {
+        int cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
+        return cut <= 0 ? path : path.substring(cut);
     }
 
     private static void stat(StringBuilder out, String name, String value, String id) {
@@ -208,6 +329,10 @@ public final class HtmlReport {
                 --u:rgba(160,160,160,.18); --tip:#f3f4f6; --tipfg:#1d1f21; }
             }
             * { box-sizing: border-box; }
+            .tree { list-style:none; padding:0; margin:0; }
+            .tree li { padding-left: calc(var(--depth) * 1.5em + .2em); margin: .15em 0; }
+            .tree .path { color: var(--muted); }
+            .tree .v { padding: 0 .25em; border-radius: 3px; }
             body { margin:0; background:var(--bg); color:var(--fg);
               font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
             header, main { max-width: 62rem; margin: 0 auto; padding: 0 1.25rem; }
@@ -254,6 +379,12 @@ public final class HtmlReport {
             #tip .bar { height: .45rem; border-radius: 2px; background: rgba(128,128,128,.3); overflow: hidden; }
             #tip .bar i { display: block; height: 100%; background: var(--accent); }
             #tip .pct { text-align: right; font-variant-numeric: tabular-nums; }
+            .plot { width: 100%; height: 8rem; display: block; margin: .25rem 0; background: var(--card);
+              border: 1px solid var(--border); border-radius: 8px; cursor: crosshair; }
+            .plot .axis { stroke: var(--border); stroke-width: 1; vector-effect: non-scaling-stroke; }
+            .plot .mean { fill: rgba(47,111,222,.22); stroke: var(--accent); stroke-width: 1; vector-effect: non-scaling-stroke; }
+            .plot .low { fill: none; stroke: var(--l3s); stroke-width: 1; vector-effect: non-scaling-stroke; opacity: .7; }
+            .plot .mark { fill: var(--l3); }
             @media print { #tip { display: none; } }
             """;
 
@@ -321,6 +452,16 @@ public final class HtmlReport {
                 if (j >= 0) { e.preventDefault(); tokens[j].focus(); }
               });
               window.addEventListener('scroll', () => { if (!tip.hidden && document.activeElement && document.activeElement.classList.contains('t')) show(document.activeElement); }, { passive: true });
+              const plot = document.getElementById('plot');
+              if (plot) {
+                plot.addEventListener('click', e => {
+                  const r = plot.getBoundingClientRect();
+                  const first = Number(plot.dataset.first), count = Number(plot.dataset.count);
+                  const i = first + Math.min(count - 1, Math.max(0, Math.floor((e.clientX - r.left) / r.width * count)));
+                  tokens[i].scrollIntoView({ block: 'center' });
+                  tokens[i].focus({ preventScroll: true });
+                });
+              }
               for (const b of document.querySelectorAll('button.span')) {
                 b.addEventListener('click', () => {
                   for (const t of text.querySelectorAll('.hl')) t.classList.remove('hl');

@@ -68,6 +68,9 @@ public final class ModelPaths {
             return p;
         }
         Path p = Path.of(model).toAbsolutePath().normalize();
+        if (Files.isDirectory(p)) {
+            throw new CliException("--model " + p + " is a directory: give the GGUF file itself, e.g. --model " + p.resolve("model.gguf"));
+        }
         if (!Files.isRegularFile(p)) {
             throw new CliException("model file not found: " + p + " (--model takes a GGUF file with --provider local;"
                     + " use --provider openai for a model name)");

@@ -31,4 +31,9 @@ public final class Numbers {
     public static String stat(double value) {
         return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.4f", value);
     }
+
+    /** {@code value} with {@code decimals} decimals and a dot, whatever the locale (for SVG coordinates). */
+    public static String fixed(double value, int decimals) {
+        return String.format(Locale.ROOT, "%." + decimals + "f", value);
+    }
 }

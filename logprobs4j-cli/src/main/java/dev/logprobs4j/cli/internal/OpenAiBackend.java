@@ -1,5 +1,8 @@
 package dev.logprobs4j.cli.internal;
 
+import dev.logprobs4j.local.ScoreOptions;
+import dev.logprobs4j.local.ScoreTotals;
+
 import dev.logprobs4j.ChatModel;
 import dev.logprobs4j.openai.OpenAiChatModel;
 
@@ -17,10 +20,16 @@ final class OpenAiBackend implements Backend {
         this.name = name;
     }
 
-    /** A client for the server {@code spec} names; {@code OPENAI_BASE_URL} is the default base URL. */
-    static OpenAiBackend open(Spec spec, java.util.Map<String, String> env) {
+    /**
+     * A client for the server {@code spec} names; {@code OPENAI_BASE_URL} is the default base URL. With
+     * {@code vllm}, the server is vLLM: labels are scored exactly from its {@code prompt_logprobs}.
+     */
+    static OpenAiBackend open(Spec spec, java.util.Map<String, String> env, boolean vllm) {
+        if (spec.context() != null) {
+            throw new CliException("--context sets the local engine's context; the openai provider's server decides its own");
+        }
         String name = spec.model() != null ? spec.model() : DEFAULT_MODEL;
-        OpenAiChatModel.Builder b = OpenAiChatModel.builder().model(name);
+        OpenAiChatModel.Builder b = OpenAiChatModel.builder().model(name).vllm(vllm);
         String baseUrl = spec.baseUrl() != null ? spec.baseUrl() : env.get("OPENAI_BASE_URL");
         if (baseUrl != null && !baseUrl.isEmpty()) {
             b.baseUrl(baseUrl);
@@ -42,7 +51,7 @@ final class OpenAiBackend implements Backend {
     }
 
     @Override
-    public Scored score(String text, int topLogprobs) {
+    public ScoreTotals score(String text, ScoreOptions options, ScoreSink sink) {
         throw new CliException("the openai provider cannot score a given text: use the local engine");
     }
 

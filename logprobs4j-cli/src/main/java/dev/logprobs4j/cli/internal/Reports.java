@@ -15,10 +15,7 @@ final class Reports {
     /** Writes {@code html} to {@code file} and says so on {@code err}. */
     static void write(Path file, String html, PrintStream err) {
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
+            // The folder was checked before generating (Inputs.checkWritable); it is never created.
             Files.writeString(file, html, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new CliException("cannot write the report to " + file + ": " + e, e);

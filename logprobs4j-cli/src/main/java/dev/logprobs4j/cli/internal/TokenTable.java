@@ -3,7 +3,6 @@ package dev.logprobs4j.cli.internal;
 import dev.logprobs4j.Logprobs;
 import dev.logprobs4j.TokenLogprob;
 import dev.logprobs4j.TopLogprob;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,6 +15,8 @@ public final class TokenTable {
     /** Widest a token cell gets; longer tokens end in {@code …}. */
     static final int MAX_TOKEN_WIDTH = 24;
 
+    private static final int PROB_WIDTH = "100.0%".length();
+
     private TokenTable() {
     }
 
@@ -27,41 +28,57 @@ public final class TokenTable {
     public static String render(Logprobs logprobs, AnsiColors colors, int firstIndex) {
         List<TokenLogprob> tokens = logprobs.content();
         int last = firstIndex + Math.max(0, tokens.size() - 1);
-        int indexWidth = Math.max(1, String.valueOf(last).length());
         int tokenWidth = "token".length();
-        List<String> shown = new ArrayList<>(tokens.size());
-        for (TokenLogprob t : tokens) {
-            String v = TokenText.truncate(TokenText.visible(t.token()), MAX_TOKEN_WIDTH);
-            shown.add(v);
-            tokenWidth = Math.max(tokenWidth, TokenText.displayWidth(v));
-        }
         int logprobWidth = "logprob".length();
         for (TokenLogprob t : tokens) {
+            tokenWidth = Math.max(tokenWidth, TokenText.displayWidth(shown(t)));
             logprobWidth = Math.max(logprobWidth, Numbers.logprob(t.logprob()).length());
         }
-        int probWidth = "100.0%".length();
         boolean anyAlternatives = tokens.stream().anyMatch(t -> !t.topLogprobs().isEmpty());
-
+        Layout layout = new Layout(Math.max(1, String.valueOf(last).length()), tokenWidth, logprobWidth, anyAlternatives);
         StringBuilder out = new StringBuilder();
-        String header = TokenText.padLeft("#", indexWidth) + "  " + TokenText.padRight("token", tokenWidth) + "  "
-                + TokenText.padLeft("logprob", logprobWidth) + "  " + TokenText.padLeft("prob", probWidth)
-                + (anyAlternatives ? "  top alternatives" : "");
-        out.append(colors.dim(header)).append('\n');
+        out.append(header(layout, colors)).append('\n');
         for (int i = 0; i < tokens.size(); i++) {
-            TokenLogprob t = tokens.get(i);
-            double p = t.probability();
-            out.append(TokenText.padLeft(String.valueOf(firstIndex + i), indexWidth)).append("  ");
-            // Pad outside the colour codes so the padding is not coloured and widths stay exact.
-            String cell = shown.get(i);
-            out.append(colors.paint(cell, p)).append(" ".repeat(tokenWidth - TokenText.displayWidth(cell))).append("  ");
-            out.append(TokenText.padLeft(Numbers.logprob(t.logprob()), logprobWidth)).append("  ");
-            out.append(colors.paint(TokenText.padLeft(Numbers.percent(p), probWidth), p));
-            if (!t.topLogprobs().isEmpty()) {
-                out.append("  ").append(alternatives(t.topLogprobs(), colors));
-            }
-            out.append('\n');
+            out.append(row(layout, firstIndex + i, tokens.get(i), colors)).append('\n');
         }
         return out.toString();
+    }
+
+    /**
+     * Column widths of a table: fitted to its tokens by {@link #render}, or fixed up front by
+     * {@link #streaming} for a table printed row by row while the tokens are still coming.
+     */
+    record Layout(int indexWidth, int tokenWidth, int logprobWidth, boolean alternatives) {}
+
+    /** Widths for up to {@code rows} rows printed as they come: the widest token and logprob cells. */
+    static Layout streaming(int lastIndex, boolean alternatives) {
+        return new Layout(Math.max(1, String.valueOf(lastIndex).length()), MAX_TOKEN_WIDTH, "-9999.0000".length(), alternatives);
+    }
+
+    static String header(Layout layout, AnsiColors colors) {
+        return colors.dim(TokenText.padLeft("#", layout.indexWidth()) + "  " + TokenText.padRight("token", layout.tokenWidth()) + "  "
+                + TokenText.padLeft("logprob", layout.logprobWidth()) + "  " + TokenText.padLeft("prob", PROB_WIDTH)
+                + (layout.alternatives() ? "  top alternatives" : ""));
+    }
+
+    /** One line, without its line end. */
+    static String row(Layout layout, int index, TokenLogprob t, AnsiColors colors) {
+        double p = t.probability();
+        StringBuilder out = new StringBuilder();
+        out.append(TokenText.padLeft(String.valueOf(index), layout.indexWidth())).append("  ");
+        // Pad outside the colour codes so the padding is not coloured and widths stay exact.
+        String cell = shown(t);
+        out.append(colors.paint(cell, p)).append(" ".repeat(Math.max(0, layout.tokenWidth() - TokenText.displayWidth(cell)))).append("  ");
+        out.append(TokenText.padLeft(Numbers.logprob(t.logprob()), layout.logprobWidth())).append("  ");
+        out.append(colors.paint(TokenText.padLeft(Numbers.percent(p), PROB_WIDTH), p));
+        if (!t.topLogprobs().isEmpty()) {
+            out.append("  ").append(alternatives(t.topLogprobs(), colors));
+        }
+        return out.toString();
+    }
+
+    private static String shown(TokenLogprob t) {
+        return TokenText.truncate(TokenText.visible(t.token()), MAX_TOKEN_WIDTH);
     }
 
     /** The alternatives as {@code tok 12.3%}, two spaces apart, most likely first. */

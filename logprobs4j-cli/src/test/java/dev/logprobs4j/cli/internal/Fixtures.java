@@ -1,5 +1,9 @@
 package dev.logprobs4j.cli.internal;
 
+import dev.logprobs4j.local.ScoreOptions;
+import dev.logprobs4j.local.ScoreTotals;
+import dev.logprobs4j.local.ScoredToken;
+
 import dev.logprobs4j.AIMessage;
 import dev.logprobs4j.AIMessageChunk;
 import dev.logprobs4j.AbstractChatModel;
@@ -130,8 +134,15 @@ final class Fixtures {
         }
 
         @Override
-        public Scored score(String text, int topLogprobs) {
-            return new Scored(List.of("Start"), fourLevels());
+        public ScoreTotals score(String text, ScoreOptions options, ScoreSink sink) {
+            List<TokenLogprob> tokens = fourLevels().content();
+            sink.start(tokens.size(), List.of("Start"));
+            double total = 0;
+            for (int i = 0; i < tokens.size(); i++) {
+                sink.accept(new ScoredToken(i + 1, i + 1, tokens.get(i)));
+                total += tokens.get(i).logprob();
+            }
+            return new ScoreTotals(List.of("Start"), tokens.size(), total, 1, 0);
         }
 
         @Override

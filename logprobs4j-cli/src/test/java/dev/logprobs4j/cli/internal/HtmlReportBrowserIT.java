@@ -111,8 +111,12 @@ class HtmlReportBrowserIT {
     }
 
     private JsonNode probe(String html) throws Exception {
+        return probe(html, PROBE);
+    }
+
+    private JsonNode probe(String html, String probe) throws Exception {
         Path page = tmp.resolve("probe.html");
-        Files.writeString(page, html.replace("</body>", PROBE + "</body>"));
+        Files.writeString(page, html.replace("</body>", probe + "</body>"));
         String dom = runChromium(List.of("--dump-dom"), page);
         int start = dom.indexOf("<pre id=\"probe-result\">");
         assertThat(start).as("the probe's result in the dumped DOM:\n" + dom).isNotNegative();
@@ -152,6 +156,78 @@ class HtmlReportBrowserIT {
         assertThat(r.get("highlighted").asInt()).isEqualTo(Summary.SPAN_LENGTH);
         Logprobs.Span worst = input().logprobs().leastConfidentSpans(1, Summary.SPAN_LENGTH).get(0);
         assertThat(r.get("activeAfterSpanClick").asInt()).isEqualTo(worst.start());
+    }
+
+    /** A scored document of 10,000 tokens with a surprising stretch in the middle. */
+    static HtmlReport.Input longDocument() {
+        String[] words = {" the", " old", " prince", " said", ",", " and", " Anna", " smiled", ".", "\n"};
+        List<TokenLogprob> tokens = new ArrayList<>();
+        java.util.Random random = new java.util.Random(10_000);
+        for (int i = 0; i < 10_000; i++) {
+            double p = i >= 6_200 && i < 6_204 ? 0.001 : 0.3 + 0.69 * random.nextDouble();
+            String w = words[i % words.length];
+            tokens.add(Fixtures.token(w, p, w, p, " a", (1 - p) / 2));
+        }
+        return new HtmlReport.Input("score", "stories260K", null, List.of(), Logprobs.of(tokens), null);
+    }
+
+    private static final String LONG_PROBE = """
+            <script>
+            (() => {
+              const focus = el => { el.focus(); if (!document.hasFocus()) el.dispatchEvent(new FocusEvent('focusin', { bubbles: true })); };
+              const spans = document.querySelectorAll('#text .t');
+              const tip = document.getElementById('tip');
+              focus(spans[9000]);
+              const tipText = tip.textContent, tipHidden = tip.hidden;
+              document.querySelector('button.span').click();
+              const afterSpan = { active: document.activeElement.dataset.i, highlighted: document.querySelectorAll('#text .hl').length,
+                scrolledTo: Math.round(spans[6200].getBoundingClientRect().top) };
+              const plot = document.getElementById('plot');
+              const r = plot.getBoundingClientRect();
+              plot.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: r.left + r.width * 0.25, clientY: r.top + 5 }));
+              const result = {
+                tokens: spans.length, tipText, tipHidden, afterSpan,
+                afterPlotClick: document.activeElement.dataset.i,
+                plotPoints: plot.querySelector('polyline').getAttribute('points').trim().split(/\\s+/).length,
+                marks: plot.querySelectorAll('rect.mark').length,
+                firstMarkStart: plot.querySelector('rect.mark').dataset.start,
+                viewport: window.innerHeight,
+              };
+              const pre = document.createElement('pre');
+              pre.id = 'probe-result';
+              pre.textContent = JSON.stringify(result);
+              document.body.append(pre);
+            })();
+            </script>
+            """;
+
+    @Test
+    void aTenThousandTokenDocumentHasTooltipsSpanLinksAndAPlotThatLeadsIntoTheText() throws Exception {
+        JsonNode r = probe(HtmlReport.render(longDocument()), LONG_PROBE);
+        assertThat(r.get("tokens").asInt()).isEqualTo(10_000);
+        assertThat(r.get("tipHidden").asBoolean()).isFalse();
+        assertThat(r.get("tipText").asText()).contains("#9000", "probability", "top alternatives");
+        // The least confident span is the surprising stretch: clicking it focuses and highlights it, in view.
+        assertThat(r.at("/afterSpan/active").asText()).isEqualTo("6200");
+        assertThat(r.at("/afterSpan/highlighted").asInt()).isEqualTo(Summary.SPAN_LENGTH);
+        assertThat(r.at("/afterSpan/scrolledTo").asInt()).isBetween(0, r.get("viewport").asInt());
+        assertThat(r.get("plotPoints").asInt()).isEqualTo(HtmlReport.PLOT_POINTS);
+        assertThat(r.get("marks").asInt()).isEqualTo(HtmlReport.SPANS);
+        assertThat(r.get("firstMarkStart").asText()).isEqualTo("6200");
+        // A click a quarter of the way along the plot goes to the token a quarter of the way in.
+        assertThat(r.get("afterPlotClick").asInt()).isBetween(2_450, 2_550);
+    }
+
+    @Test
+    void screenshotOfALongDocumentReportIsWritten() throws Exception {
+        Path page = tmp.resolve("long.html");
+        Files.writeString(page, HtmlReport.render(longDocument()));
+        Path shot = Path.of("target/report-long-screenshot.png").toAbsolutePath();
+        Files.deleteIfExists(shot);
+        runChromium(List.of("--screenshot=" + shot, "--window-size=1100,1400", "--hide-scrollbars"), page);
+        assertThat(shot).exists();
+        byte[] png = Files.readAllBytes(shot);
+        assertThat(new String(png, 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
     }
 
     @Test

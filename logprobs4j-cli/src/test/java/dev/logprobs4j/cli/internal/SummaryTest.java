@@ -28,4 +28,20 @@ class SummaryTest {
     void noTokensGivesNoSpanAndNotAvailablePerplexity() {
         assertThat(Summary.line(Logprobs.EMPTY, AnsiColors.NONE, 0)).isEqualTo("tokens 0 · total logprob 0.0000 · perplexity n/a");
     }
+
+    @Test
+    void runningSummaryOfAStreamEqualsTheLineOverTheWholeList() {
+        java.util.Random random = new java.util.Random(16);
+        for (int n : new int[] {0, 1, 3, 4, 5, 17, 400}) {
+            List<dev.logprobs4j.TokenLogprob> tokens = new java.util.ArrayList<>();
+            Summary.Running running = new Summary.Running();
+            for (int i = 0; i < n; i++) {
+                // Few distinct values, so equal spans (ties) occur and the earliest must win in both.
+                dev.logprobs4j.TokenLogprob t = token("t" + i, new double[] {0.9, 0.5, 0.25, 0.5}[random.nextInt(4)]);
+                tokens.add(t);
+                running.add(t);
+            }
+            assertThat(running.line(AnsiColors.NONE, 7)).as("%d tokens", n).isEqualTo(Summary.line(Logprobs.of(tokens), AnsiColors.NONE, 7));
+        }
+    }
 }

@@ -28,33 +28,36 @@ final class F16Matrix extends SegmentMatrix {
         return sum;
     }
 
+    /** Two rows per body: four rows of the half conversion ran out of C2's node budget and boxed. */
     @Override
     void dot4(long o0, long o1, long o2, long o3, float[] x, int xOffset, float[] out, int at, int valid) {
+        dot2(o0, o1, x, xOffset, out, at, Math.min(valid, 2));
+        if (valid > 2) {
+            dot2(o2, o3, x, xOffset, out, at + 2, valid - 2);
+        }
+    }
+
+    private void dot2(long o0, long o1, float[] x, int xOffset, float[] out, int at, int valid) {
         int lanes = F.length();
         int upper = F.loopBound(cols);
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = FloatVector.zero(F);
-        FloatVector a2 = FloatVector.zero(F);
-        FloatVector a3 = FloatVector.zero(F);
         int j = 0;
         for (; j < upper; j += lanes) {
             FloatVector u = FloatVector.fromArray(F, x, xOffset + j);
             a0 = Kernels.halfToFloat(Kernels.shortsToInts(data, o0 + 2L * j)).fma(u, a0);
             a1 = Kernels.halfToFloat(Kernels.shortsToInts(data, o1 + 2L * j)).fma(u, a1);
-            a2 = Kernels.halfToFloat(Kernels.shortsToInts(data, o2 + 2L * j)).fma(u, a2);
-            a3 = Kernels.halfToFloat(Kernels.shortsToInts(data, o3 + 2L * j)).fma(u, a3);
         }
         float s0 = Kernels.sumLanes(a0);
         float s1 = Kernels.sumLanes(a1);
-        float s2 = Kernels.sumLanes(a2);
-        float s3 = Kernels.sumLanes(a3);
         for (; j < cols; j++) {
             s0 += Kernels.f16(data, o0 + 2L * j) * x[xOffset + j];
             s1 += Kernels.f16(data, o1 + 2L * j) * x[xOffset + j];
-            s2 += Kernels.f16(data, o2 + 2L * j) * x[xOffset + j];
-            s3 += Kernels.f16(data, o3 + 2L * j) * x[xOffset + j];
         }
-        Kernels.store4(out, at, valid, s0, s1, s2, s3);
+        out[at] = s0;
+        if (valid > 1) {
+            out[at + 1] = s1;
+        }
     }
 
     @Override

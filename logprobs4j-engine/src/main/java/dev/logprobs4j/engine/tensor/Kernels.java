@@ -46,13 +46,24 @@ final class Kernels {
             && !"scalar".equalsIgnoreCase(System.getProperty(KERNELS_PROPERTY, "vector"));
 
     /**
+     * Whether the float kernels of block-quantised weights run: they decode 16 quants per vector
+     * into 16 float lanes, so they need AVX-512-sized float vectors. Elsewhere those types use their
+     * scalar twins with float activations (their 8-bit-activation kernels run at 256 bits).
+     */
+    static final boolean VECTOR16 = VECTOR && F.length() == 16;
+
+    /**
      * System property that selects the activations of the {@link MatMul} overloads without a
      * {@link MatMul.Activations} argument: {@code int8} quantises them, anything else (the
      * default, {@code float}) keeps them float.
      */
     static final String ACTIVATIONS_PROPERTY = "logprobs4j.activations";
 
-    /** The activations of the {@link MatMul} overloads that do not name them. */
+    /**
+     * The activations of the {@link MatMul} overloads that do not name them: {@link
+     * MatMul.Activations#FLOAT} unless the property says {@code int8}. Float is the default by
+     * measurement (see {@link MatMul}): it was faster in these kernels, not only more exact.
+     */
     static final MatMul.Activations DEFAULT_ACTIVATIONS =
             "int8".equalsIgnoreCase(System.getProperty(ACTIVATIONS_PROPERTY, "float"))
                     ? MatMul.Activations.INT8 : MatMul.Activations.FLOAT;
@@ -184,27 +195,47 @@ final class Kernels {
         return bits.or(sign).reinterpretAsFloats();
     }
 
-    /**
-     * {@link #F}.length() bytes at {@code offset}, each shifted right by {@code shift} and masked
-     * to its low four bits, as float lanes. Bytes are widened to ints before the shift: x86 has no
-     * byte-lane shifts, so a {@code ByteVector} shift would be emulated with several instructions.
+    /*
+     * Nibbles and six-bit quants are split with byte masks only and widened with one B2F cast of
+     * the masked bytes (a sign-extending load and a conversion). Shifts are avoided: x86 has no
+     * byte-lane shifts, and both ways around that failed here. Widening to ints, shifting and
+     * converting with I2F, and shifting the bytes viewed as shorts, each made C2 fall back to
+     * Java code for the conversion (an allocation per vector) in some kernels. A high nibble is
+     * instead read in place, as a multiple of 16, and scaled by 1/16 in float, which is exact.
      */
-    static FloatVector nibbles(MemorySegment segment, long offset, int shift) {
-        IntVector bytes = (IntVector) ByteVector.fromMemorySegment(B, segment, offset, LE).castShape(I, 0);
-        return (FloatVector) bytes.lanewise(VectorOperators.ASHR, shift).and(0xF).convert(VectorOperators.I2F, 0);
+
+    /** The low nibbles (0..15) of {@link #F}.length() bytes at {@code offset}, as float lanes. */
+    static FloatVector lowNibbles(MemorySegment segment, long offset) {
+        return (FloatVector) ByteVector.fromMemorySegment(B, segment, offset, LE).and((byte) 0x0F).castShape(F, 0);
     }
 
     /**
-     * Six-bit Q6_K quants minus 32 as float lanes: four bits of the bytes at {@code low} (shifted
-     * right by {@code lowShift}) joined with two bits of the bytes at {@code high} (shifted right
-     * by {@code highShift}).
+     * The high nibbles minus 8 (-8..7) of {@link #F}.length() bytes at {@code offset}, as float
+     * lanes: flipping the top bit of {@code b & 0xF0} makes it the signed byte {@code 16 * (nibble
+     * - 8)}.
      */
-    static FloatVector sixBits(MemorySegment segment, long low, int lowShift, long high, int highShift) {
-        IntVector lo = (IntVector) ByteVector.fromMemorySegment(B, segment, low, LE).castShape(I, 0);
-        IntVector hi = (IntVector) ByteVector.fromMemorySegment(B, segment, high, LE).castShape(I, 0);
-        IntVector q = lo.lanewise(VectorOperators.ASHR, lowShift).and(0xF)
-                .or(hi.lanewise(VectorOperators.ASHR, highShift).and(3).lanewise(VectorOperators.LSHL, 4));
-        return (FloatVector) q.sub(32).convert(VectorOperators.I2F, 0);
+    static FloatVector highNibblesMinus8(MemorySegment segment, long offset) {
+        ByteVector bytes = ByteVector.fromMemorySegment(B, segment, offset, LE);
+        return ((FloatVector) bytes.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0))
+                .mul(0x1p-4f);
+    }
+
+    /**
+     * Six-bit Q6_K quants minus 32 (-32..31) as float lanes: the low ({@code highNibble} false)
+     * or high nibble of the bytes at {@code low}, joined with bit pair {@code pair} (0..3) of the
+     * bytes at {@code high} as bits 4 and 5. All steps are exact in float.
+     */
+    static FloatVector sixBits(MemorySegment segment, long low, boolean highNibble, long high, int pair) {
+        FloatVector nibble = highNibble ? highNibblesMinus8(segment, low).add(8f) : lowNibbles(segment, low);
+        ByteVector bits = ByteVector.fromMemorySegment(B, segment, high, LE).and((byte) (3 << (2 * pair)));
+        FloatVector top; // 16 * the bit pair
+        if (pair < 3) {
+            top = ((FloatVector) bits.castShape(F, 0)).mul((float) (16 >> (2 * pair)));
+        } else {
+            // Bits 6-7: flip the sign bit to read (pair value - 2) * 64 as a signed byte.
+            top = ((FloatVector) bits.lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).add(128f).mul(0.25f);
+        }
+        return nibble.add(top).sub(32f);
     }
 
     /** Stores up to four results: {@code out[at + i] = s_i} for {@code i < valid}. */

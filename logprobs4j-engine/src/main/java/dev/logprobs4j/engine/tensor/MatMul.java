@@ -6,17 +6,32 @@ import java.util.Objects;
  * Matrix-vector and matrix-matrix products of {@link WeightMatrix} weights with activation rows,
  * one matrix at a time or several sharing their input in one hand-off (q|k|v, gate|up).
  *
- * <p>Work is split across threads by output rows, never inside a dot product, so every output
- * is computed by exactly one {@link WeightMatrix#dot} call and results are identical for any
- * thread count. Threads come from one process-wide pool of daemon platform threads (size: system
- * property {@code logprobs4j.threads}, default the available processors); the calling thread
- * takes part, and dispatching a call allocates nothing. Thread-safe: concurrent calls from
- * different threads, or calls from inside a running product, compute on their own thread
- * instead of waiting for the pool.
+ * <p>Work is split across threads by output rows, never inside a dot product, so results are
+ * identical for any thread count. One activation row runs the four-row decode kernels (weights
+ * decoded in registers); two or more run the tiled kernels (a panel of 16 weight rows decoded
+ * once per call, then 4 x 5 float micro-kernels over the activation rows). Both sum in one order
+ * (see {@code Tiles}), so a row's result does not depend on its batch: bit-identical alone or in
+ * any batch ({@code MatMulTest} checks every type).
+ *
+ * <p><b>Numerics default: float activations</b> ({@link Activations#FLOAT}), decided by
+ * measurement: in this package's kernels (one thread, weights in cache, CPU time, {@code
+ * MatMulBench kernels} in the tests; see the issue 9 note for the figures) the float kernels beat the
+ * 8-bit ones for Q8_0, Q4_0 and Q4_K at one row, and for every type at five rows; only Q6_K at one
+ * row is faster with 8-bit activations. The Vector API has no int8 dot instruction ({@code
+ * vpmaddubsw}/{@code vpdpbusd}), so the 8-bit path emulates it with 16-bit multiplies and does not
+ * pay off as in llama.cpp. {@link Activations#INT8} stays available (system property {@code
+ * logprobs4j.activations=int8}, or the overloads taking {@link Activations}) for llama.cpp's
+ * arithmetic. F32, F16 and BF16 weights always use float activations.
+ *
+ * <p>Threads come from one process-wide pool of daemon platform threads (size: system property
+ * {@code logprobs4j.threads}, default the available processors) that spin about 50 us for the
+ * next product before parking; the calling thread takes part, and dispatching a call allocates
+ * nothing. Thread-safe: concurrent calls from different threads, or calls from inside a running
+ * product, compute on their own thread instead of waiting for the pool.
  */
 public final class MatMul {
 
-    /** How the activations meet block-quantised weights (Q8_0, Q4_0, Q4_K, Q6_K). */
+    /** How the activations meet block-quantised weights (every type but F32, F16 and BF16). */
     public enum Activations {
         /**
          * Float activations times weights dequantised to float: closest to the exact product of

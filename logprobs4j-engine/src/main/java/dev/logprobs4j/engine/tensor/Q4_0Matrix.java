@@ -11,6 +11,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * A Q4_0 weight matrix: blocks of 32 weights stored as a half-precision scale {@code d} and 16
@@ -21,6 +22,9 @@ final class Q4_0Matrix extends QuantizedMatrix {
 
     private static final int BLOCK = 32;
     private static final int BLOCK_BYTES = 2 + BLOCK / 2;
+
+    /** The 16 bytes of a block in one vector; the float kernels need {@link Kernels#F} to have 16 lanes. */
+    private static final VectorSpecies<Byte> Q = ByteVector.SPECIES_128;
 
     Q4_0Matrix(MemorySegment data, int rows, int cols) {
         super(data, rows, cols);
@@ -48,30 +52,45 @@ final class Q4_0Matrix extends QuantizedMatrix {
         return sum;
     }
 
+    /*
+     * Float kernels. A block's 16 bytes are loaded once per row and split with masks only: low
+     * nibbles as (b & 0x0F) - 8, high nibbles as the signed byte (b & 0xF0) ^ 0x80, which is 16 *
+     * (nibble - 8), times d / 16 (exact: a power-of-two scale). Both give the bits of d * (q - 8).
+     * Everything is written out in the kernel: helpers returning vectors were not inlined once
+     * the body grew (C2's node budget), and a vector returned from a call is boxed.
+     */
+
     @Override
     void dot4(long o0, long o1, long o2, long o3, float[] x, int xOffset, float[] out, int at, int valid) {
-        int lanes = F.length();
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = FloatVector.zero(F);
         FloatVector a2 = FloatVector.zero(F);
         FloatVector a3 = FloatVector.zero(F);
         for (int b = 0; b < cols / BLOCK; b++) {
-            long k = (long) b * BLOCK_BYTES + 2;
-            float d0 = Kernels.f16(data, o0 + k - 2);
-            float d1 = Kernels.f16(data, o1 + k - 2);
-            float d2 = Kernels.f16(data, o2 + k - 2);
-            float d3 = Kernels.f16(data, o3 + k - 2);
+            long k = (long) b * BLOCK_BYTES;
             int xb = xOffset + b * BLOCK;
-            // Weights 0..15 (low nibbles), then 16..31 (high nibbles): ascending, as in the panel.
-            for (int i = 0; i < BLOCK; i += lanes) {
-                FloatVector u = FloatVector.fromArray(F, x, xb + i);
-                int at16 = i & 15;
-                int shift = i < 16 ? 0 : 4;
-                a0 = Kernels.nibbles(data, o0 + k + at16, shift).sub(8f).mul(d0).fma(u, a0);
-                a1 = Kernels.nibbles(data, o1 + k + at16, shift).sub(8f).mul(d1).fma(u, a1);
-                a2 = Kernels.nibbles(data, o2 + k + at16, shift).sub(8f).mul(d2).fma(u, a2);
-                a3 = Kernels.nibbles(data, o3 + k + at16, shift).sub(8f).mul(d3).fma(u, a3);
-            }
+            FloatVector xLow = FloatVector.fromArray(F, x, xb);
+            FloatVector xHigh = FloatVector.fromArray(F, x, xb + BLOCK / 2);
+            float d0 = Kernels.f16(data, o0 + k);
+            ByteVector q0 = ByteVector.fromMemorySegment(Q, data, o0 + k + 2, LE);
+            a0 = ((FloatVector) q0.and((byte) 0x0F).castShape(F, 0)).sub(8f).mul(d0).fma(xLow, a0);
+            a0 = ((FloatVector) q0.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0))
+                    .mul(d0 * 0x1p-4f).fma(xHigh, a0);
+            float d1 = Kernels.f16(data, o1 + k);
+            ByteVector q1 = ByteVector.fromMemorySegment(Q, data, o1 + k + 2, LE);
+            a1 = ((FloatVector) q1.and((byte) 0x0F).castShape(F, 0)).sub(8f).mul(d1).fma(xLow, a1);
+            a1 = ((FloatVector) q1.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0))
+                    .mul(d1 * 0x1p-4f).fma(xHigh, a1);
+            float d2 = Kernels.f16(data, o2 + k);
+            ByteVector q2 = ByteVector.fromMemorySegment(Q, data, o2 + k + 2, LE);
+            a2 = ((FloatVector) q2.and((byte) 0x0F).castShape(F, 0)).sub(8f).mul(d2).fma(xLow, a2);
+            a2 = ((FloatVector) q2.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0))
+                    .mul(d2 * 0x1p-4f).fma(xHigh, a2);
+            float d3 = Kernels.f16(data, o3 + k);
+            ByteVector q3 = ByteVector.fromMemorySegment(Q, data, o3 + k + 2, LE);
+            a3 = ((FloatVector) q3.and((byte) 0x0F).castShape(F, 0)).sub(8f).mul(d3).fma(xLow, a3);
+            a3 = ((FloatVector) q3.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0))
+                    .mul(d3 * 0x1p-4f).fma(xHigh, a3);
         }
         Kernels.store4(out, at, valid, Kernels.sumLanes(a0), Kernels.sumLanes(a1), Kernels.sumLanes(a2),
                 Kernels.sumLanes(a3));
@@ -79,18 +98,16 @@ final class Q4_0Matrix extends QuantizedMatrix {
 
     @Override
     void decode(long rowOffset, float[] out, int outOffset) {
-        int lanes = F.length();
         for (int b = 0; b < cols / BLOCK; b++) {
             long block = rowOffset + (long) b * BLOCK_BYTES;
             float d = Kernels.f16(data, block);
-            for (int i = 0; i < BLOCK; i += lanes) {
-                Kernels.nibbles(data, block + 2 + (i & 15), i < 16 ? 0 : 4).sub(8f).mul(d)
-                        .intoArray(out, outOffset + b * BLOCK + i);
-            }
+            ByteVector q = ByteVector.fromMemorySegment(Q, data, block + 2, LE);
+            ((FloatVector) q.and((byte) 0x0F).castShape(F, 0)).sub(8f).mul(d).intoArray(out, outOffset + b * BLOCK);
+            ((FloatVector) q.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0))
+                    .mul(d * 0x1p-4f).intoArray(out, outOffset + b * BLOCK + BLOCK / 2);
         }
     }
 
-    /** Lane-wise partial sums of (nibble - 8) * x over one block. */
     @Override
     QuantizedActivations.Kind activationKind() {
         return QuantizedActivations.Kind.Q8_0;
@@ -147,10 +164,63 @@ final class Q4_0Matrix extends QuantizedMatrix {
         return Kernels.sumLanes(acc);
     }
 
+    /**
+     * Four activation rows per pass: each weight block is loaded and its nibbles split once, then
+     * the same operations as {@link #vectorDotQ}, in the same order, run for each row.
+     */
+    @Override
+    void vectorDotQ4(long rowOffset, QuantizedActivations a, int aRow, float[] out, int at, int stride) {
+        short[] q = a.q;
+        float[] scales = a.d;
+        int blocks = cols / BLOCK;
+        int q0 = aRow * cols;
+        int d0 = aRow * blocks;
+        FloatVector acc0 = FloatVector.zero(Kernels.F8);
+        FloatVector acc1 = FloatVector.zero(Kernels.F8);
+        FloatVector acc2 = FloatVector.zero(Kernels.F8);
+        FloatVector acc3 = FloatVector.zero(Kernels.F8);
+        for (int b = 0; b < blocks; b++) {
+            long block = rowOffset + (long) b * BLOCK_BYTES;
+            float d = Kernels.f16(data, block);
+            ShortVector packed = (ShortVector) ByteVector.fromMemorySegment(Kernels.B16, data, block + 2, LE)
+                    .castShape(Kernels.S16, 0);
+            ShortVector low = packed.and((short) 0xF).sub((short) 8);
+            ShortVector high = packed.lanewise(VectorOperators.LSHR, 4).and((short) 0xF).sub((short) 8);
+            int qAt = q0 + b * BLOCK;
+            int dAt = d0 + b;
+            IntVector p0 = low.mul(ShortVector.fromArray(Kernels.S16, q, qAt))
+                    .add(high.mul(ShortVector.fromArray(Kernels.S16, q, qAt + BLOCK / 2))).reinterpretAsInts();
+            IntVector p1 = low.mul(ShortVector.fromArray(Kernels.S16, q, qAt + cols))
+                    .add(high.mul(ShortVector.fromArray(Kernels.S16, q, qAt + cols + BLOCK / 2))).reinterpretAsInts();
+            IntVector p2 = low.mul(ShortVector.fromArray(Kernels.S16, q, qAt + 2 * cols))
+                    .add(high.mul(ShortVector.fromArray(Kernels.S16, q, qAt + 2 * cols + BLOCK / 2)))
+                    .reinterpretAsInts();
+            IntVector p3 = low.mul(ShortVector.fromArray(Kernels.S16, q, qAt + 3 * cols))
+                    .add(high.mul(ShortVector.fromArray(Kernels.S16, q, qAt + 3 * cols + BLOCK / 2)))
+                    .reinterpretAsInts();
+            acc0 = ((FloatVector) p0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(p0.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0))
+                    .fma(FloatVector.broadcast(Kernels.F8, d * scales[dAt]), acc0);
+            acc1 = ((FloatVector) p1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(p1.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0))
+                    .fma(FloatVector.broadcast(Kernels.F8, d * scales[dAt + blocks]), acc1);
+            acc2 = ((FloatVector) p2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(p2.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0))
+                    .fma(FloatVector.broadcast(Kernels.F8, d * scales[dAt + 2 * blocks]), acc2);
+            acc3 = ((FloatVector) p3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(p3.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0))
+                    .fma(FloatVector.broadcast(Kernels.F8, d * scales[dAt + 3 * blocks]), acc3);
+        }
+        out[at] = Kernels.sumLanes(acc0);
+        out[at + stride] = Kernels.sumLanes(acc1);
+        out[at + 2 * stride] = Kernels.sumLanes(acc2);
+        out[at + 3 * stride] = Kernels.sumLanes(acc3);
+    }
+
     @Override
     void computeRows(int from, int to, float[] x, int xOffset, int batch, float[] out, int outOffset) {
         // A copy per class keeps these call sites monomorphic (see SegmentMatrix.computeRows).
-        if (!Kernels.VECTOR) {
+        if (!Kernels.VECTOR16) {
             scalarRows(from, to, x, xOffset, batch, out, outOffset);
         } else if (batch == 1) {
             int last = to - 1;

@@ -12,6 +12,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * A Q4_K weight matrix. A super-block of 256 weights is 144 bytes: half-precision {@code d} and
@@ -26,6 +27,9 @@ final class Q4_KMatrix extends QuantizedMatrix {
     private static final int BLOCK_BYTES = 2 + 2 + 12 + BLOCK / 2;
     private static final int SCALES = 4;
     private static final int QS = 16;
+
+    /** 16 nibble bytes in one vector; the float kernels need {@link Kernels#F} to have 16 lanes. */
+    private static final VectorSpecies<Byte> Q = ByteVector.SPECIES_128;
 
     Q4_KMatrix(MemorySegment data, int rows, int cols) {
         super(data, rows, cols);
@@ -104,65 +108,95 @@ final class Q4_KMatrix extends QuantizedMatrix {
         return sum;
     }
 
+    /*
+     * Float kernels, two rows per body (four made C2's node budget run out and leave vector
+     * operations as boxing calls). Per pair of sub-blocks the 32 nibble bytes are loaded once:
+     * low nibbles (b & 0x0F) give the first sub-block, high nibbles (the signed byte (b & 0xF0) ^
+     * 0x80, which is 16 * (q - 8), over 16 plus 8, exact) the second; weights are scale * q - min
+     * as dequantize computes them, in ascending order.
+     */
+
     @Override
     void dot4(long o0, long o1, long o2, long o3, float[] x, int xOffset, float[] out, int at, int valid) {
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        FloatVector a2 = FloatVector.zero(F);
-        FloatVector a3 = FloatVector.zero(F);
-        for (int b = 0; b < cols / BLOCK; b++) {
-            long k = (long) b * BLOCK_BYTES;
-            int xb = xOffset + b * BLOCK;
-            // Per sub-block of 32: scale d * sc and min dmin * m, then a weight is scale * q - min,
-            // exactly as dequantize computes it.
-            for (int sub = 0; sub < 8; sub++) {
-                long qs = k + QS + 32L * (sub >> 1);
-                int shift = 4 * (sub & 1);
-                int sm0 = scaleMin(data, o0 + k + SCALES, sub);
-                int sm1 = scaleMin(data, o1 + k + SCALES, sub);
-                int sm2 = scaleMin(data, o2 + k + SCALES, sub);
-                int sm3 = scaleMin(data, o3 + k + SCALES, sub);
-                float s0 = Kernels.f16(data, o0 + k) * (sm0 & 0xFF);
-                float s1 = Kernels.f16(data, o1 + k) * (sm1 & 0xFF);
-                float s2 = Kernels.f16(data, o2 + k) * (sm2 & 0xFF);
-                float s3 = Kernels.f16(data, o3 + k) * (sm3 & 0xFF);
-                float m0 = Kernels.f16(data, o0 + k + 2) * (sm0 >>> 8);
-                float m1 = Kernels.f16(data, o1 + k + 2) * (sm1 >>> 8);
-                float m2 = Kernels.f16(data, o2 + k + 2) * (sm2 >>> 8);
-                float m3 = Kernels.f16(data, o3 + k + 2) * (sm3 >>> 8);
-                a0 = subBlock(o0 + qs, shift, s0, m0, x, xb + 32 * sub, a0);
-                a1 = subBlock(o1 + qs, shift, s1, m1, x, xb + 32 * sub, a1);
-                a2 = subBlock(o2 + qs, shift, s2, m2, x, xb + 32 * sub, a2);
-                a3 = subBlock(o3 + qs, shift, s3, m3, x, xb + 32 * sub, a3);
-            }
+        dot2(o0, o1, x, xOffset, out, at, Math.min(valid, 2));
+        if (valid > 2) {
+            dot2(o2, o3, x, xOffset, out, at + 2, valid - 2);
         }
-        Kernels.store4(out, at, valid, Kernels.sumLanes(a0), Kernels.sumLanes(a1), Kernels.sumLanes(a2),
-                Kernels.sumLanes(a3));
     }
 
-    /** Accumulates one sub-block of 32 weights (nibbles at {@code qs} shifted by {@code shift}) times x. */
-    private FloatVector subBlock(long qs, int shift, float scale, float min, float[] x, int xAt, FloatVector acc) {
-        for (int i = 0; i < 32; i += F.length()) {
-            acc = Kernels.nibbles(data, qs + i, shift).mul(scale).sub(min).fma(FloatVector.fromArray(F, x, xAt + i), acc);
+    private void dot2(long o0, long o1, float[] x, int xOffset, float[] out, int at, int valid) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long k = (long) b * BLOCK_BYTES;
+            long sc0 = packedScales(data, o0 + k + SCALES);
+            long mn0 = packedMins(data, o0 + k + SCALES);
+            long sc1 = packedScales(data, o1 + k + SCALES);
+            long mn1 = packedMins(data, o1 + k + SCALES);
+            float d0 = Kernels.f16(data, o0 + k);
+            float dm0 = Kernels.f16(data, o0 + k + 2);
+            float d1 = Kernels.f16(data, o1 + k);
+            float dm1 = Kernels.f16(data, o1 + k + 2);
+            for (int pair = 0; pair < 4; pair++) {
+                int low = 16 * pair;
+                int high = low + 8;
+                long qs = k + QS + 32L * pair;
+                int xp = xOffset + b * BLOCK + 64 * pair;
+                FloatVector x0 = FloatVector.fromArray(F, x, xp);
+                FloatVector x1 = FloatVector.fromArray(F, x, xp + 16);
+                FloatVector x2 = FloatVector.fromArray(F, x, xp + 32);
+                FloatVector x3 = FloatVector.fromArray(F, x, xp + 48);
+                ByteVector p0 = ByteVector.fromMemorySegment(Q, data, o0 + qs, LE);
+                ByteVector n0 = ByteVector.fromMemorySegment(Q, data, o0 + qs + 16, LE);
+                float sl0 = d0 * (int) (sc0 >>> low & 0xFF);
+                float ml0 = dm0 * (int) (mn0 >>> low & 0xFF);
+                float sh0 = d0 * (int) (sc0 >>> high & 0xFF);
+                float mh0 = dm0 * (int) (mn0 >>> high & 0xFF);
+                a0 = ((FloatVector) p0.and((byte) 0x0F).castShape(F, 0)).mul(sl0).sub(ml0).fma(x0, a0);
+                a0 = ((FloatVector) n0.and((byte) 0x0F).castShape(F, 0)).mul(sl0).sub(ml0).fma(x1, a0);
+                a0 = ((FloatVector) p0.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0))
+                        .mul(0x1p-4f).add(8f).mul(sh0).sub(mh0).fma(x2, a0);
+                a0 = ((FloatVector) n0.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0))
+                        .mul(0x1p-4f).add(8f).mul(sh0).sub(mh0).fma(x3, a0);
+                ByteVector p1 = ByteVector.fromMemorySegment(Q, data, o1 + qs, LE);
+                ByteVector n1 = ByteVector.fromMemorySegment(Q, data, o1 + qs + 16, LE);
+                float sl1 = d1 * (int) (sc1 >>> low & 0xFF);
+                float ml1 = dm1 * (int) (mn1 >>> low & 0xFF);
+                float sh1 = d1 * (int) (sc1 >>> high & 0xFF);
+                float mh1 = dm1 * (int) (mn1 >>> high & 0xFF);
+                a1 = ((FloatVector) p1.and((byte) 0x0F).castShape(F, 0)).mul(sl1).sub(ml1).fma(x0, a1);
+                a1 = ((FloatVector) n1.and((byte) 0x0F).castShape(F, 0)).mul(sl1).sub(ml1).fma(x1, a1);
+                a1 = ((FloatVector) p1.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0))
+                        .mul(0x1p-4f).add(8f).mul(sh1).sub(mh1).fma(x2, a1);
+                a1 = ((FloatVector) n1.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0))
+                        .mul(0x1p-4f).add(8f).mul(sh1).sub(mh1).fma(x3, a1);
+            }
         }
-        return acc;
+        out[at] = Kernels.sumLanes(a0);
+        if (valid > 1) {
+            out[at + 1] = Kernels.sumLanes(a1);
+        }
     }
 
     @Override
     void decode(long rowOffset, float[] out, int outOffset) {
-        int lanes = F.length();
         for (int b = 0; b < cols / BLOCK; b++) {
             long block = rowOffset + (long) b * BLOCK_BYTES;
             float d = Kernels.f16(data, block);
             float dmin = Kernels.f16(data, block + 2);
-            for (int sub = 0; sub < 8; sub++) {
-                int sm = scaleMin(data, block + SCALES, sub);
-                float scale = d * (sm & 0xFF);
-                float min = dmin * (sm >>> 8);
-                long qs = block + QS + 32L * (sub >> 1);
-                for (int i = 0; i < 32; i += lanes) {
-                    Kernels.nibbles(data, qs + i, 4 * (sub & 1)).mul(scale).sub(min)
-                            .intoArray(out, outOffset + b * BLOCK + 32 * sub + i);
+            long scales = packedScales(data, block + SCALES);
+            long mins = packedMins(data, block + SCALES);
+            for (int pair = 0; pair < 4; pair++) {
+                float sl = d * (int) (scales >>> 16 * pair & 0xFF);
+                float ml = dmin * (int) (mins >>> 16 * pair & 0xFF);
+                float sh = d * (int) (scales >>> 16 * pair + 8 & 0xFF);
+                float mh = dmin * (int) (mins >>> 16 * pair + 8 & 0xFF);
+                int o = outOffset + b * BLOCK + 64 * pair;
+                for (int i = 0; i < 32; i += 16) {
+                    ByteVector q = ByteVector.fromMemorySegment(Q, data, block + QS + 32L * pair + i, LE);
+                    ((FloatVector) q.and((byte) 0x0F).castShape(F, 0)).mul(sl).sub(ml).intoArray(out, o + i);
+                    ((FloatVector) q.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0))
+                            .mul(0x1p-4f).add(8f).mul(sh).sub(mh).intoArray(out, o + 32 + i);
                 }
             }
         }
@@ -266,7 +300,7 @@ final class Q4_KMatrix extends QuantizedMatrix {
     @Override
     void computeRows(int from, int to, float[] x, int xOffset, int batch, float[] out, int outOffset) {
         // A copy per class keeps these call sites monomorphic (see SegmentMatrix.computeRows).
-        if (!Kernels.VECTOR) {
+        if (!Kernels.VECTOR16) {
             scalarRows(from, to, x, xOffset, batch, out, outOffset);
         } else if (batch == 1) {
             int last = to - 1;

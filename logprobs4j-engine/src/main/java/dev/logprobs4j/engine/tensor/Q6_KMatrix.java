@@ -12,6 +12,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * A Q6_K weight matrix. A super-block of 256 weights is 210 bytes: 128 bytes {@code ql} (low 4
@@ -66,59 +67,140 @@ final class Q6_KMatrix extends QuantizedMatrix {
         return sum;
     }
 
+    /*
+     * Float kernels, two rows per body (four made C2's node budget run out and leave vector
+     * operations as boxing calls). Quants are split with masks only (x86 has no byte shifts, and
+     * shifting through wider lanes made C2 fall back to boxing conversions here): a low nibble is b
+     * & 0x0F, a high nibble the signed byte (b & 0xF0) ^ 0x80 (16 * (q - 8)) over 16 plus 8, and
+     * bit pair p of qh is (qh & (3 << 2p)) scaled to 16 * pair, bits 6-7 again through the sign
+     * flip. Every step is exact, so a weight is (d * scale) * (q - 32) as dequantize computes it;
+     * weights go in ascending order.
+     */
+
+    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
+
+    /** 16 quant bytes in one vector; the float kernels need {@link Kernels#F} to have 16 lanes. */
+    private static final VectorSpecies<Byte> Q = ByteVector.SPECIES_128;
+
     @Override
     void dot4(long o0, long o1, long o2, long o3, float[] x, int xOffset, float[] out, int at, int valid) {
-        int lanes = F.length();
+        dot2(o0, o1, x, xOffset, out, at, Math.min(valid, 2));
+        if (valid > 2) {
+            dot2(o2, o3, x, xOffset, out, at + 2, valid - 2);
+        }
+    }
+
+    private void dot2(long o0, long o1, float[] x, int xOffset, float[] out, int at, int valid) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = FloatVector.zero(F);
-        FloatVector a2 = FloatVector.zero(F);
-        FloatVector a3 = FloatVector.zero(F);
         for (int b = 0; b < cols / BLOCK; b++) {
             long k = (long) b * BLOCK_BYTES;
             float d0 = Kernels.f16(data, o0 + k + D);
             float d1 = Kernels.f16(data, o1 + k + D);
-            float d2 = Kernels.f16(data, o2 + k + D);
-            float d3 = Kernels.f16(data, o3 + k + D);
-            // Weights in ascending order: for weight w = 128 h + 32 quarter + l, the low bits are in
-            // ql[64 h + 32 (quarter & 1) + l] (nibble quarter >> 1), the high bits in qh[32 h + l].
-            for (int w = 0; w < BLOCK; w += lanes) {
-                int half = w >> 7;
-                int quarter = (w >> 5) & 3;
-                int l = w & 31;
-                long ql = k + 64L * half + 32L * (quarter & 1) + l;
-                long qh = k + QH + 32L * half + l;
-                int lowShift = 4 * (quarter >> 1);
-                int highShift = 2 * quarter;
-                long scale = k + SCALES + (w >> 4);
-                FloatVector u = FloatVector.fromArray(F, x, xOffset + b * BLOCK + w);
-                // A weight is (d * scale) * (q - 32), exactly as dequantize computes it.
-                a0 = Kernels.sixBits(data, o0 + ql, lowShift, o0 + qh, highShift)
-                        .mul(d0 * Kernels.i8(data, o0 + scale)).fma(u, a0);
-                a1 = Kernels.sixBits(data, o1 + ql, lowShift, o1 + qh, highShift)
-                        .mul(d1 * Kernels.i8(data, o1 + scale)).fma(u, a1);
-                a2 = Kernels.sixBits(data, o2 + ql, lowShift, o2 + qh, highShift)
-                        .mul(d2 * Kernels.i8(data, o2 + scale)).fma(u, a2);
-                a3 = Kernels.sixBits(data, o3 + ql, lowShift, o3 + qh, highShift)
-                        .mul(d3 * Kernels.i8(data, o3 + scale)).fma(u, a3);
+            for (int half = 0; half < 2; half++) {
+                long ql = k + 64L * half;
+                long qh = k + QH + 32L * half;
+                long sc = k + SCALES + 8L * half; // the half's eight scales, one per 16 weights
+                int xh = xOffset + b * BLOCK + 128 * half;
+                FloatVector x00 = FloatVector.fromArray(F, x, xh + 0);
+                FloatVector x01 = FloatVector.fromArray(F, x, xh + 16);
+                FloatVector x10 = FloatVector.fromArray(F, x, xh + 32);
+                FloatVector x11 = FloatVector.fromArray(F, x, xh + 48);
+                FloatVector x20 = FloatVector.fromArray(F, x, xh + 64);
+                FloatVector x21 = FloatVector.fromArray(F, x, xh + 80);
+                FloatVector x30 = FloatVector.fromArray(F, x, xh + 96);
+                FloatVector x31 = FloatVector.fromArray(F, x, xh + 112);
+                float d0h = d0;
+                ByteVector l00 = ByteVector.fromMemorySegment(Q, data, o0 + ql, LE);
+                ByteVector l10 = ByteVector.fromMemorySegment(Q, data, o0 + ql + 16, LE);
+                ByteVector l20 = ByteVector.fromMemorySegment(Q, data, o0 + ql + 32, LE);
+                ByteVector l30 = ByteVector.fromMemorySegment(Q, data, o0 + ql + 48, LE);
+                ByteVector h00 = ByteVector.fromMemorySegment(Q, data, o0 + qh, LE);
+                ByteVector h10 = ByteVector.fromMemorySegment(Q, data, o0 + qh + 16, LE);
+                long g0 = data.get(LE_LONG, o0 + sc);
+                a0 = ((FloatVector) l00.and((byte) 0x0F).castShape(F, 0))
+                        .add(((FloatVector) h00.and((byte) 3).castShape(F, 0)).mul(16f)).sub(32f)
+                        .mul(d0 * (byte) (g0 >>> 0)).fma(x00, a0);
+                a0 = ((FloatVector) l10.and((byte) 0x0F).castShape(F, 0))
+                        .add(((FloatVector) h10.and((byte) 3).castShape(F, 0)).mul(16f)).sub(32f)
+                        .mul(d0 * (byte) (g0 >>> 8)).fma(x01, a0);
+                a0 = ((FloatVector) l20.and((byte) 0x0F).castShape(F, 0))
+                        .add(((FloatVector) h00.and((byte) 12).castShape(F, 0)).mul(4f)).sub(32f)
+                        .mul(d0 * (byte) (g0 >>> 16)).fma(x10, a0);
+                a0 = ((FloatVector) l30.and((byte) 0x0F).castShape(F, 0))
+                        .add(((FloatVector) h10.and((byte) 12).castShape(F, 0)).mul(4f)).sub(32f)
+                        .mul(d0 * (byte) (g0 >>> 24)).fma(x11, a0);
+                a0 = ((FloatVector) l00.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).mul(0x1p-4f).add(8f)
+                        .add(((FloatVector) h00.and((byte) 48).castShape(F, 0)).mul(1f)).sub(32f)
+                        .mul(d0 * (byte) (g0 >>> 32)).fma(x20, a0);
+                a0 = ((FloatVector) l10.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).mul(0x1p-4f).add(8f)
+                        .add(((FloatVector) h10.and((byte) 48).castShape(F, 0)).mul(1f)).sub(32f)
+                        .mul(d0 * (byte) (g0 >>> 40)).fma(x21, a0);
+                a0 = ((FloatVector) l20.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).mul(0x1p-4f).add(8f)
+                        .add(((FloatVector) h00.and((byte) 0xC0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).add(128f).mul(0.25f)).sub(32f)
+                        .mul(d0 * (byte) (g0 >>> 48)).fma(x30, a0);
+                a0 = ((FloatVector) l30.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).mul(0x1p-4f).add(8f)
+                        .add(((FloatVector) h10.and((byte) 0xC0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).add(128f).mul(0.25f)).sub(32f)
+                        .mul(d0 * (byte) (g0 >>> 56)).fma(x31, a0);
+                float d1h = d1;
+                ByteVector l01 = ByteVector.fromMemorySegment(Q, data, o1 + ql, LE);
+                ByteVector l11 = ByteVector.fromMemorySegment(Q, data, o1 + ql + 16, LE);
+                ByteVector l21 = ByteVector.fromMemorySegment(Q, data, o1 + ql + 32, LE);
+                ByteVector l31 = ByteVector.fromMemorySegment(Q, data, o1 + ql + 48, LE);
+                ByteVector h01 = ByteVector.fromMemorySegment(Q, data, o1 + qh, LE);
+                ByteVector h11 = ByteVector.fromMemorySegment(Q, data, o1 + qh + 16, LE);
+                long g1 = data.get(LE_LONG, o1 + sc);
+                a1 = ((FloatVector) l01.and((byte) 0x0F).castShape(F, 0))
+                        .add(((FloatVector) h01.and((byte) 3).castShape(F, 0)).mul(16f)).sub(32f)
+                        .mul(d1 * (byte) (g1 >>> 0)).fma(x00, a1);
+                a1 = ((FloatVector) l11.and((byte) 0x0F).castShape(F, 0))
+                        .add(((FloatVector) h11.and((byte) 3).castShape(F, 0)).mul(16f)).sub(32f)
+                        .mul(d1 * (byte) (g1 >>> 8)).fma(x01, a1);
+                a1 = ((FloatVector) l21.and((byte) 0x0F).castShape(F, 0))
+                        .add(((FloatVector) h01.and((byte) 12).castShape(F, 0)).mul(4f)).sub(32f)
+                        .mul(d1 * (byte) (g1 >>> 16)).fma(x10, a1);
+                a1 = ((FloatVector) l31.and((byte) 0x0F).castShape(F, 0))
+                        .add(((FloatVector) h11.and((byte) 12).castShape(F, 0)).mul(4f)).sub(32f)
+                        .mul(d1 * (byte) (g1 >>> 24)).fma(x11, a1);
+                a1 = ((FloatVector) l01.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).mul(0x1p-4f).add(8f)
+                        .add(((FloatVector) h01.and((byte) 48).castShape(F, 0)).mul(1f)).sub(32f)
+                        .mul(d1 * (byte) (g1 >>> 32)).fma(x20, a1);
+                a1 = ((FloatVector) l11.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).mul(0x1p-4f).add(8f)
+                        .add(((FloatVector) h11.and((byte) 48).castShape(F, 0)).mul(1f)).sub(32f)
+                        .mul(d1 * (byte) (g1 >>> 40)).fma(x21, a1);
+                a1 = ((FloatVector) l21.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).mul(0x1p-4f).add(8f)
+                        .add(((FloatVector) h01.and((byte) 0xC0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).add(128f).mul(0.25f)).sub(32f)
+                        .mul(d1 * (byte) (g1 >>> 48)).fma(x30, a1);
+                a1 = ((FloatVector) l31.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).mul(0x1p-4f).add(8f)
+                        .add(((FloatVector) h11.and((byte) 0xC0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).add(128f).mul(0.25f)).sub(32f)
+                        .mul(d1 * (byte) (g1 >>> 56)).fma(x31, a1);
             }
         }
-        Kernels.store4(out, at, valid, Kernels.sumLanes(a0), Kernels.sumLanes(a1), Kernels.sumLanes(a2),
-                Kernels.sumLanes(a3));
+        out[at] = Kernels.sumLanes(a0);
+        if (valid > 1) {
+            out[at + 1] = Kernels.sumLanes(a1);
+        }
     }
 
     @Override
     void decode(long rowOffset, float[] out, int outOffset) {
-        int lanes = F.length();
         for (int b = 0; b < cols / BLOCK; b++) {
             long block = rowOffset + (long) b * BLOCK_BYTES;
             float d = Kernels.f16(data, block + D);
-            for (int w = 0; w < BLOCK; w += lanes) {
+            for (int w = 0; w < BLOCK; w += 16) {
                 int half = w >> 7;
                 int quarter = (w >> 5) & 3;
                 int l = w & 31;
-                Kernels.sixBits(data, block + 64L * half + 32L * (quarter & 1) + l, 4 * (quarter >> 1),
-                                block + QH + 32L * half + l, 2 * quarter)
-                        .mul(d * Kernels.i8(data, block + SCALES + (w >> 4)))
+                ByteVector lo = ByteVector.fromMemorySegment(Q, data, block + 64L * half + 32L * (quarter & 1) + l, LE);
+                ByteVector hi = ByteVector.fromMemorySegment(Q, data, block + QH + 32L * half + l, LE);
+                FloatVector nibble = quarter < 2 ? (FloatVector) lo.and((byte) 0x0F).castShape(F, 0)
+                        : ((FloatVector) lo.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0))
+                                .mul(0x1p-4f).add(8f);
+                FloatVector top = quarter < 3
+                        ? ((FloatVector) hi.and((byte) (3 << 2 * quarter)).castShape(F, 0)).mul((float) (16 >> 2 * quarter))
+                        : ((FloatVector) hi.and((byte) 0xC0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0))
+                                .add(128f).mul(0.25f);
+                nibble.add(top).sub(32f).mul(d * Kernels.i8(data, block + SCALES + (w >> 4)))
                         .intoArray(out, outOffset + b * BLOCK + w);
             }
         }
@@ -218,7 +300,7 @@ final class Q6_KMatrix extends QuantizedMatrix {
     @Override
     void computeRows(int from, int to, float[] x, int xOffset, int batch, float[] out, int outOffset) {
         // A copy per class keeps these call sites monomorphic (see SegmentMatrix.computeRows).
-        if (!Kernels.VECTOR) {
+        if (!Kernels.VECTOR16) {
             scalarRows(from, to, x, xOffset, batch, out, outOffset);
         } else if (batch == 1) {
             int last = to - 1;

@@ -195,7 +195,7 @@ final class Q8_0Matrix extends QuantizedMatrix {
     @Override
     void computeRows(int from, int to, float[] x, int xOffset, int batch, float[] out, int outOffset) {
         // A copy per class keeps these call sites monomorphic (see SegmentMatrix.computeRows).
-        if (!Kernels.VECTOR) {
+        if (!Kernels.VECTOR16) {
             scalarRows(from, to, x, xOffset, batch, out, outOffset);
         } else if (batch == 1) {
             int last = to - 1;

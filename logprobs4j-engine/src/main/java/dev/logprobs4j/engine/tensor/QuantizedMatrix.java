@@ -7,7 +7,8 @@ import java.lang.foreign.MemorySegment;
  * WeightMatrix#dot} multiply rows with 8-bit {@link QuantizedActivations} in integer arithmetic,
  * one float multiply per block. Immutable and thread-safe.
  */
-abstract sealed class QuantizedMatrix extends SegmentMatrix permits Q8_0Matrix, Q4_0Matrix, Q4_KMatrix, Q6_KMatrix {
+abstract sealed class QuantizedMatrix extends SegmentMatrix permits Q8_0Matrix, Q4_0Matrix, Q4_KMatrix, Q6_KMatrix,
+        Q4_1Matrix, Q5_0Matrix, Q5_1Matrix, IQ4_NLMatrix, Q2_KMatrix, Q3_KMatrix, Q5_KMatrix, IQ4_XSMatrix {
 
     QuantizedMatrix(MemorySegment data, int rows, int cols) {
         super(data, rows, cols);

@@ -93,7 +93,8 @@ abstract sealed class SegmentMatrix implements WeightMatrix
         Objects.checkIndex(row, rows);
         Objects.checkFromIndexSize(xOffset, cols, x.length);
         long rowOffset = row * rowBytes;
-        return Kernels.VECTOR ? vectorDot(rowOffset, x, xOffset) : scalarDot(rowOffset, x, xOffset);
+        return (this instanceof QuantizedMatrix ? Kernels.VECTOR16 : Kernels.VECTOR)
+                ? vectorDot(rowOffset, x, xOffset) : scalarDot(rowOffset, x, xOffset);
     }
 
     @Override

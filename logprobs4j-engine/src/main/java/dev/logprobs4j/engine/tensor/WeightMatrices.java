@@ -8,6 +8,15 @@ import java.util.Objects;
 /** Factory of {@link WeightMatrix} views over GGUF tensor bytes. Stateless and thread-safe. */
 public final class WeightMatrices {
 
+    /** The tensor types that have a matrix kernel, in ggml id order. */
+    public static final java.util.Set<GgmlType> SUPPORTED = java.util.Collections.unmodifiableSet(java.util.EnumSet.of(
+            GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q5_0,
+            GgmlType.Q5_1, GgmlType.IQ4_NL, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K,
+            GgmlType.IQ4_XS));
+
+    private static final String SUPPORTED_NAMES = SUPPORTED.stream().map(GgmlType::name)
+            .collect(java.util.stream.Collectors.joining(", "));
+
     private WeightMatrices() {}
 
     /**
@@ -84,8 +93,16 @@ public final class WeightMatrices {
             case Q4_0 -> new Q4_0Matrix(data, rows, cols);
             case Q4_K -> new Q4_KMatrix(data, rows, cols);
             case Q6_K -> new Q6_KMatrix(data, rows, cols);
+            case Q4_1 -> new Q4_1Matrix(data, rows, cols);
+            case Q5_0 -> new Q5_0Matrix(data, rows, cols);
+            case Q5_1 -> new Q5_1Matrix(data, rows, cols);
+            case IQ4_NL -> new IQ4_NLMatrix(data, rows, cols);
+            case Q2_K -> new Q2_KMatrix(data, rows, cols);
+            case Q3_K -> new Q3_KMatrix(data, rows, cols);
+            case Q5_K -> new Q5_KMatrix(data, rows, cols);
+            case IQ4_XS -> new IQ4_XSMatrix(data, rows, cols);
             default -> throw new IllegalArgumentException("tensor '" + name + "' has type " + type
-                    + ", which has no matrix kernel; supported types are F32, F16, BF16, Q8_0, Q4_0, Q4_K and Q6_K"
+                    + ", which has no matrix kernel; supported types are " + SUPPORTED_NAMES
                     + " (re-quantise the model, e.g. with llama.cpp's llama-quantize, to one of them)");
         };
     }

@@ -28,6 +28,10 @@ public final class MatMulBench {
     private static final long WORKING_SET_BYTES = Long.getLong("bench.workingSetBytes", 512L << 20);
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("kernels")) {
+            kernels();
+            return;
+        }
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 2048;
         int cols = args.length > 1 ? Integer.parseInt(args[1]) : 8192;
         double seconds = args.length > 2 ? Double.parseDouble(args[2]) : 2.0;
@@ -99,5 +103,45 @@ public final class MatMulBench {
             cpuGbPerSecond[0] = (double) bytes * count / (mx.getCurrentThreadCpuTime() - cpuStart);
         }
         return (double) bytes * count / (now - start);
+    }
+
+    /**
+     * The kernels alone: one thread, a 128 x 2048 matrix that stays in cache, CPU time of the
+     * calling thread (meaningful on a loaded machine), best of 12 slices; nanoseconds per 32
+     * weights per activation row, for float and 8-bit activations, one and five activation rows.
+     * Run as {@code MatMulBench kernels}.
+     */
+    static void kernels() {
+        int rows = 128;
+        int cols = 2048;
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        System.out.printf(Locale.ROOT, "kernels, ns per 32 weights per activation row (1 thread, %dx%d in cache, CPU time), load %.2f%n",
+                rows, cols, java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        System.out.println("type   float b=1  int8 b=1  float b=5  int8 b=5");
+        for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.F16,
+                GgmlType.BF16, GgmlType.F32}) {
+            WeightMatrix w = TestData.matrix(type, rows, cols, TestData.randomEncoding(type, rows * cols, new Random(1)));
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-5s", type));
+            for (int batch : new int[] {1, 5}) {
+                for (MatMul.Activations act : MatMul.Activations.values()) {
+                    float[] x = TestData.randomFloats(cols * batch, new Random(2));
+                    float[] out = new float[rows * batch];
+                    double best = Double.MAX_VALUE;
+                    for (int rep = 0; rep < 12; rep++) {
+                        long c0 = mx.getCurrentThreadCpuTime();
+                        int n = 0;
+                        while (mx.getCurrentThreadCpuTime() - c0 < 400_000_000L) {
+                            for (int k = 0; k < 50; k++) {
+                                MatMul.matmul(w, x, 0, batch, out, 0, 1, act);
+                            }
+                            n += 50;
+                        }
+                        best = Math.min(best, (mx.getCurrentThreadCpuTime() - c0) / (double) n / (rows * (cols / 32.0) * batch));
+                    }
+                    line.append(String.format(Locale.ROOT, "  %9.2f", best));
+                }
+            }
+            System.out.println(line);
+        }
     }
 }

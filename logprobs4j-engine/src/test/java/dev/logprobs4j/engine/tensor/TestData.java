@@ -33,7 +33,21 @@ final class TestData {
                     bytes[at] = (byte) bits;
                     bytes[at + 1] = (byte) (bits >>> 8);
                 }
-                case Q8_0, Q4_0 -> putHalf(bytes, at, randomScale(random));
+                case Q8_0, Q4_0, IQ4_NL, IQ4_XS -> putHalf(bytes, at, randomScale(random));
+                case Q5_0 -> putHalf(bytes, at, randomScale(random));
+                case Q4_1, Q5_1 -> {
+                    putHalf(bytes, at, randomScale(random));
+                    putHalf(bytes, at + 2, randomScale(random));
+                }
+                case Q2_K -> {
+                    putHalf(bytes, at + 80, randomScale(random));
+                    putHalf(bytes, at + 82, randomScale(random));
+                }
+                case Q3_K -> putHalf(bytes, at + 108, randomScale(random));
+                case Q5_K -> {
+                    putHalf(bytes, at, randomScale(random));
+                    putHalf(bytes, at + 2, randomScale(random));
+                }
                 case Q4_K -> {
                     putHalf(bytes, at, randomScale(random));
                     putHalf(bytes, at + 2, randomScale(random));

@@ -49,12 +49,14 @@ class WeightMatricesTest {
 
     @Test
     void unsupportedTypeErrorNamesTypeAndTensor() {
-        GgufTensorInfo info = GgufTensorInfo.of("blk.3.attn_v.weight", new long[] {256, 2}, GgmlType.Q5_K, 0);
+        GgufTensorInfo info = GgufTensorInfo.of("blk.3.attn_v.weight", new long[] {256, 2}, GgmlType.IQ2_XS, 0);
         MemorySegment data = TestData.offHeap(new byte[(int) info.byteSize()]);
         assertThatThrownBy(() -> WeightMatrices.of(info, data))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("blk.3.attn_v.weight")
-                .hasMessageContaining("Q5_K");
+                .hasMessageContaining("IQ2_XS")
+                .hasMessageContaining("supported types are F32, F16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K,"
+                        + " IQ4_NL, IQ4_XS, BF16");
     }
 
     @Test

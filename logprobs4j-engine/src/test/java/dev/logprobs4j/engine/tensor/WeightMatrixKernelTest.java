@@ -18,7 +18,14 @@ import org.junit.jupiter.api.Test;
 class WeightMatrixKernelTest {
 
     static final Set<GgmlType> SUPPORTED = EnumSet.of(
-            GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K);
+            GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K,
+            GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.IQ4_NL, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q5_K,
+            GgmlType.IQ4_XS);
+
+    @Test
+    void supportedSetMatchesTheFactory() {
+        assertThat(WeightMatrices.SUPPORTED).containsExactlyInAnyOrderElementsOf(SUPPORTED);
+    }
 
     /** Row lengths with odd block counts and, for plain types, lengths that leave a vector tail. */
     static int[] colsFor(GgmlType type) {
@@ -27,7 +34,8 @@ class WeightMatrixKernelTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K", "Q4_1", "Q5_0",
+        "Q5_1", "IQ4_NL", "Q2_K", "Q3_K", "Q5_K", "IQ4_XS"})
     void dequantizeRowMatchesIndependentPerElementDecoding(GgmlType type) {
         Random random = new Random(type.ordinal());
         for (int cols : colsFor(type)) {
@@ -46,7 +54,8 @@ class WeightMatrixKernelTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K", "Q4_1", "Q5_0",
+        "Q5_1", "IQ4_NL", "Q2_K", "Q3_K", "Q5_K", "IQ4_XS"})
     void quantizerDequantizeAgreesWithMatrixRows(GgmlType type) {
         Random random = new Random(100 + type.ordinal());
         int cols = colsFor(type)[2];
@@ -64,7 +73,8 @@ class WeightMatrixKernelTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K", "Q4_1", "Q5_0",
+        "Q5_1", "IQ4_NL", "Q2_K", "Q3_K", "Q5_K", "IQ4_XS"})
     void scalarDotEqualsDotOfDequantizedRowUpToRounding(GgmlType type) {
         Random random = new Random(200 + type.ordinal());
         for (int cols : colsFor(type)) {
@@ -89,7 +99,8 @@ class WeightMatrixKernelTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K", "Q4_1", "Q5_0",
+        "Q5_1", "IQ4_NL", "Q2_K", "Q3_K", "Q5_K", "IQ4_XS"})
     void vectorDotMatchesScalarTwinOnRandomData(GgmlType type) {
         assumeTrue(Kernels.VECTOR, "no 256- or 512-bit vectors on this CPU: the engine runs the scalar twins"
                 + " (withoutWideVectorsEveryDotIsTheScalarTwin covers that)");
@@ -135,11 +146,11 @@ class WeightMatrixKernelTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K", "Q4_1", "Q5_0",
+        "Q5_1", "IQ4_NL", "Q2_K", "Q3_K", "Q5_K", "IQ4_XS"})
     void vectorDecodeGivesTheScalarDequantisedValuesBitForBit(GgmlType type) {
-        if (!Kernels.VECTOR) {
-            return;
-        }
+        assumeTrue(type.blockSize() == 1 ? Kernels.VECTOR : Kernels.VECTOR16,
+                "no vectors of the width this type's kernels need on this CPU: the engine runs the scalar twins");
         Random random = new Random(350 + type.ordinal());
         for (int cols : colsFor(type)) {
             int rows = 3;
@@ -158,11 +169,11 @@ class WeightMatrixKernelTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K", "Q4_1", "Q5_0",
+        "Q5_1", "IQ4_NL", "Q2_K", "Q3_K", "Q5_K", "IQ4_XS"})
     void fourRowDotEqualsOneRowDotsBitForBit(GgmlType type) {
-        if (!Kernels.VECTOR) {
-            return;
-        }
+        assumeTrue(type.blockSize() == 1 ? Kernels.VECTOR : Kernels.VECTOR16,
+                "no vectors of the width this type's kernels need on this CPU: the engine runs the scalar twins");
         Random random = new Random(360 + type.ordinal());
         int cols = type.blockSize() == 1 ? 1023 : 5 * type.blockSize();
         SegmentMatrix m = TestData.matrix(type, 6, cols, TestData.randomEncoding(type, 6 * cols, random));
@@ -177,7 +188,8 @@ class WeightMatrixKernelTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K", "Q4_1", "Q5_0",
+        "Q5_1", "IQ4_NL", "Q2_K", "Q3_K", "Q5_K", "IQ4_XS"})
     void dotGivesTheSameBitsBeforeAndAfterJitCompilation(GgmlType type) {
         Random random = new Random(400 + type.ordinal());
         int cols = type.blockSize() == 1 ? 1000 : 4 * type.blockSize();
@@ -194,6 +206,23 @@ class WeightMatrixKernelTest {
         assertThat(Float.floatToRawIntBits(hot)).as("%s", type).isEqualTo(Float.floatToRawIntBits(cold));
     }
 
+    /**
+     * The largest minimum a type adds or subtracts separately from its scaled quants (0 for types
+     * without one): the rounding of that term scales with it rather than with the weight.
+     */
+    static double separateMin(GgmlType type, byte[] bytes, int element) {
+        return switch (type) {
+            case Q4_K, Q5_K -> 63 * half(bytes, element / 256 * type.blockBytes() + 2);
+            case Q2_K -> 15 * half(bytes, element / 256 * type.blockBytes() + 82);
+            case Q4_1, Q5_1 -> half(bytes, element / 32 * type.blockBytes() + 2);
+            default -> 0;
+        };
+    }
+
+    private static double half(byte[] b, int at) {
+        return Float.float16ToFloat((short) ((b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8));
+    }
+
     static QuantizedActivations quantized(QuantizedMatrix m, float[] x, int xOffset) {
         QuantizedActivations a = new QuantizedActivations();
         a.quantize(m.activationKind(), x, xOffset, 1, m.cols());
@@ -201,7 +230,8 @@ class WeightMatrixKernelTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q4_K", "Q6_K", "Q4_1", "Q5_0", "Q5_1", "IQ4_NL", "Q2_K",
+        "Q3_K", "Q5_K", "IQ4_XS"})
     void scalarQuantizedDotEqualsProductOfDecodedWeightsAndActivationsUpToRounding(GgmlType type) {
         Random random = new Random(500 + type.ordinal());
         for (int cols : colsFor(type)) {
@@ -219,12 +249,7 @@ class WeightMatrixKernelTest {
                     double xq = (double) a.d[j / block] * a.q[j];
                     exact += w * xq;
                     magnitude += Math.abs(w * xq);
-                    if (type == GgmlType.Q4_K) {
-                        // The minimum is subtracted separately: its rounding scales with |dmin * 63 * x|.
-                        int at = (r * cols + j) / 256 * 144;
-                        double dmin = Float.float16ToFloat((short) ((bytes[at + 2] & 0xFF) | (bytes[at + 3] & 0xFF) << 8));
-                        magnitude += Math.abs(dmin * 63 * xq);
-                    }
+                    magnitude += Math.abs(separateMin(type, bytes, r * cols + j) * xq);
                 }
                 float scalar = m.scalarDotQ(r * m.rowBytes, a, 0);
                 assertThat((double) scalar).as("%s cols %d row %d", type, cols, r)
@@ -234,7 +259,8 @@ class WeightMatrixKernelTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q4_K", "Q6_K", "Q4_1", "Q5_0", "Q5_1", "IQ4_NL", "Q2_K",
+        "Q3_K", "Q5_K", "IQ4_XS"})
     void vectorQuantizedDotMatchesScalarTwin(GgmlType type) {
         assumeTrue(Kernels.VECTOR, "no 256- or 512-bit vectors on this CPU: the engine runs the scalar twins");
         Random random = new Random(600 + type.ordinal());
@@ -248,7 +274,7 @@ class WeightMatrixKernelTest {
                 for (int r = 0; r < rows; r++) {
                     float scalar = m.scalarDotQ(r * m.rowBytes, a, 0);
                     float vector = m.vectorDotQ(r * m.rowBytes, a, 0);
-                    if (type == GgmlType.Q4_K || type == GgmlType.Q6_K) {
+                    if (type.blockSize() == 256) {
                         // Integer sums per super-block, then the same float steps: equal bit for bit.
                         assertThat(vector).as("%s cols %d row %d", type, cols, r).isEqualTo(scalar);
                     } else {
@@ -267,7 +293,8 @@ class WeightMatrixKernelTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q4_K", "Q6_K", "Q4_1", "Q5_0", "Q5_1", "IQ4_NL", "Q2_K",
+        "Q3_K", "Q5_K", "IQ4_XS"})
     void quantizedDotGivesTheSameBitsBeforeAndAfterJitCompilation(GgmlType type) {
         assumeTrue(Kernels.VECTOR, "no 256- or 512-bit vectors on this CPU: the engine runs the scalar twins");
         Random random = new Random(700 + type.ordinal());

@@ -8,8 +8,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * A stream's chunks over an HTTP body: first a fixed chunk (the empty-logprobs one every provider
- * starts with), then the chunks each {@link #readMore} call adds, one line or event at a time. Any
+ * A stream's chunks over an HTTP body: first a fixed chunk when there is one (the empty-logprobs one
+ * that providers without a role chunk start with), then the chunks each {@link #readMore} call adds, one line or event at a time. Any
  * failure, and the end, close the body, which releases the HTTP exchange. Not thread-safe; one reader.
  */
 public abstract class QueuedChunkSource implements ChunkSource {
@@ -20,6 +20,7 @@ public abstract class QueuedChunkSource implements ChunkSource {
     private boolean started;
     private boolean closed;
 
+    /** A source over {@code body} that hands out {@code first} (or nothing, when null) before what it reads. */
     protected QueuedChunkSource(InputStream body, AIMessageChunk first) {
         this.body = body;
         this.first = first;
@@ -39,7 +40,9 @@ public abstract class QueuedChunkSource implements ChunkSource {
         }
         if (!started) {
             started = true;
-            return first;
+            if (first != null) {
+                return first;
+            }
         }
         try {
             while (pending.isEmpty()) {

@@ -20,7 +20,8 @@ import java.util.Objects;
  * LF or CR; {@code data:} lines add up (joined by {@code \n}); {@code event:} names the event;
  * {@code :} starts a comment; one space after the colon is dropped; a blank line dispatches; an
  * event cut off by the end of the stream is not dispatched; a UTF-8 byte order mark is skipped.
- * Field names are matched against pre-encoded bytes; values must be valid UTF-8. Not thread-safe.
+ * Field names are matched against pre-encoded bytes; values must be valid UTF-8 (data is checked
+ * when it is decoded or parsed). Not thread-safe.
  *
  * <p>One field beyond the spec: llama.cpp's server reports a failure inside a stream as an
  * {@code error:} line, kept in {@link Event#error()}; an event with only that field is dispatched too.
@@ -36,22 +37,21 @@ import java.util.Objects;
 public final class SseReader implements AutoCloseable {
 
     /**
-     * One dispatched event: immutable.
-     *
-     * <p>Readers that parse the data themselves take it as bytes ({@link #dataBytes()}, the exact UTF-8
-     * of {@link #data()}, already checked to be valid) and so skip a second, char-based parse.
+     * One dispatched event: its data exists once, as the UTF-8 bytes it arrived as; {@link #data()}
+     * decodes (and checks) them only when asked, and JSON readers parse the bytes themselves (Jackson
+     * refuses malformed UTF-8 as it goes). Immutable; thread-safe.
      */
     public static final class Event {
 
+        private static final byte[] NONE = new byte[0];
+
         private final String type;
-        private final String data;
-        private final byte[] dataBytes; // exactly the UTF-8 of data, or null when the event has none
+        private final byte[] dataBytes; // the UTF-8 of the data, or null when the event has none
         private final String error;
         private final long offset;
 
-        Event(String type, String data, byte[] dataBytes, String error, long offset) {
+        Event(String type, byte[] dataBytes, String error, long offset) {
             this.type = type;
-            this.data = data;
             this.dataBytes = dataBytes;
             this.error = error;
             this.offset = offset;
@@ -62,17 +62,43 @@ public final class SseReader implements AutoCloseable {
             return type;
         }
 
-        /** The {@code data:} lines joined by {@code \n}, or null when the event has none. */
+        /**
+         * The {@code data:} lines joined by {@code \n}, decoded from {@link #dataBytes()}, or null when the event has none.
+         *
+         * @throws MalformedResponseException naming the event's byte offset when the data is not valid UTF-8
+         */
         public String data() {
-            return data;
+            return dataBytes == null ? null : decode(dataBytes, dataBytes.length, offset);
         }
 
         /**
-         * The UTF-8 bytes of {@link #data()} (shared: the caller must not change them), or null when the
-         * event has none.
+         * The UTF-8 bytes of the data (shared: the caller must not change them, and may hand them on
+         * to one owner that keeps them), or null when the event has none.
          */
         public byte[] dataBytes() {
             return dataBytes;
+        }
+
+        /** Whether the data, without leading and trailing ASCII white space, is {@code ascii} (e.g. {@code [DONE]}). */
+        public boolean dataIs(String ascii) {
+            byte[] b = dataBytes == null ? NONE : dataBytes;
+            int from = 0;
+            int to = b.length;
+            while (from < to && b[from] <= ' ' && b[from] >= 0) {
+                from++;
+            }
+            while (to > from && b[to - 1] <= ' ' && b[to - 1] >= 0) {
+                to--;
+            }
+            if (to - from != ascii.length()) {
+                return false;
+            }
+            for (int i = 0; i < ascii.length(); i++) {
+                if (b[from + i] != ascii.charAt(i)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** The {@code error:} field (llama.cpp), or null. */
@@ -87,18 +113,18 @@ public final class SseReader implements AutoCloseable {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Event e && Objects.equals(type, e.type) && Objects.equals(data, e.data)
+            return o instanceof Event e && Objects.equals(type, e.type) && Arrays.equals(dataBytes, e.dataBytes)
                     && Objects.equals(error, e.error) && offset == e.offset;
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(type, data, error, offset);
+            return Objects.hash(type, Arrays.hashCode(dataBytes), error, offset);
         }
 
         @Override
         public String toString() {
-            return "Event[type=" + type + ", data=" + data
+            return "Event[type=" + type + ", data=" + (dataBytes == null ? null : new String(dataBytes, StandardCharsets.UTF_8))
                     + ", error=" + error + ", offset=" + offset + "]";
         }
     }
@@ -166,9 +192,9 @@ public final class SseReader implements AutoCloseable {
         while (readLine()) {
             if (lineLength == 0) {
                 if (hasData || error != null) {
+                    // Without the last line's '\n'; checked as UTF-8 when decoded or parsed, not here.
                     byte[] bytes = hasData ? Arrays.copyOf(data, Math.max(0, dataLength - 1)) : null;
-                    String text = hasData ? decode(bytes, bytes.length, eventOffset) : null;
-                    Event e = new Event(type, text, bytes, error, eventOffset);
+                    Event e = new Event(type, bytes, error, eventOffset);
                     reset();
                     return e;
                 }

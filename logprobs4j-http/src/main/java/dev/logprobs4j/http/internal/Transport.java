@@ -4,6 +4,7 @@ import dev.logprobs4j.LogprobsException;
 import dev.logprobs4j.MalformedResponseException;
 import dev.logprobs4j.ProviderException;
 import dev.logprobs4j.TransportException;
+import dev.logprobs4j.http.HttpSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -67,20 +68,33 @@ public final class Transport {
     private final Sleeper sleeper;
 
     private Transport(Builder b) {
-        this.client = b.client;
+        HttpSettings s = b.settings;
+        HttpClient c = s.httpClient();
+        if (c == null) {
+            HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(s.connectTimeout());
+            if (s.executor() != null) {
+                hb.executor(s.executor());
+            }
+            c = hb.build();
+        }
+        this.client = c;
         this.errors = b.errors;
         this.headers = Map.copyOf(b.headers);
-        this.secret = b.secret;
-        this.timeout = b.timeout;
-        this.readTimeout = b.readTimeout;
-        this.maxRetries = b.maxRetries;
+        this.secret = s.apiKey();
+        this.timeout = s.timeout();
+        this.readTimeout = s.readTimeout();
+        this.maxRetries = s.maxRetries();
         this.retryPolicy = b.retryPolicy;
         this.sleeper = b.sleeper;
     }
 
-    /** A builder for a transport over {@code client} whose error answers {@code errors} maps. */
-    public static Builder builder(HttpClient client, ErrorMapper errors) {
-        return new Builder(client, errors);
+    /**
+     * A builder for a transport with these settings, whose error answers {@code errors} maps: their
+     * client (or a new one connecting within their connect timeout, on their executor), timeouts,
+     * retries and headers, and their API key scrubbed from what servers echo.
+     */
+    public static Builder builder(HttpSettings settings, ErrorMapper errors) {
+        return new Builder(settings, errors);
     }
 
     /**
@@ -92,17 +106,31 @@ public final class Transport {
      * @throws TransportException when the server cannot be reached or does not answer in time
      */
     public Opened post(URI uri, byte[] json, boolean stream) {
+        return post(uri, json, stream ? "text/event-stream" : "application/json");
+    }
+
+    /** {@link #post(URI, byte[], boolean)} asking for {@code accept}, e.g. {@code application/x-ndjson}. */
+    public Opened post(URI uri, byte[] json, String accept) {
+        return send(request(uri, json, accept).build());
+    }
+
+    /**
+     * A JSON POST to {@code uri} with the transport's timeout and headers, for a provider that adds
+     * a header of its own per request before {@link #send(HttpRequest)}. Plain {@code http} goes out
+     * as HTTP/1.1.
+     */
+    public HttpRequest.Builder request(URI uri, byte[] json, String accept) {
         HttpRequest.Builder rb = HttpRequest.newBuilder(uri)
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
-                .header("Accept", stream ? "text/event-stream" : "application/json")
+                .header("Accept", accept)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(json));
         headers.forEach(rb::header);
         if ("http".equalsIgnoreCase(uri.getScheme())) {
-            // Plain-text local servers (llama.cpp, vLLM, LM Studio) speak HTTP/1.1; an h2c upgrade attempt only risks confusing them.
+            // Plain-text local servers (llama.cpp, vLLM, LM Studio, Ollama) speak HTTP/1.1; an h2c upgrade attempt only risks confusing them.
             rb.version(HttpClient.Version.HTTP_1_1);
         }
-        return send(rb.build());
+        return rb;
     }
 
     /**
@@ -116,7 +144,7 @@ public final class Transport {
         for (int attempt = 0; ; attempt++) {
             HttpResponse<InputStream> response;
             try {
-                response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+                response = client.send(request, PrefetchingBody.HANDLER);
             } catch (IOException e) {
                 if (attempt < maxRetries) {
                     pause(request, retryPolicy.delay(attempt, null));
@@ -130,6 +158,15 @@ public final class Transport {
             int status = response.statusCode();
             if (status >= 200 && status < 300) {
                 String contentType = response.headers().firstValue("content-type").orElse("");
+                String encoding = response.headers().firstValue("content-encoding").orElse("identity").strip();
+                if (!encoding.isEmpty() && !encoding.equalsIgnoreCase("identity")) {
+                    // We send no Accept-Encoding, so a compressed body is a broken proxy or server: say so,
+                    // instead of failing later on bytes that look like garbage.
+                    closeQuietly(response.body());
+                    throw new dev.logprobs4j.MalformedResponseException("the server sent a body with Content-Encoding: " + encoding
+                            + ", which was not asked for (the request accepts only uncompressed bodies); check the proxy or server"
+                            + " between you and " + request.uri().getHost(), null, null);
+                }
                 return new Opened(request.uri(), status, contentType, new IdleTimeoutInputStream(response.body(), readTimeout));
             }
             String body = readErrorBody(response.body());
@@ -230,65 +267,23 @@ public final class Transport {
         return readTimeout;
     }
 
-    /** Configures a {@link Transport}; not thread-safe. */
+    /** Adds what a provider sends besides its {@link HttpSettings} to a {@link Transport}; not thread-safe. */
     public static final class Builder {
-        private final HttpClient client;
+        private final HttpSettings settings;
         private final ErrorMapper errors;
         private final Map<String, String> headers = new LinkedHashMap<>();
-        private String secret;
-        private Duration timeout = Duration.ofMinutes(10);
-        private Duration readTimeout;
-        private int maxRetries;
         private RetryPolicy retryPolicy = RetryPolicy.standard();
         private Sleeper sleeper = Sleeper.THREAD;
 
-        private Builder(HttpClient client, ErrorMapper errors) {
-            this.client = Objects.requireNonNull(client, "client");
+        private Builder(HttpSettings settings, ErrorMapper errors) {
+            this.settings = Objects.requireNonNull(settings, "settings");
             this.errors = Objects.requireNonNull(errors, "errors");
+            headers.putAll(settings.headers());
         }
 
-        /** A header sent with every {@link #post}; later values replace earlier ones. Default: none. */
-        public Builder header(String name, String value) {
-            headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
-            return this;
-        }
-
-        /** Headers sent with every {@link #post}. Default: none. */
-        public Builder headers(Map<String, String> headers) {
-            headers.forEach(this::header);
-            return this;
-        }
-
-        /** The API key to scrub from what servers echo (ignored when shorter than 4 characters). Default: none. */
-        public Builder secret(String secret) {
-            this.secret = secret;
-            return this;
-        }
-
-        /** How long a {@link #post} may wait for the answer to start. Default: 10 minutes. */
-        public Builder timeout(Duration timeout) {
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("timeout must be positive, was " + timeout);
-            }
-            this.timeout = timeout;
-            return this;
-        }
-
-        /** The longest silence allowed while reading a body, or null for none. Default: none. */
-        public Builder readTimeout(Duration readTimeout) {
-            if (readTimeout != null && (readTimeout.isNegative() || readTimeout.isZero())) {
-                throw new IllegalArgumentException("readTimeout must be positive or null, was " + readTimeout);
-            }
-            this.readTimeout = readTimeout;
-            return this;
-        }
-
-        /** Retries after connection failures and retryable statuses. Default: 0. */
-        public Builder maxRetries(int maxRetries) {
-            if (maxRetries < 0) {
-                throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
-            }
-            this.maxRetries = maxRetries;
+        /** A header sent with every request unless the settings have one of that name (the user's headers win). */
+        public Builder defaultHeader(String name, String value) {
+            headers.putIfAbsent(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
             return this;
         }
 
@@ -307,6 +302,14 @@ public final class Transport {
         /** The transport. */
         public Transport build() {
             return new Transport(this);
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // the body is dropped either way
         }
     }
 }

@@ -112,9 +112,11 @@ class SseReaderTest {
     }
 
     @Test
-    void invalidUtf8IsRejected() {
+    void invalidUtf8IsRejectedWhenTheDataIsDecoded() throws IOException {
         byte[] bytes = {'d', 'a', 't', 'a', ':', ' ', (byte) 0xC3, '\n', '\n'};
-        MalformedResponseException e = catchThrowableOfType(MalformedResponseException.class, () -> readAll(bytes, 100));
+        SseReader.Event event = readAll(bytes, 100).get(0);
+        assertThat(event.dataBytes()).containsExactly((byte) 0xC3);
+        MalformedResponseException e = catchThrowableOfType(MalformedResponseException.class, event::data);
         assertThat(e.getMessage()).isEqualTo("the stream is not valid UTF-8 at the event at byte 0 of the stream");
     }
 

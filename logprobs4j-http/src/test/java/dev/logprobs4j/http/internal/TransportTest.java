@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.logprobs4j.http.HttpSettings;
 import dev.logprobs4j.ProviderException;
 import dev.logprobs4j.TransportException;
 import java.io.IOException;
@@ -13,7 +14,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -106,9 +106,14 @@ class TransportTest {
     }
 
     private Transport.Builder transport() {
-        return Transport.builder(HttpClient.newHttpClient(), (status, body, retries) -> JsonSupport.providerError(status, body))
-                .secret(KEY)
-                .header("Authorization", "Bearer " + KEY)
+        return transport(s -> s);
+    }
+
+    /** A transport with the test key, no retries unless {@code settings} asks for some, and recorded waits. */
+    private Transport.Builder transport(java.util.function.UnaryOperator<HttpSettings.Builder> settings) {
+        HttpSettings.Builder s = HttpSettings.builder().baseUrl(uri("/").toString()).apiKey(KEY)
+                .header("Authorization", "Bearer " + KEY).maxRetries(0);
+        return Transport.builder(settings.apply(s).build(), (status, body, retries) -> JsonSupport.providerError(status, body))
                 .retryPolicy(new RetryPolicy(Clock.systemUTC(), () -> 0.0))
                 .sleeper(waits::add);
     }
@@ -139,7 +144,7 @@ class TransportTest {
         answer(503, "{\"error\":\"busy\"}", "retry-after-ms", "20");
         answer(200, "done");
 
-        Transport t = transport().maxRetries(2).build();
+        Transport t = transport(s -> s.maxRetries(2)).build();
 
         assertThat(t.readAll(t.post(uri("/"), json("{}"), false))).isEqualTo("done");
         assertThat(seen).hasSize(2);
@@ -150,10 +155,10 @@ class TransportTest {
     void exhaustedRetriesBackOffThenMapTheLastAnswerWithTheKeyScrubbed() {
         answer(500, "{\"error\":{\"message\":\"key " + KEY + " overloaded\"}}");
         List<Integer> retriesSeen = new ArrayList<>();
-        Transport t = Transport.builder(HttpClient.newHttpClient(), (status, body, retries) -> {
+        Transport t = Transport.builder(HttpSettings.builder().baseUrl(uri("/").toString()).apiKey(KEY).maxRetries(2).build(), (status, body, retries) -> {
             retriesSeen.add(retries);
             return JsonSupport.providerError(status, body);
-        }).secret(KEY).maxRetries(2).retryPolicy(new RetryPolicy(Clock.systemUTC(), () -> 0.0)).sleeper(waits::add).build();
+        }).retryPolicy(new RetryPolicy(Clock.systemUTC(), () -> 0.0)).sleeper(waits::add).build();
 
         assertThatThrownBy(() -> t.post(uri("/"), json("{}"), false)).isInstanceOfSatisfying(ProviderException.class, e -> {
             assertThat(e.status()).isEqualTo(500);
@@ -168,7 +173,7 @@ class TransportTest {
     @Test
     void clientErrorsAndShouldRetryFalseAreNotRetried() {
         answer(400, "{\"error\":\"bad\"}");
-        Transport t = transport().maxRetries(2).build();
+        Transport t = transport(s -> s.maxRetries(2)).build();
         assertThatThrownBy(() -> t.post(uri("/"), json("{}"), false)).isInstanceOf(ProviderException.class);
         assertThat(seen).hasSize(1);
 
@@ -185,7 +190,7 @@ class TransportTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        Transport t = transport().maxRetries(1).build();
+        Transport t = transport(s -> s.maxRetries(1)).build();
 
         assertThatThrownBy(() -> t.post(URI.create("http://127.0.0.1:" + port + "/v1/x?key=" + KEY), json("{}"), false))
                 .isInstanceOfSatisfying(TransportException.class, e -> {
@@ -199,7 +204,7 @@ class TransportTest {
     @Test
     void noAnswerWithinTheTimeoutIsATimeout() {
         answer(0, "late");
-        Transport t = transport().timeout(Duration.ofMillis(300)).build();
+        Transport t = transport(s -> s.timeout(Duration.ofMillis(300))).build();
 
         assertThatThrownBy(() -> t.post(uri("/v1/x"), json("{}"), false)).isInstanceOfSatisfying(TransportException.class, e -> {
             assertThat(e.isTimeout()).isTrue();
@@ -210,7 +215,7 @@ class TransportTest {
     @Test
     void bodyThatStallsLongerThanTheReadTimeoutIsATimeout() {
         answer(-200, "{\"partial\":");
-        Transport t = transport().readTimeout(Duration.ofMillis(200)).build();
+        Transport t = transport(s -> s.readTimeout(Duration.ofMillis(200))).build();
         Transport.Opened opened = t.post(uri("/"), json("{}"), false);
 
         long start = System.nanoTime();

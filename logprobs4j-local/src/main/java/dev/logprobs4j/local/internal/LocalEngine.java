@@ -1,7 +1,10 @@
 package dev.logprobs4j.local.internal;
 
 import dev.logprobs4j.engine.LogprobStep;
+import dev.logprobs4j.ResponseFormat;
 import dev.logprobs4j.engine.Model;
+import dev.logprobs4j.local.constraint.TokenGrammar;
+import dev.logprobs4j.local.constraint.TokenTrie;
 import dev.logprobs4j.engine.Session;
 import dev.logprobs4j.local.template.ChatTemplate;
 import dev.logprobs4j.local.template.TemplateMessage;
@@ -11,7 +14,9 @@ import dev.logprobs4j.TopLogprob;
 import dev.logprobs4j.tokenizer.Tokenizer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What every {@code LocalChatModel} bound from one file shares: the mapped model, its tokenizer
@@ -34,6 +39,13 @@ public final class LocalEngine implements AutoCloseable {
     private final byte[][] bytesCache;
     private final boolean[] endOfGeneration;
     private final DecodeScheduler scheduler; // null when batching is switched off
+    private TokenTrie tokenTrie; // built on the first constrained request; guarded by grammars
+    private final Map<ResponseFormat, TokenGrammar> grammars = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ResponseFormat, TokenGrammar> eldest) {
+            return size() > 32;
+        }
+    };
 
     public LocalEngine(Model model, Tokenizer tokenizer, ChatTemplate template, String name, int contextLength) {
         this.model = model;
@@ -79,12 +91,21 @@ public final class LocalEngine implements AutoCloseable {
 
     /** The prompt tokens of a conversation: rendered with the chat template, special tokens parsed. */
     public int[] promptTokens(List<Message> messages) {
+        return encodeWithBos(promptText(messages), parsesSpecial());
+    }
+
+    /** A conversation rendered with the chat template, ready for the assistant's answer. */
+    public String promptText(List<Message> messages) {
         List<TemplateMessage> rendered = new ArrayList<>(messages.size());
         for (Message m : messages) {
             rendered.add(new TemplateMessage(m.role().wireName(), m.content()));
         }
-        String text = template.render(rendered, true);
-        return encodeWithBos(text, !template.isPlain());
+        return template.render(rendered, true);
+    }
+
+    /** Whether rendered prompts are encoded with special-token text parsed (real templates), or as plain text. */
+    public boolean parsesSpecial() {
+        return !template.isPlain();
     }
 
     /** Tokens of raw text, with BOS when the model wants one and the text does not already start with it. */
@@ -122,22 +143,70 @@ public final class LocalEngine implements AutoCloseable {
         return s;
     }
 
-    /** An alternative's entry in OpenAI's shape. */
-    TopLogprob topLogprob(int id, double logprob) {
-        return new TopLogprob(tokenDisplay(id), tokenBytes(id), logprob);
+    /** An alternative's entry in OpenAI's shape, with its id and its rank (1 = most likely). */
+    TopLogprob topLogprob(int id, double logprob, int rank) {
+        return new TopLogprob(tokenDisplay(id), tokenBytes(id), logprob, id, rank);
     }
 
-    /** The API's view of one logprob step of the engine: the token with its alternatives. */
-    public TokenLogprob tokenLogprob(LogprobStep step) {
+    /**
+     * The entry of {@code token} read from next-token logits at {@code logits[offset ..]}: its
+     * logprob (log-softmax in double), id, rank in the whole vocabulary, and the {@code topK} most
+     * likely alternatives.
+     */
+    public TokenLogprob tokenLogprob(float[] logits, int offset, int token, int topK) {
+        // The engine's one logprob step: log-sum-exp, the token's logprob and its top-k alternatives.
+        LogprobStep step = new LogprobStep(topK).compute(logits, offset, vocabularySize(), token);
         List<TopLogprob> alternatives = List.of();
         if (step.topCount() > 0) {
-            TopLogprob[] top = new TopLogprob[step.topCount()];
-            for (int i = 0; i < top.length; i++) {
-                top[i] = topLogprob(step.topId(i), step.topLogprob(i));
+            alternatives = new ArrayList<>(step.topCount());
+            for (int i = 0; i < step.topCount(); i++) {
+                alternatives.add(topLogprob(step.topId(i), step.topLogprob(i), i + 1));
             }
-            alternatives = List.of(top);
         }
-        return new TokenLogprob(tokenDisplay(step.token()), tokenBytes(step.token()), step.logprob(), alternatives);
+        return new TokenLogprob(tokenDisplay(token), tokenBytes(token), step.logprob(), alternatives,
+                token, rank(logits, offset, vocabularySize(), token));
+    }
+
+    /**
+     * The rank of {@code token} among {@code n} logits: 1 + how many come before it in
+     * {@link dev.logprobs4j.engine.LogprobStep}'s order (higher logit first, ties by lower id).
+     */
+    static int rank(float[] logits, int offset, int n, int token) {
+        float own = logits[offset + token];
+        int before = 0;
+        for (int i = 0; i < n; i++) {
+            float l = logits[offset + i];
+            if (l > own || l == own && i < token) {
+                before++;
+            }
+        }
+        return before + 1;
+    }
+
+    /** Rounding can push the top token's logprob a hair above 0; a probability cannot exceed 1. */
+    static double clamp(double logprob) {
+        return Math.min(logprob, 0.0);
+    }
+
+    /**
+     * The compiled grammar of a response format over this model's vocabulary, cached (with its
+     * masks) for later requests with an equal format.
+     *
+     * @throws IllegalArgumentException naming the schema keyword outside the supported subset
+     */
+    public TokenGrammar grammar(ResponseFormat format) {
+        synchronized (grammars) {
+            TokenGrammar g = grammars.get(format);
+            if (g == null) {
+                if (tokenTrie == null) {
+                    tokenTrie = TokenTrie.of(Math.min(vocabularySize(), tokenizer.vocabularySize()), this::tokenBytes);
+                }
+                int[] eog = tokenizer.endOfGenerationIds();
+                g = TokenGrammar.compile(format, tokenTrie, eog);
+                grammars.put(format, g);
+            }
+            return g;
+        }
     }
 
     /** A place in the shared decode loop for a generation that starts decoding; null when batching is off. */

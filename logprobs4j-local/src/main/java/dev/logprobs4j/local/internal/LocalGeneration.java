@@ -5,14 +5,17 @@ import dev.logprobs4j.ChatOptions;
 import dev.logprobs4j.Choice;
 import dev.logprobs4j.ChunkSource;
 import dev.logprobs4j.Logprobs;
-import dev.logprobs4j.LogprobsException;
+import dev.logprobs4j.ResponseFormat;
+import dev.logprobs4j.local.ContextLengthException;
 import dev.logprobs4j.ResponseInfo;
 import dev.logprobs4j.TokenLogprob;
+import dev.logprobs4j.TopLogprob;
 import dev.logprobs4j.Usage;
-import dev.logprobs4j.engine.LogprobStep;
 import dev.logprobs4j.engine.Sampler;
 import dev.logprobs4j.engine.SamplingParams;
 import dev.logprobs4j.engine.Session;
+import dev.logprobs4j.local.constraint.Constraint;
+import dev.logprobs4j.local.constraint.TokenMask;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,6 +30,12 @@ import java.util.Map;
  *
  * <p>Logprobs are the log-softmax of the raw logits (before temperature and truncation), and the
  * alternatives the most likely tokens of that same distribution.
+ *
+ * <p>With a {@link ResponseFormat}, a {@link Constraint} masks the logits after the raw logprobs
+ * are taken and before sampling ({@link TokenMask#apply}); the reported logprobs stay the raw ones
+ * unless extra option {@code logprobs_mode} is {@code "processed"} (then: the masked distribution,
+ * renormalised). A token that was the only one allowed is marked {@link TokenLogprob#forced()}.
+ * Generation stops as soon as the value is complete, without asking the model for an end token.
  */
 public final class LocalGeneration implements ChunkSource {
 
@@ -41,7 +50,11 @@ public final class LocalGeneration implements ChunkSource {
     private final int maxTokens;
     private final Stops stops;
     private final Sampler sampler;
-    private final LogprobStep logprobStep; // the engine's logprob step, reused for every token
+    private final int[] biasIds;      // logit_bias: token ids, or null
+    private final float[] biasValues; // and what is added to their logits before sampling
+    private final Constraint constraint; // null: free text
+    private final boolean processedLogprobs;
+    private float[] masked = new float[0]; // (vocabulary) the logits with rejected tokens at -inf
 
     private Phase phase = Phase.START;
     private Session session;
@@ -68,7 +81,69 @@ public final class LocalGeneration implements ChunkSource {
         this.maxTokens = options.maxTokens() == null ? Integer.MAX_VALUE : options.maxTokens();
         this.stops = new Stops(options.stop() == null ? List.of() : options.stop());
         this.sampler = new Sampler(sampling(options, choiceIndex));
-        this.logprobStep = new LogprobStep(topLogprobs);
+        this.constraint = constraint(engine, options);
+        this.processedLogprobs = processedLogprobs(options);
+        Object bias = options.extra().get("logit_bias");
+        if (bias == null) {
+            this.biasIds = null;
+            this.biasValues = null;
+        } else {
+            if (!(bias instanceof Map<?, ?> map)) {
+                throw new IllegalArgumentException("logit_bias must map token ids to biases, was " + bias);
+            }
+            biasIds = new int[map.size()];
+            biasValues = new float[map.size()];
+            int i = 0;
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                long id = e.getKey() instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(e.getKey()).strip());
+                if (id < 0 || id >= engine.vocabularySize()) {
+                    throw new IllegalArgumentException("logit_bias names token " + id + ", but this model's vocabulary has token ids 0.."
+                            + (engine.vocabularySize() - 1));
+                }
+                if (!(e.getValue() instanceof Number v) || !(Math.abs(v.doubleValue()) <= 100)) {
+                    throw new IllegalArgumentException("logit_bias for token " + id + " must be a number within [-100, 100], was " + e.getValue());
+                }
+                biasIds[i] = (int) id;
+                biasValues[i++] = v.floatValue();
+            }
+        }
+    }
+
+    /** The logits the sampler sees: the model's, plus logit_bias (on a copy, so logprobs stay the model's). */
+    private float[] forSampling(float[] logits, int vocab) {
+        if (biasIds == null) {
+            return logits;
+        }
+        float[] biased = java.util.Arrays.copyOf(logits, vocab);
+        for (int i = 0; i < biasIds.length; i++) {
+            biased[biasIds[i]] += biasValues[i];
+        }
+        return biased;
+    }
+
+    /** The constraint of the options' response format, or null for free text. */
+    static Constraint constraint(LocalEngine engine, ChatOptions options) {
+        ResponseFormat format = options.responseFormat();
+        if (format == null || format.type() == ResponseFormat.Type.TEXT) {
+            return null;
+        }
+        if (options.stop() != null && !options.stop().isEmpty()) {
+            throw new IllegalArgumentException("stop sequences cannot be combined with a JSON response_format: they could cut"
+                    + " the JSON short; generation already ends when the JSON value is complete");
+        }
+        return new Constraint(engine.grammar(format));
+    }
+
+    /** Extra option {@code logprobs_mode}: "raw" (default) or "processed". */
+    static boolean processedLogprobs(ChatOptions options) {
+        Object mode = options.extra().get("logprobs_mode");
+        if (mode == null || "raw".equals(mode)) {
+            return false;
+        }
+        if ("processed".equals(mode)) {
+            return true;
+        }
+        throw new IllegalArgumentException("option 'logprobs_mode' must be \"raw\" or \"processed\", was " + mode);
     }
 
     /** The engine's sampling rules from the options: OpenAI's defaults (temperature 1, top_p 1) when unset. */
@@ -118,8 +193,11 @@ public final class LocalGeneration implements ChunkSource {
     private AIMessageChunk start() {
         if (prompt.length >= engine.contextLength()) {
             phase = Phase.DONE;
-            throw new LogprobsException("the prompt has " + prompt.length + " tokens but the context holds "
-                    + engine.contextLength() + ": shorten it or load the model with a larger contextLength(...)");
+            throw new ContextLengthException(prompt.length == engine.contextLength()
+                    ? "the prompt has " + prompt.length + " tokens and the context holds " + engine.contextLength()
+                            + ", which leaves no room for an answer"
+                    : "the prompt has " + prompt.length + " tokens but the context holds " + engine.contextLength(),
+                    prompt.length, engine.contextLength());
         }
         session = engine.acquire();
         try {
@@ -139,15 +217,34 @@ public final class LocalGeneration implements ChunkSource {
                 return finish("length", tokenCount);
             }
             int vocab = engine.vocabularySize();
-            int token = sampler.sample(logits, vocab);
+            float[] sampled = forSampling(logits, vocab);
+            TokenMask mask = constraint == null ? null : constraint.allowed();
+            if (mask != null) {
+                if (masked.length < vocab) {
+                    masked = new float[vocab];
+                }
+                sampled = mask.apply(sampled, vocab, masked);
+            }
+            int token = sampler.sample(sampled, vocab);
+            if (mask != null && !mask.allows(token)) {
+                // Only reachable through rounding at the end of a draw over zero-probability tails.
+                token = Sampler.argmax(sampled, 0, vocab);
+            }
             if (engine.isEndOfGeneration(token)) {
                 return finish("stop", tokenCount);
             }
             if (wantLogprobs) {
-                pendingLogprobs.add(engine.tokenLogprob(logprobStep.compute(logits, 0, vocab, token)));
+                pendingLogprobs.add(logprobOf(processedLogprobs && mask != null ? sampled : logits, token,
+                        mask != null && mask.forced()));
             }
             append(token);
             generatedCount++;
+            if (constraint != null) {
+                constraint.accept(token, engine.tokenBytes(token));
+                if (constraint.complete()) {
+                    return finish("stop", tokenCount); // only the end can follow: no need to ask the model
+                }
+            }
             int stopAt = stops.isEmpty() ? -1 : stops.find(text, textLength, tokenStarts[tokenCount - 1]);
             if (stopAt >= 0) {
                 // The answer ends with the last token that ends before the stop string, so that its
@@ -171,6 +268,22 @@ public final class LocalGeneration implements ChunkSource {
                 return out;
             }
         }
+    }
+
+    /**
+     * The token's entry in the distribution of {@code dist}: the raw logits, or the masked ones in the
+     * processed mode (where masked tokens, at negative infinity, are no alternatives).
+     */
+    private TokenLogprob logprobOf(float[] dist, int token, boolean forced) {
+        TokenLogprob t = engine.tokenLogprob(dist, 0, token, topLogprobs);
+        List<TopLogprob> alternatives = t.topLogprobs();
+        if (dist != logits) {
+            alternatives = alternatives.stream().filter(a -> a.logprob() != Double.NEGATIVE_INFINITY).toList();
+        }
+        if (!forced && alternatives == t.topLogprobs()) {
+            return t;
+        }
+        return new TokenLogprob(t.token(), t.bytes(), t.logprob(), alternatives, t.tokenId(), t.rank(), forced);
     }
 
     private void append(int token) {

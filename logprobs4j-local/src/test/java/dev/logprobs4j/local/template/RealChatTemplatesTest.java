@@ -4,6 +4,7 @@ import static dev.logprobs4j.local.template.TemplateMessage.assistant;
 import static dev.logprobs4j.local.template.TemplateMessage.system;
 import static dev.logprobs4j.local.template.TemplateMessage.user;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Nested;
@@ -149,6 +150,87 @@ class RealChatTemplatesTest {
     void systemMessageAfterTheFirstIsRenderedInPlace() {
       String prompt = config.template().render(List.of(user("A"), system("B")), false);
       assertThat(prompt).isEqualTo("<|im_start|>user\nA<|im_end|>\n<|im_start|>system\nB<|im_end|>\n");
+    }
+  }
+
+  @Nested
+  class Gemma3 {
+    // <start_of_turn>ROLE\n + content|trim + <end_of_turn>\n per message, "assistant" renamed
+    // "model", bos_token first. Gemma has no system role: a leading system message becomes a
+    // prefix of the first user turn, separated by a blank line (and is not trimmed); roles after
+    // it must alternate user/assistant or the template raises.
+    private final RealTemplates.Config config = RealTemplates.load("tokenizer-gemma3");
+
+    @Test
+    void configCarriesGemmaSpecialTokens() {
+      assertThat(config.bosToken()).isEqualTo("<bos>");
+      assertThat(config.eosToken()).isEqualTo("<end_of_turn>");
+    }
+
+    @Test
+    void userTurnWithGenerationPrompt() {
+      assertThat(config.template().render(List.of(user("  Hi there \n")), true))
+          .isEqualTo("<bos><start_of_turn>user\nHi there<end_of_turn>\n<start_of_turn>model\n");
+    }
+
+    @Test
+    void systemMessageIsFoldedIntoTheFirstUserTurn() {
+      String prompt = config.template().render(List.of(system("You are terse. "), user("Hi")), true);
+      assertThat(prompt).isEqualTo("<bos><start_of_turn>user\nYou are terse. \n\nHi<end_of_turn>\n"
+          + "<start_of_turn>model\n");
+    }
+
+    @Test
+    void assistantTurnsAreModelTurnsAndOnlyTheFirstUserTurnGetsTheSystemText() {
+      String prompt = config.template().render(
+          List.of(system("S"), user("What is 2+2?"), assistant(" 4 "), user("And 3+3?")), false);
+      assertThat(prompt).isEqualTo("<bos><start_of_turn>user\nS\n\nWhat is 2+2?<end_of_turn>\n"
+          + "<start_of_turn>model\n4<end_of_turn>\n"
+          + "<start_of_turn>user\nAnd 3+3?<end_of_turn>\n");
+    }
+
+    @Test
+    void aSystemMessageAloneRendersNoTurn() {
+      assertThat(config.template().render(List.of(system("S")), true)).isEqualTo("<bos><start_of_turn>model\n");
+    }
+
+    @Test
+    void rolesThatDoNotAlternateAreRejectedByTheTemplate() {
+      assertThatThrownBy(() -> config.template().render(List.of(user("a"), user("b")), true))
+          .isInstanceOf(ChatTemplateException.class)
+          .hasMessageContaining("Conversation roles must alternate user/assistant/user/assistant/...")
+          .matches(e -> ((ChatTemplateException) e).raisedByTemplate());
+    }
+  }
+
+  @Nested
+  class Phi35 {
+    // Phi-3.5-mini-instruct's tokenizer_config.json chat_template (also Phi-3-mini-128k's), with
+    // its bos "<s>" and eos "<|endoftext|>": <|ROLE|>\ncontent<|end|>\n per message (system only
+    // when non-empty, unknown roles dropped), then <|assistant|>\n or, without a generation
+    // prompt, the eos token. Content is not trimmed and there is no bos.
+    static final String TEMPLATE = "{% for message in messages %}{% if message['role'] == 'system' and message['content'] %}"
+        + "{{'<|system|>\n' + message['content'] + '<|end|>\n'}}{% elif message['role'] == 'user' %}"
+        + "{{'<|user|>\n' + message['content'] + '<|end|>\n'}}{% elif message['role'] == 'assistant' %}"
+        + "{{'<|assistant|>\n' + message['content'] + '<|end|>\n'}}{% endif %}{% endfor %}"
+        + "{% if add_generation_prompt %}{{ '<|assistant|>\n' }}{% else %}{{ eos_token }}{% endif %}";
+    private final ChatTemplate template = ChatTemplate.of(TEMPLATE, "<s>", "<|endoftext|>");
+
+    @Test
+    void systemUserAndGenerationPrompt() {
+      assertThat(template.render(List.of(system("You are helpful."), user(" Hi ")), true))
+          .isEqualTo("<|system|>\nYou are helpful.<|end|>\n<|user|>\n Hi <|end|>\n<|assistant|>\n");
+    }
+
+    @Test
+    void withoutGenerationPromptTheEosTokenEndsThePrompt() {
+      assertThat(template.render(List.of(user("Q"), assistant("A")), false))
+          .isEqualTo("<|user|>\nQ<|end|>\n<|assistant|>\nA<|end|>\n<|endoftext|>");
+    }
+
+    @Test
+    void anEmptySystemMessageIsDropped() {
+      assertThat(template.render(List.of(system(""), user("Q")), true)).isEqualTo("<|user|>\nQ<|end|>\n<|assistant|>\n");
     }
   }
 }

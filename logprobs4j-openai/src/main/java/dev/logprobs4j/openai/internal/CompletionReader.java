@@ -11,7 +11,9 @@ import dev.logprobs4j.ProviderException;
 import dev.logprobs4j.ResponseInfo;
 import dev.logprobs4j.TokenLogprob;
 import dev.logprobs4j.Usage;
+import dev.logprobs4j.http.internal.JsonSupport;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,15 +44,16 @@ public final class CompletionReader extends WireReader {
     }
 
     /**
-     * A whole {@code chat.completion} body as a message; {@code raw} becomes {@link AIMessage#raw()}.
+     * A whole {@code chat.completion} body (UTF-8) as a message; its text becomes {@link AIMessage#raw()}.
      *
      * @throws ProviderException          when the body is an error object
      * @throws MalformedResponseException naming the JSON path of the problem
      */
-    public static AIMessage readCompletion(byte[] body, String raw, int status) {
+    public static AIMessage readCompletion(byte[] body, int status) {
+        String raw = new String(body, StandardCharsets.UTF_8);
         CompletionReader r;
         try {
-            r = new CompletionReader(JSON.createParser(body), "the response body", false);
+            r = new CompletionReader(JsonSupport.FACTORY.createParser(body), "the response body", false);
         } catch (IOException e) {
             throw new MalformedResponseException("cannot read the response body: " + e.getMessage(), null, e);
         }
@@ -68,24 +71,23 @@ public final class CompletionReader extends WireReader {
     /**
      * One streamed {@code chat.completion.chunk} (the JSON of an SSE event's data) as a chunk.
      *
-     * @param data        the event's data, kept as the chunk's raw event
-     * @param bytes       the same data as UTF-8, which is what is parsed
+     * @param bytes       the event's data as UTF-8: parsed, then kept as the chunk's raw event
      * @param eventNumber 1-based number of the event in the stream, for messages
      * @throws ProviderException          when the event is an error object
      * @throws MalformedResponseException naming the JSON path of the problem
      */
-    public static AIMessageChunk readChunk(String data, byte[] bytes, int eventNumber) {
+    public static AIMessageChunk readChunk(byte[] bytes, int eventNumber) {
         CompletionReader r;
         try {
-            r = new CompletionReader(JSON.createParser(bytes), "event " + eventNumber + " of the stream", true);
+            r = new CompletionReader(JsonSupport.FACTORY.createParser(bytes), "event " + eventNumber + " of the stream", true);
         } catch (IOException e) {
             throw new MalformedResponseException("cannot read event " + eventNumber + ": " + e.getMessage(), null, e);
         }
         r.readRoot();
         if (r.error != null) {
-            throw r.error.toException(0, data);
+            throw r.error.toException(0, new String(bytes, StandardCharsets.UTF_8));
         }
-        return AIMessageChunk.of(r.choices, r.info(), data);
+        return AIMessageChunk.ofUtf8(r.choices, r.info(), bytes);
     }
 
     /**
@@ -93,7 +95,7 @@ public final class CompletionReader extends WireReader {
      * or {@code null} when the body is not such JSON.
      */
     public static ProviderError readError(String body) {
-        try (JsonParser parser = JSON.createParser(body)) {
+        try (JsonParser parser = JsonSupport.FACTORY.createParser(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
@@ -123,7 +125,7 @@ public final class CompletionReader extends WireReader {
             case "created", "service_tier" -> {
                 // Streamed chunks repeat these; merging them would add or concatenate, so only whole responses keep them.
                 if (!chunk && t != JsonToken.VALUE_NULL) {
-                    extra.put(name, value(t));
+                    extra.put(name, JsonSupport.value(p));
                 } else {
                     p.skipChildren();
                 }

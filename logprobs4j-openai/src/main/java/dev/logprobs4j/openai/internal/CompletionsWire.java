@@ -15,9 +15,11 @@ import dev.logprobs4j.ResponseInfo;
 import dev.logprobs4j.TokenLogprob;
 import dev.logprobs4j.TopLogprob;
 import dev.logprobs4j.Usage;
+import dev.logprobs4j.http.internal.JsonSupport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -52,7 +54,7 @@ public final class CompletionsWire {
     public static byte[] write(String model, ChatRequest request, boolean stream, boolean streamUsage, boolean echo) {
         ChatOptions o = request.options();
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator g = WireReader.JSON.createGenerator(out, JsonEncoding.UTF8)) {
+        try (JsonGenerator g = JsonSupport.FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();
             g.writeStringField("model", model);
             g.writeStringField("prompt", prompt(request));
@@ -79,8 +81,9 @@ public final class CompletionsWire {
      *
      * @param wantLogprobs whether logprobs were asked for: only then does the message carry them
      */
-    public static AIMessage read(String body, boolean wantLogprobs, int status) {
-        Reader r = new Reader(WireReader.parser(body, "the response body"), "the response body", false, wantLogprobs);
+    public static AIMessage read(byte[] bytes, boolean wantLogprobs, int status) {
+        String body = new String(bytes, StandardCharsets.UTF_8);
+        Reader r = new Reader(WireReader.parser(bytes, "the response body"), "the response body", false, wantLogprobs);
         r.readRoot();
         if (r.error != null) {
             throw r.error.toException(status, body);
@@ -89,21 +92,34 @@ public final class CompletionsWire {
             throw new MalformedResponseException("the response body has no choices; expected a text_completion object"
                     + " with at least one entry in \"choices\"", "$.choices", null);
         }
+        checkDistinctIndexes(r.choices, "the response body");
         return new AIMessage(r.choices, r.info(), body);
+    }
+
+    /** Two choices with one index cannot be told apart (fuzzing finding: it threw IllegalArgumentException). */
+    private static void checkDistinctIndexes(List<Choice> choices, String where) {
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (int i = 0; i < choices.size(); i++) {
+            if (!seen.add(choices.get(i).index())) {
+                throw new MalformedResponseException("choice index " + choices.get(i).index() + " appears twice in " + where,
+                        "$.choices[" + i + "].index", null);
+            }
+        }
     }
 
     /** Streamed {@code text_completion} events, ending with {@code [DONE]}. */
     public static OpenAiChunkSource.Decoder decoder(boolean wantLogprobs) {
         return new OpenAiChunkSource.Decoder() {
             @Override
-            public AIMessageChunk decode(String type, String data, byte[] bytes, int eventNumber) {
+            public AIMessageChunk decode(String type, byte[] bytes, int eventNumber) {
                 Reader r = new Reader(WireReader.parser(bytes, "event " + eventNumber + " of the stream"),
                         "event " + eventNumber + " of the stream", true, wantLogprobs);
                 r.readRoot();
                 if (r.error != null) {
-                    throw r.error.toException(0, data);
+                    throw r.error.toException(0, new String(bytes, StandardCharsets.UTF_8));
                 }
-                return AIMessageChunk.of(r.choices, r.info(), data);
+                checkDistinctIndexes(r.choices, "event " + eventNumber + " of the stream");
+                return AIMessageChunk.ofUtf8(r.choices, r.info(), bytes);
             }
 
             @Override
@@ -112,7 +128,7 @@ public final class CompletionsWire {
             }
 
             @Override
-            public AIMessage whole(String body) {
+            public AIMessage whole(byte[] body) {
                 return read(body, wantLogprobs, 200);
             }
         };
@@ -150,7 +166,7 @@ public final class CompletionsWire {
                 case "error": error = orElse(readErrorValue(t), error); break;
                 case "created":
                     if (!chunk && t != JsonToken.VALUE_NULL) {
-                        extra.put(name, value(t));
+                        extra.put(name, JsonSupport.value(p));
                     } else {
                         p.skipChildren();
                     }
@@ -191,7 +207,7 @@ public final class CompletionsWire {
                     case "finish_reason": finishReason = string(t); break;
                     case "prompt_logprobs":
                         if (position == 0 && !chunk && t != JsonToken.VALUE_NULL) {
-                            extra.putIfAbsent("prompt_logprobs", value(t));
+                            extra.putIfAbsent("prompt_logprobs", JsonSupport.value(p));
                         } else {
                             p.skipChildren();
                         }
@@ -219,7 +235,7 @@ public final class CompletionsWire {
             List<String> tokens = new ArrayList<>();
             List<Double> values = new ArrayList<>();
             List<List<TopLogprob>> tops = new ArrayList<>();
-            String at = WireReader.pathOf(p.getParsingContext());
+            String at = JsonSupport.path(p.getParsingContext());
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken v = p.nextToken();
@@ -264,7 +280,7 @@ public final class CompletionsWire {
                 }
                 String token = tokens.get(i);
                 try {
-                    out.add(new TokenLogprob(token, utf8(token), values.get(i), tops.isEmpty() ? List.of() : tops.get(i)));
+                    out.add(new TokenLogprob(token, JsonSupport.utf8(token), values.get(i), tops.isEmpty() ? List.of() : tops.get(i)));
                 } catch (IllegalArgumentException e) {
                     throw malformed(e.getMessage(), at + ".token_logprobs[" + i + "]");
                 }
@@ -282,9 +298,9 @@ public final class CompletionsWire {
                 String token = p.currentName();
                 double logprob = number(p.nextToken());
                 try {
-                    top.add(new TopLogprob(token, utf8(token), logprob));
+                    top.add(new TopLogprob(token, JsonSupport.utf8(token), logprob));
                 } catch (IllegalArgumentException e) {
-                    throw malformed(e.getMessage(), WireReader.pathOf(p.getParsingContext()));
+                    throw malformed(e.getMessage(), JsonSupport.path(p.getParsingContext()));
                 }
             }
             top.sort(Comparator.comparingDouble(TopLogprob::logprob).reversed()); // stable: ties keep the server's order

@@ -2,13 +2,14 @@ package dev.logprobs4j.openai.internal;
 
 import dev.logprobs4j.AIMessage;
 import dev.logprobs4j.AIMessageChunk;
-import dev.logprobs4j.ChunkSource;
 import dev.logprobs4j.IncompleteStreamException;
 import dev.logprobs4j.ProviderException;
 import dev.logprobs4j.TransportException;
+import dev.logprobs4j.http.internal.QueuedChunkSource;
 import dev.logprobs4j.http.internal.SseReader;
 import dev.logprobs4j.http.internal.Transport;
 import java.io.IOException;
+import java.util.Deque;
 
 /**
  * The chunks of one streamed answer of an OpenAI API: SSE events read from the open body, each
@@ -18,7 +19,7 @@ import java.io.IOException;
  * {@link IncompleteStreamException}; the core's {@code ChatStream} attaches what had arrived.
  * Closing it closes the body, which cancels the HTTP exchange. Not thread-safe.
  */
-public final class OpenAiChunkSource implements ChunkSource {
+public final class OpenAiChunkSource extends QueuedChunkSource {
 
     /** Turns one API's events into chunks. */
     public interface Decoder {
@@ -27,24 +28,23 @@ public final class OpenAiChunkSource implements ChunkSource {
          * The chunk for one event, or null when the event carries nothing for the caller.
          *
          * @param type        the SSE event type, or null for the default
-         * @param data        the event's data (kept as the chunk's raw event)
-         * @param bytes       the same data as UTF-8, which the decoder parses (no second, char-based read)
+         * @param data        the event's data as UTF-8: parsed, then kept as the chunk's raw event (the only copy)
          * @param eventNumber 1-based, for messages
          */
-        AIMessageChunk decode(String type, String data, byte[] bytes, int eventNumber);
+        AIMessageChunk decode(String type, byte[] data, int eventNumber);
 
         /** Whether the last decoded event ended the answer (for protocols without {@code [DONE]}). */
         boolean done();
 
         /** A whole JSON answer of a server that ignored {@code stream: true}. */
-        AIMessage whole(String body);
+        AIMessage whole(byte[] body);
     }
 
     /** Chat Completions: {@code chat.completion.chunk} events ending with {@code [DONE]}. */
     public static final Decoder CHAT = new Decoder() {
         @Override
-        public AIMessageChunk decode(String type, String data, byte[] bytes, int eventNumber) {
-            return CompletionReader.readChunk(data, bytes, eventNumber);
+        public AIMessageChunk decode(String type, byte[] data, int eventNumber) {
+            return CompletionReader.readChunk(data, eventNumber);
         }
 
         @Override
@@ -53,8 +53,8 @@ public final class OpenAiChunkSource implements ChunkSource {
         }
 
         @Override
-        public AIMessage whole(String body) {
-            return CompletionReader.readCompletion(body.getBytes(java.nio.charset.StandardCharsets.UTF_8), body, 200);
+        public AIMessage whole(byte[] body) {
+            return CompletionReader.readCompletion(body, 200);
         }
     };
 
@@ -62,14 +62,9 @@ public final class OpenAiChunkSource implements ChunkSource {
     private final Transport transport;
     private final Decoder decoder;
     private final SseReader sse;
-    private AIMessageChunk leading;
+    private final boolean whole;
     private int events;
     private boolean finished;
-
-    /** A Chat Completions stream. */
-    public OpenAiChunkSource(Transport.Opened opened, Transport transport) {
-        this(opened, transport, CHAT, null);
-    }
 
     /**
      * A stream decoded by {@code decoder}.
@@ -78,36 +73,37 @@ public final class OpenAiChunkSource implements ChunkSource {
      *                APIs without a role chunk do not send), or null
      */
     public OpenAiChunkSource(Transport.Opened opened, Transport transport, Decoder decoder, AIMessageChunk leading) {
+        super(opened.body(), isWhole(opened) ? null : leading);
         this.opened = opened;
         this.transport = transport;
         this.decoder = decoder;
-        this.leading = leading;
+        this.whole = isWhole(opened);
         this.sse = SseReader.withoutErrorField(opened.body()); // OpenAI reports errors as 'event: error'
     }
 
+    /** Whether the server ignored {@code stream: true} and answered with one JSON document. */
+    private static boolean isWhole(Transport.Opened opened) {
+        return opened.contentType().startsWith("application/json");
+    }
+
     @Override
-    public AIMessageChunk next() {
+    protected boolean readMore(Deque<AIMessageChunk> out) {
         if (finished) {
-            return null;
+            return false;
         }
-        if (opened.contentType().startsWith("application/json")) {
-            return wholeAnswer();
-        }
-        if (leading != null) {
-            AIMessageChunk first = leading;
-            leading = null;
-            return first;
+        if (whole) {
+            finished = true;
+            out.add(wholeAnswer());
+            return true;
         }
         if (decoder.done()) {
-            close();
-            return null;
+            return false;
         }
         while (true) {
             SseReader.Event event;
             try {
                 event = sse.next();
             } catch (IOException e) {
-                close();
                 if (opened.body().timedOut()) {
                     throw new IncompleteStreamException("the stream stalled: no data for " + transport.readTimeout().toMillis()
                             + " ms (readTimeout) after " + events + " events; the connection was closed",
@@ -117,23 +113,19 @@ public final class OpenAiChunkSource implements ChunkSource {
                         + sse.offset() + "): " + e.getMessage(), null, 0, new TransportException(String.valueOf(e.getMessage()), false, e));
             }
             if (event == null) {
-                close();
                 throw new IncompleteStreamException("the stream ended after " + events + " events (" + sse.offset()
                         + " bytes) without 'data: [DONE]': the connection was cut or the server stopped mid-answer", null, 0, null);
             }
             events++;
-            String data = event.data();
-            if (data.isBlank()) {
+            if (event.dataIs("")) {
                 continue; // an empty data line keeps the connection alive
             }
-            if (data.strip().equals("[DONE]")) {
-                close();
-                return null;
+            if (event.dataIs("[DONE]")) {
+                return false;
             }
             if (event.type() != null && !event.type().equals("message")) {
                 if (event.type().equals("error")) {
-                    close();
-                    throw streamError(data);
+                    throw streamError(event.data());
                 }
                 if (decoder == CHAT) {
                     continue; // other named events are not chat completion chunks
@@ -141,32 +133,30 @@ public final class OpenAiChunkSource implements ChunkSource {
             }
             AIMessageChunk chunk;
             try {
-                chunk = decoder.decode(event.type(), data, event.dataBytes(), events);
+                chunk = decoder.decode(event.type(), event.dataBytes(), events);
             } catch (ProviderException e) {
-                close();
                 throw transport.scrub(e);
             }
             if (chunk != null) {
-                return chunk;
+                out.add(chunk);
+                return true;
             }
             if (decoder.done()) {
-                close();
-                return null;
+                return false;
             }
         }
     }
 
     /** A server that ignored {@code stream: true} and answered with one whole completion. */
     private AIMessageChunk wholeAnswer() {
-        finished = true;
-        String body = transport.readAll(opened);
+        byte[] body = transport.readAllBytes(opened);
         AIMessage message;
         try {
             message = decoder.whole(body);
         } catch (ProviderException e) {
             throw transport.scrub(e);
         }
-        return AIMessageChunk.of(message.choices(), message.info(), body);
+        return AIMessageChunk.of(message.choices(), message.info(), message.raw());
     }
 
     private ProviderException streamError(String data) {
@@ -175,17 +165,5 @@ public final class OpenAiChunkSource implements ChunkSource {
             return transport.scrub(new ProviderException(0, null, null, null, data.strip(), data));
         }
         return transport.scrub(error.toException(0, data));
-    }
-
-    @Override
-    public void close() {
-        if (!finished) {
-            finished = true;
-        }
-        try {
-            opened.body().close();
-        } catch (IOException ignored) {
-            // the exchange is being abandoned; nothing more to report
-        }
     }
 }

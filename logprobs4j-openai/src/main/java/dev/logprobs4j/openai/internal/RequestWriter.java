@@ -1,11 +1,11 @@
 package dev.logprobs4j.openai.internal;
 
 import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.logprobs4j.ChatOptions;
 import dev.logprobs4j.ChatRequest;
 import dev.logprobs4j.Message;
+import dev.logprobs4j.http.internal.JsonSupport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +18,6 @@ import java.util.Set;
  */
 public final class RequestWriter {
 
-    private static final JsonFactory JSON = new JsonFactory();
 
     private RequestWriter() {
     }
@@ -33,7 +32,7 @@ public final class RequestWriter {
     public static byte[] write(String model, ChatRequest request, boolean stream, boolean streamUsage, boolean maxCompletionTokens) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         ChatOptions o = request.options();
-        try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+        try (JsonGenerator g = JsonSupport.FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();
             g.writeStringField("model", model);
             g.writeArrayFieldStart("messages");
@@ -53,6 +52,10 @@ public final class RequestWriter {
             }
             writeSampling(g, o, maxCompletionTokens ? "max_completion_tokens" : "max_tokens");
             writeStopAndN(g, o);
+            if (o.responseFormat() != null) {
+                g.writeFieldName("response_format");
+                JsonSupport.write(g, o.responseFormat().toWire());
+            }
             writeExtra(g, o, Set.of("model", "messages", "stream", "stream_options"),
                     "streaming is chosen by calling stream(...) or invoke(...)");
             g.writeEndObject();
@@ -117,41 +120,11 @@ public final class RequestWriter {
                         + " (" + hint + ")");
             }
             g.writeFieldName(e.getKey());
-            writeValue(g, e.getValue(), e.getKey());
-        }
-    }
-
-    static void writeValue(JsonGenerator g, Object v, String key) throws IOException {
-        if (v == null) {
-            g.writeNull();
-        } else if (v instanceof String s) {
-            g.writeString(s);
-        } else if (v instanceof Boolean b) {
-            g.writeBoolean(b);
-        } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
-            g.writeNumber(((Number) v).longValue());
-        } else if (v instanceof Double || v instanceof Float) {
-            g.writeNumber(((Number) v).doubleValue());
-        } else if (v instanceof java.math.BigDecimal d) {
-            g.writeNumber(d);
-        } else if (v instanceof java.math.BigInteger i) {
-            g.writeNumber(i);
-        } else if (v instanceof Map<?, ?> m) {
-            g.writeStartObject();
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                g.writeFieldName(String.valueOf(e.getKey()));
-                writeValue(g, e.getValue(), key);
+            try {
+                JsonSupport.write(g, e.getValue());
+            } catch (IllegalArgumentException bad) {
+                throw new IllegalArgumentException("extra option '" + e.getKey() + "': " + bad.getMessage(), bad);
             }
-            g.writeEndObject();
-        } else if (v instanceof Iterable<?> list) {
-            g.writeStartArray();
-            for (Object o : list) {
-                writeValue(g, o, key);
-            }
-            g.writeEndArray();
-        } else {
-            throw new IllegalArgumentException("extra option '" + key + "' holds a " + v.getClass().getName()
-                    + ", which cannot be sent as JSON: use maps, lists, strings, numbers, booleans or null");
         }
     }
 }

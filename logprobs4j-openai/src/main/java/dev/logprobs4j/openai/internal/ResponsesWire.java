@@ -16,9 +16,11 @@ import dev.logprobs4j.ResponseInfo;
 import dev.logprobs4j.Role;
 import dev.logprobs4j.TokenLogprob;
 import dev.logprobs4j.Usage;
+import dev.logprobs4j.http.internal.JsonSupport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,7 +54,7 @@ public final class ResponsesWire {
         refuse(o.stop() != null && !o.stop().isEmpty(), "stop", "cut the text yourself");
         refuse(o.seed() != null, "seed", "remove seed(...)");
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator g = WireReader.JSON.createGenerator(out, JsonEncoding.UTF8)) {
+        try (JsonGenerator g = JsonSupport.FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();
             g.writeStringField("model", model);
             g.writeArrayFieldStart("input");
@@ -100,8 +102,9 @@ public final class ResponsesWire {
      * @throws ProviderException          when the response failed ({@code status: failed}) or is an error object
      * @throws MalformedResponseException naming the JSON path of the problem
      */
-    public static AIMessage readResponse(String body, boolean wantLogprobs, int status) {
-        ResponseReader r = new ResponseReader(WireReader.parser(body, "the response body"), "the response body", true);
+    public static AIMessage readResponse(byte[] bytes, boolean wantLogprobs, int status) {
+        String body = new String(bytes, StandardCharsets.UTF_8);
+        ResponseReader r = new ResponseReader(WireReader.parser(bytes, "the response body"), "the response body", true);
         r.readRoot();
         if (r.errorBody != null) {
             throw r.errorBody.toException(status, body);
@@ -190,10 +193,10 @@ public final class ResponsesWire {
                         p.skipChildren();
                     }
                     break;
-                case "usage": readUsage(t); break;
+                case "usage": usage = orElse(readUsage(t, extra, "input_tokens", "output_tokens"), usage); break;
                 case "created_at": case "service_tier":
                     if (readOutput && t != JsonToken.VALUE_NULL) {
-                        extra.put(name, value(t));
+                        extra.put(name, JsonSupport.value(p));
                     } else {
                         p.skipChildren();
                     }
@@ -249,32 +252,6 @@ public final class ResponsesWire {
             }
         }
 
-        private void readUsage(JsonToken t) throws IOException {
-            if (t == JsonToken.VALUE_NULL) {
-                return;
-            }
-            expect(t, JsonToken.START_OBJECT, "an object or null");
-            long input = 0;
-            long output = 0;
-            long total = -1;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String f = p.currentName();
-                JsonToken v = p.nextToken();
-                switch (f) {
-                    case "input_tokens": input = count(v); break;
-                    case "output_tokens": output = count(v); break;
-                    case "total_tokens": total = count(v); break;
-                    default:
-                        if (f.endsWith("_details") && v != JsonToken.VALUE_NULL) {
-                            extra.put(f, value(v));
-                        } else {
-                            p.skipChildren();
-                        }
-                }
-            }
-            usage = new Usage(input, output, total < 0 ? input + output : total);
-        }
-
         /** The Chat Completions finish reason for this status: completed is stop, max_output_tokens is length. */
         String finishReason() {
             if (status == null) {
@@ -324,12 +301,16 @@ public final class ResponsesWire {
         }
 
         @Override
-        public AIMessage whole(String body) {
+        public AIMessage whole(byte[] body) {
             return readResponse(body, wantLogprobs, 200);
         }
 
+        private static String text(byte[] utf8) {
+            return new String(utf8, StandardCharsets.UTF_8);
+        }
+
         @Override
-        public AIMessageChunk decode(String sseType, String data, byte[] bytes, int eventNumber) {
+        public AIMessageChunk decode(String sseType, byte[] bytes, int eventNumber) {
             EventReader e = new EventReader(WireReader.parser(bytes, "event " + eventNumber + " of the stream"),
                     "event " + eventNumber + " of the stream");
             e.readRoot();
@@ -340,28 +321,28 @@ public final class ResponsesWire {
             switch (type) {
                 case "response.created": {
                     ResponseInfo info = e.response == null ? null : e.response.info(false);
-                    return AIMessageChunk.of(List.of(new Choice(0, "", null, wantLogprobs ? Logprobs.EMPTY : null, null)), info, data);
+                    return AIMessageChunk.ofUtf8(List.of(new Choice(0, "", null, wantLogprobs ? Logprobs.EMPTY : null, null)), info, bytes);
                 }
                 case "response.output_text.delta":
-                    return AIMessageChunk.of(List.of(new Choice(0, e.delta, null, wantLogprobs ? Logprobs.of(e.logprobs) : null, null)),
-                            null, data);
+                    return AIMessageChunk.ofUtf8(List.of(new Choice(0, e.delta, null, wantLogprobs ? Logprobs.of(e.logprobs) : null, null)),
+                            null, bytes);
                 case "response.refusal.delta":
-                    return AIMessageChunk.of(List.of(new Choice(0, "", e.delta == null ? "" : e.delta, null, null)), null, data);
+                    return AIMessageChunk.ofUtf8(List.of(new Choice(0, "", e.delta == null ? "" : e.delta, null, null)), null, bytes);
                 case "response.completed": case "response.incomplete": {
                     done = true;
                     if (e.response == null) {
                         throw new MalformedResponseException("event " + eventNumber + " (" + type + ") has no \"response\"", "$.response", null);
                     }
                     ResponseInfo info = new ResponseInfo(null, null, null, e.response.usage, e.response.extra);
-                    return AIMessageChunk.of(List.of(new Choice(0, "", null, null, e.response.finishReason())), info, data);
+                    return AIMessageChunk.ofUtf8(List.of(new Choice(0, "", null, null, e.response.finishReason())), info, bytes);
                 }
                 case "response.failed":
                     done = true;
-                    throw e.response == null ? new ProviderException(0, null, null, null, "the response failed", data)
-                            : e.response.failure(data);
+                    throw e.response == null ? new ProviderException(0, null, null, null, "the response failed", text(bytes))
+                            : e.response.failure(text(bytes));
                 case "error":
                     done = true;
-                    throw new ProviderException(0, null, e.code, e.param, e.message, data);
+                    throw new ProviderException(0, null, e.code, e.param, e.message, text(bytes));
                 default:
                     return null;
             }

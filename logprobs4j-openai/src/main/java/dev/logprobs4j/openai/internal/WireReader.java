@@ -1,23 +1,17 @@
 package dev.logprobs4j.openai.internal;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.logprobs4j.MalformedResponseException;
+import dev.logprobs4j.http.internal.ByteScratch;
+import dev.logprobs4j.http.internal.JsonSupport;
 import dev.logprobs4j.TokenLogprob;
 import dev.logprobs4j.TopLogprob;
 import dev.logprobs4j.Usage;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,17 +22,9 @@ import java.util.Map;
  */
 abstract class WireReader {
 
-    /**
-     * Shared and thread-safe; limits keep hostile bodies from allocating absurd sizes. The fast double
-     * parser (FastDoubleParser, shipped inside jackson-core) rounds correctly, so it gives the same double
-     * as {@link Double#parseDouble} at a fraction of the cost: a streamed token has 21 logprobs.
-     */
-    static final JsonFactory JSON = JsonFactory.builder()
-            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).maxStringLength(16 << 20).build())
-            .build();
-
     final JsonParser p;
+    private final ByteScratch bytesScratch = new ByteScratch();
+    private final List<TopLogprob> topScratch = new ArrayList<>();
     final String what;
     private final String kind;
 
@@ -51,7 +37,7 @@ abstract class WireReader {
     /** A parser over UTF-8 {@code bytes}: Jackson's byte parser, which skips decoding to chars first. */
     static JsonParser parser(byte[] bytes, String what) {
         try {
-            return JSON.createParser(bytes);
+            return JsonSupport.FACTORY.createParser(bytes);
         } catch (IOException e) {
             throw new MalformedResponseException("cannot read " + what + ": " + e.getMessage(), null, e);
         }
@@ -59,7 +45,7 @@ abstract class WireReader {
 
     static JsonParser parser(String text, String what) {
         try {
-            return JSON.createParser(text);
+            return JsonSupport.FACTORY.createParser(text);
         } catch (IOException e) {
             throw new MalformedResponseException("cannot read " + what + ": " + e.getMessage(), null, e);
         }
@@ -77,9 +63,9 @@ abstract class WireReader {
         } catch (JsonProcessingException e) {
             long offset = e.getLocation() == null ? -1 : Math.max(e.getLocation().getCharOffset(), e.getLocation().getByteOffset());
             throw new MalformedResponseException(what + " is not valid JSON: " + e.getOriginalMessage(),
-                    pathOf(p.getParsingContext()) + (offset >= 0 ? " (character " + offset + " of " + what + ")" : ""), e);
+                    JsonSupport.path(p.getParsingContext()) + (offset >= 0 ? " (character " + offset + " of " + what + ")" : ""), e);
         } catch (IOException e) {
-            throw new MalformedResponseException("cannot read " + what + ": " + e.getMessage(), pathOf(p.getParsingContext()), e);
+            throw new MalformedResponseException("cannot read " + what + ": " + e.getMessage(), JsonSupport.path(p.getParsingContext()), e);
         }
     }
 
@@ -109,30 +95,49 @@ abstract class WireReader {
         List<TokenLogprob> tokens = new ArrayList<>();
         while (p.nextToken() != JsonToken.END_ARRAY) {
             expect(p.currentToken(), JsonToken.START_OBJECT, "a token object");
-            tokens.add(readEntry(true));
+            tokens.add(readEntry());
         }
         return tokens;
     }
 
+    /**
+     * The alternatives of one token, each read straight into a {@link TopLogprob} (whose defensive
+     * copy is the only copy its bytes get) and collected in a reused list that the token copies.
+     */
     private List<TopLogprob> readTop(JsonToken t) throws IOException {
         if (t == JsonToken.VALUE_NULL) {
             return List.of();
         }
         expect(t, JsonToken.START_ARRAY, "an array or null");
-        List<TopLogprob> top = new ArrayList<>();
+        topScratch.clear();
         while (p.nextToken() != JsonToken.END_ARRAY) {
             expect(p.currentToken(), JsonToken.START_OBJECT, "a top_logprobs entry");
-            TokenLogprob e = readEntry(false);
-            top.add(new TopLogprob(e.token(), e.bytes(), e.logprob()));
+            JsonStreamContext at = p.getParsingContext().getParent();
+            String token = null;
+            byte[] bytes = null;
+            double logprob = Double.NaN;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (name) {
+                    case "token" -> token = string(v);
+                    case "bytes" -> bytes = bytesScratch.read(p);
+                    case "logprob" -> logprob = number(v);
+                    default -> p.skipChildren(); // an alternative's own top_logprobs, say
+                }
+            }
+            checkEntry(token, logprob, at);
+            try {
+                topScratch.add(new TopLogprob(token, bytesOf(token, bytes), logprob));
+            } catch (IllegalArgumentException e) {
+                throw malformed(e.getMessage(), JsonSupport.path(at) + ".logprob");
+            }
         }
-        return top;
+        return topScratch;
     }
 
-    /**
-     * One {@code {token, bytes, logprob}} object the parser has just entered, with its
-     * {@code top_logprobs} when {@code withTop} (an alternative's own are skipped).
-     */
-    private TokenLogprob readEntry(boolean withTop) throws IOException {
+    /** One {@code {token, bytes, logprob, top_logprobs}} object the parser has just entered. */
+    private TokenLogprob readEntry() throws IOException {
         // The enclosing array's context keeps this entry's index until the entry ends, so the path is built
         // from it only when an error needs it (building it for every entry cost ~12% of a streamed token).
         JsonStreamContext at = p.getParsingContext().getParent();
@@ -145,22 +150,26 @@ abstract class WireReader {
             JsonToken v = p.nextToken();
             switch (name) {
                 case "token" -> token = string(v);
-                case "bytes" -> bytes = readBytes(v);
+                case "bytes" -> bytes = JsonSupport.bytes(p); // its own array: the alternatives reuse the scratch
                 case "logprob" -> logprob = number(v);
-                case "top_logprobs" -> top = withTop ? readTop(v) : skip(top);
+                case "top_logprobs" -> top = readTop(v);
                 default -> p.skipChildren();
             }
         }
-        if (token == null) {
-            throw malformed("a logprobs entry has no \"token\" (a string)", pathOf(at) + ".token");
-        }
-        if (Double.isNaN(logprob)) {
-            throw malformed("a logprobs entry has no \"logprob\" (a number)", pathOf(at) + ".logprob");
-        }
+        checkEntry(token, logprob, at);
         try {
             return new TokenLogprob(token, bytesOf(token, bytes), logprob, top);
         } catch (IllegalArgumentException e) {
-            throw malformed(e.getMessage(), pathOf(at) + ".logprob");
+            throw malformed(e.getMessage(), JsonSupport.path(at) + ".logprob");
+        }
+    }
+
+    private void checkEntry(String token, double logprob, JsonStreamContext at) {
+        if (token == null) {
+            throw malformed("a logprobs entry has no \"token\" (a string)", JsonSupport.path(at) + ".token");
+        }
+        if (Double.isNaN(logprob)) {
+            throw malformed("a logprobs entry has no \"logprob\" (a number)", JsonSupport.path(at) + ".logprob");
         }
     }
 
@@ -176,38 +185,20 @@ abstract class WireReader {
 
     /** The bytes a token gets: those sent, or the UTF-8 encoding of its text when none were. */
     byte[] bytesOf(String token, byte[] sent) {
-        return sent != null ? sent : utf8(token);
-    }
-
-    static byte[] utf8(String token) {
-        return token.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private byte[] readBytes(JsonToken t) throws IOException {
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        expect(t, JsonToken.START_ARRAY, "an array of byte values or null");
-        byte[] out = new byte[16];
-        int n = 0;
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-            JsonToken v = p.currentToken();
-            if (v != JsonToken.VALUE_NUMBER_INT || p.getLongValue() < 0 || p.getLongValue() > 255) {
-                throw mismatch("a byte value (an integer 0..255)", v);
-            }
-            if (n == out.length) {
-                out = Arrays.copyOf(out, n * 2);
-            }
-            out[n++] = (byte) p.getIntValue();
-        }
-        return Arrays.copyOf(out, n);
+        return sent != null ? sent : JsonSupport.utf8(token);
     }
 
     /**
-     * OpenAI's {@code usage} object, null for null: prompt, completion and total tokens (the total
-     * defaults to their sum); {@code details}, when not null, gets its {@code *_details} objects.
+     * Chat and legacy Completions' {@code usage} object, null for null: prompt, completion and total
+     * tokens (the total defaults to their sum); {@code details}, when not null, gets its
+     * {@code *_details} objects.
      */
     final Usage readUsage(JsonToken t, Map<String, Object> details) throws IOException {
+        return readUsage(t, details, "prompt_tokens", "completion_tokens");
+    }
+
+    /** {@link #readUsage(JsonToken, Map)} with these names for the prompt and completion counts (Responses: input, output). */
+    final Usage readUsage(JsonToken t, Map<String, Object> details, String promptField, String completionField) throws IOException {
         if (t == JsonToken.VALUE_NULL) {
             return null;
         }
@@ -218,13 +209,19 @@ abstract class WireReader {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken v = p.nextToken();
+            if (name.equals(promptField)) {
+                prompt = count(v);
+                continue;
+            }
+            if (name.equals(completionField)) {
+                completion = count(v);
+                continue;
+            }
             switch (name) {
-                case "prompt_tokens" -> prompt = count(v);
-                case "completion_tokens" -> completion = count(v);
                 case "total_tokens" -> total = count(v);
                 default -> {
                     if (details != null && name.endsWith("_details") && v != JsonToken.VALUE_NULL) {
-                        details.put(name, value(v));
+                        details.put(name, JsonSupport.value(p));
                     } else {
                         p.skipChildren();
                     }
@@ -280,34 +277,6 @@ abstract class WireReader {
         return any || nested == null ? new CompletionReader.ProviderError(type, code, param, message) : null;
     }
 
-    /** Any JSON value as maps, lists, strings, longs, doubles, booleans and null. */
-    final Object value(JsonToken t) throws IOException {
-        switch (t) {
-            case VALUE_NULL: return null;
-            case VALUE_TRUE: return Boolean.TRUE;
-            case VALUE_FALSE: return Boolean.FALSE;
-            case VALUE_STRING: return p.getText();
-            case VALUE_NUMBER_INT: return p.getLongValue();
-            case VALUE_NUMBER_FLOAT: return p.getDoubleValue();
-            case START_ARRAY: {
-                List<Object> list = new ArrayList<>();
-                while (p.nextToken() != JsonToken.END_ARRAY) {
-                    list.add(value(p.currentToken()));
-                }
-                return list;
-            }
-            case START_OBJECT: {
-                Map<String, Object> map = new LinkedHashMap<>();
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = p.currentName();
-                    map.put(name, value(p.nextToken()));
-                }
-                return map;
-            }
-            default: throw mismatch("a JSON value", t);
-        }
-    }
-
     final String string(JsonToken t) throws IOException {
         if (t == JsonToken.VALUE_NULL) {
             return null;
@@ -354,7 +323,7 @@ abstract class WireReader {
     }
 
     final MalformedResponseException mismatch(String expected, JsonToken actual) throws IOException {
-        return malformed("expected " + expected + ", found " + describe(actual), pathOf(p.getParsingContext()));
+        return malformed("expected " + expected + ", found " + describe(actual), JsonSupport.path(p.getParsingContext()));
     }
 
     private String describe(JsonToken t) throws IOException {
@@ -373,21 +342,6 @@ abstract class WireReader {
             case START_ARRAY: return "an array";
             default: return "'" + t.asString() + "'";
         }
-    }
-
-    /** A Jackson parsing context as a JSON path: {@code $.choices[0].logprobs.content[2].logprob}. */
-    static String pathOf(JsonStreamContext ctx) {
-        Deque<String> parts = new ArrayDeque<>();
-        for (JsonStreamContext c = ctx; c != null && !c.inRoot(); c = c.getParent()) {
-            if (c.inArray()) {
-                parts.push("[" + Math.max(0, c.getCurrentIndex()) + "]");
-            } else if (c.inObject() && c.getCurrentName() != null) {
-                parts.push("." + c.getCurrentName());
-            }
-        }
-        StringBuilder s = new StringBuilder("$");
-        parts.forEach(s::append);
-        return s.toString();
     }
 
     final MalformedResponseException malformed(String problem, String path) {

@@ -15,9 +15,11 @@ import java.util.List;
  * @param options      logprobs, top_logprobs, temperature, top_p, seed, max_tokens, stop, n
  * @param stream       answer with server-sent events
  * @param includeUsage {@code stream_options.include_usage}: end the stream with a usage chunk
+ * @param forcedField  {@code logprobs_forced}: mark logprobs entries of tokens a response_format forced
+ *                     with {@code "forced": true} (an extension; off, the OpenAI shape is unchanged)
  */
 public record ChatCompletionRequest(String model, List<Message> messages, ChatOptions options, boolean stream,
-                                    boolean includeUsage) {
+                                    boolean includeUsage, boolean forcedField) {
 
     /** The most answers one request may ask for; OpenAI allows 128, a CPU engine serves far fewer. */
     public static final int MAX_N = 16;
@@ -36,6 +38,7 @@ public record ChatCompletionRequest(String model, List<Message> messages, ChatOp
         if (!body.isObject()) {
             throw ApiException.invalid(null, "invalid_type", "The request body must be a JSON object.");
         }
+        Unsupported.check(body, true);
         String model = Params.string(body, "model");
         if (model == null) {
             throw ApiException.invalid("model", "missing_required_parameter",
@@ -68,12 +71,22 @@ public record ChatCompletionRequest(String model, List<Message> messages, ChatOp
         if (n != null) {
             options.n(n);
         }
+        options.responseFormat(ResponseFormats.read(body));
+        String mode = Params.string(body, "logprobs_mode");
+        if (mode != null) {
+            if (!mode.equals("raw") && !mode.equals("processed")) {
+                throw ApiException.invalid("logprobs_mode", "invalid_value",
+                        "Invalid value: '" + mode + "'. Supported values are: 'raw' (default) and 'processed'.");
+            }
+            options.extra("logprobs_mode", mode);
+        }
+        boolean forcedField = Boolean.TRUE.equals(Params.bool(body, "logprobs_forced"));
         Boolean stream = Params.bool(body, "stream");
         boolean includeUsage = Sampling.includeUsage(body, Boolean.TRUE.equals(stream));
-        return new ChatCompletionRequest(model, messages, options.build(), Boolean.TRUE.equals(stream), includeUsage);
+        return new ChatCompletionRequest(model, messages, options.build(), Boolean.TRUE.equals(stream), includeUsage, forcedField);
     }
 
-    private static List<Message> messages(JsonNode body) {
+    static List<Message> messages(JsonNode body) {
         JsonNode list = Params.given(body, "messages");
         if (list == null) {
             throw ApiException.invalid("messages", "missing_required_parameter", "Missing required parameter: 'messages'.");
@@ -92,7 +105,7 @@ public record ChatCompletionRequest(String model, List<Message> messages, ChatOp
             if (!m.isObject()) {
                 throw Params.wrongType(where, "an object", m);
             }
-            String roleName = Params.string(m, "role");
+            String roleName = Params.string(m, "role", where + ".role");
             if (roleName == null) {
                 throw ApiException.invalid(where + ".role", "missing_required_parameter",
                         "Missing required parameter: '" + where + ".role'.");
@@ -132,12 +145,12 @@ public record ChatCompletionRequest(String model, List<Message> messages, ChatOp
             if (!part.isObject()) {
                 throw Params.wrongType(partWhere, "an object", part);
             }
-            String type = Params.string(part, "type");
+            String type = Params.string(part, "type", partWhere + ".type");
             if (!"text".equals(type)) {
                 throw ApiException.invalid(partWhere + ".type", "unsupported_content", "Invalid content part type '" + type
                         + "' in '" + partWhere + "': this model reads text only; send {\"type\": \"text\", \"text\": ...} parts.");
             }
-            String t = Params.string(part, "text");
+            String t = Params.string(part, "text", partWhere + ".text");
             if (t == null) {
                 throw ApiException.invalid(partWhere + ".text", "missing_required_parameter",
                         "Missing required parameter: '" + partWhere + ".text'.");

@@ -11,9 +11,10 @@ import java.util.List;
  * {@code tokens}, {@code token_logprobs} (null for unscored prompt tokens), {@code top_logprobs}
  * ({@code {token: logprob}} maps, null for unscored tokens) and {@code text_offset}. Not thread-safe.
  *
- * <p>{@code text_offset} counts UTF-16 characters of the tokens' text from the given start, as
- * vLLM does: each token advances it by the characters its bytes begin (a character split over two
- * tokens counts at the token holding its first byte).
+ * <p>{@code text_offset} indexes into the returned {@code text} in UTF-16 characters, as OpenAI's
+ * legacy API defines it: each token advances it by the characters its bytes begin (a character split
+ * over two tokens counts at the token holding its first byte), and the echoed prompt's offsets drop
+ * the prefix the tokenizer added (see {@link #alignTo}).
  */
 final class LegacyLogprobs {
 
@@ -22,6 +23,7 @@ final class LegacyLogprobs {
     private final List<List<TopLogprob>> tops = new ArrayList<>();
     private int[] offsets = new int[16];
     private int offset;
+    private final java.io.ByteArrayOutputStream covered = new java.io.ByteArrayOutputStream(); // the tokens' bytes so far
 
     LegacyLogprobs(int startOffset) {
         this.offset = startOffset;
@@ -47,6 +49,7 @@ final class LegacyLogprobs {
         logprobs[i] = logprob;
         tops.add(top);
         offsets[i] = offset;
+        covered.writeBytes(bytes);
         for (byte b : bytes) {
             if ((b & 0xC0) != 0x80) { // ASCII or the first byte of a character
                 offset += (b & 0xF8) == 0xF0 ? 2 : 1; // four-byte characters are two UTF-16 units
@@ -76,6 +79,22 @@ final class LegacyLogprobs {
 
     int offset(int i) {
         return offsets[i];
+    }
+
+    /**
+     * Makes the offsets so far index into {@code text}, the prompt these tokens encode, and continues
+     * after it. SentencePiece tokenizers add a space the text does not have ("Once" is the token
+     * " Once"); without this, every offset after the first token was one too far.
+     */
+    void alignTo(String text) {
+        String tokensText = covered.toString(StandardCharsets.UTF_8);
+        int hidden = tokensText.length() - text.length();
+        if (hidden > 0 && tokensText.endsWith(text)) {
+            for (int i = 0; i < tokens.size(); i++) {
+                offsets[i] = Math.max(0, offsets[i] - hidden);
+            }
+        }
+        offset = text.length();
     }
 
     /** The offset after the last token. */

@@ -3,6 +3,7 @@ package dev.logprobs4j.server.internal;
 import dev.logprobs4j.Capabilities;
 import dev.logprobs4j.ChatOptions;
 import dev.logprobs4j.ChatStream;
+import dev.logprobs4j.LabelScores;
 import dev.logprobs4j.Message;
 import dev.logprobs4j.local.LocalChatModel;
 import dev.logprobs4j.local.PromptScore;
@@ -32,6 +33,11 @@ public final class LocalServedModel implements ServedModel {
     }
 
     @Override
+    public int contextLength() {
+        return local.contextLength();
+    }
+
+    @Override
     public Capabilities capabilities() {
         return local.capabilities();
     }
@@ -44,6 +50,16 @@ public final class LocalServedModel implements ServedModel {
     @Override
     public ChatStream complete(String prompt, ChatOptions options) {
         return local.completeStream(prompt, options);
+    }
+
+    @Override
+    public LabelScores classify(String prompt, List<String> labels) {
+        return local.classify(prompt, labels);
+    }
+
+    @Override
+    public LabelScores classify(List<Message> messages, List<String> labels) {
+        return local.classify(messages, labels);
     }
 
     @Override

@@ -61,6 +61,17 @@ public final class OpenAiJson {
 
     /** The {@code chat.completion} object. */
     static byte[] chatCompletion(String id, long created, String model, List<Choice> choices, Usage usage) {
+        return chatCompletion(id, created, model, choices, usage, false);
+    }
+
+    /** The {@code chat.completion} object; with {@code tokenIds}, logprob entries carry {@code token_id} and {@code rank}. */
+    static byte[] chatCompletion(String id, long created, String model, List<Choice> choices, Usage usage, boolean tokenIds) {
+        return chatCompletion(id, created, model, choices, usage, tokenIds, false);
+    }
+
+    /** {@link #chatCompletion(String, long, String, List, Usage, boolean)}, with {@code forced} flags when {@code forcedField}. */
+    static byte[] chatCompletion(String id, long created, String model, List<Choice> choices, Usage usage, boolean tokenIds,
+                                 boolean forcedField) {
         return write(g -> {
             g.writeStartObject();
             g.writeStringField("id", id);
@@ -77,7 +88,7 @@ public final class OpenAiJson {
                 g.writeNullField("refusal");
                 g.writeEndObject();
                 g.writeFieldName("logprobs");
-                logprobs(g, c.logprobs() == null ? null : c.logprobs().content());
+                logprobs(g, c.logprobs() == null ? null : c.logprobs().content(), tokenIds, forcedField);
                 g.writeStringField("finish_reason", c.finishReason());
                 g.writeEndObject();
             }
@@ -98,6 +109,18 @@ public final class OpenAiJson {
      */
     static byte[] chatChunk(String id, long created, String model, boolean usageField, int index, Delta delta,
                             String content, List<TokenLogprob> logprobs, String finishReason) {
+        return chatChunk(id, created, model, usageField, index, delta, content, logprobs, finishReason, false);
+    }
+
+    /** {@link #chatChunk(String, long, String, boolean, int, Delta, String, List, String)}, with {@code token_id}s when asked. */
+    static byte[] chatChunk(String id, long created, String model, boolean usageField, int index, Delta delta,
+                            String content, List<TokenLogprob> logprobs, String finishReason, boolean tokenIds) {
+        return chatChunk(id, created, model, usageField, index, delta, content, logprobs, finishReason, tokenIds, false);
+    }
+
+    /** {@link #chatChunk} with {@code token_id}s and {@code forced} flags (the logprobs_forced extension) when asked. */
+    static byte[] chatChunk(String id, long created, String model, boolean usageField, int index, Delta delta,
+                            String content, List<TokenLogprob> logprobs, String finishReason, boolean tokenIds, boolean forcedField) {
         return write(g -> {
             chunkHead(g, id, created, model, "chat.completion.chunk");
             g.writeArrayFieldStart("choices");
@@ -115,7 +138,7 @@ public final class OpenAiJson {
             }
             g.writeEndObject();
             g.writeFieldName("logprobs");
-            logprobs(g, logprobs);
+            logprobs(g, logprobs, tokenIds, forcedField);
             g.writeStringField("finish_reason", finishReason);
             g.writeEndObject();
             g.writeEndArray();
@@ -147,8 +170,13 @@ public final class OpenAiJson {
         g.writeStringField("system_fingerprint", SYSTEM_FINGERPRINT);
     }
 
-    /** {@code {"content": [...], "refusal": null}}, or {@code null} when logprobs were not asked. */
-    private static void logprobs(JsonGenerator g, List<TokenLogprob> content) throws IOException {
+    /**
+     * {@code {"content": [...], "refusal": null}}, or {@code null} when logprobs were not asked. With
+     * {@code tokenIds} (the {@code logprobs_token_ids} extension) every entry and alternative also has
+     * {@code token_id} and {@code rank} (1 = most likely), where known; with {@code forcedField} (the
+     * {@code logprobs_forced} extension) every entry has {@code forced}.
+     */
+    private static void logprobs(JsonGenerator g, List<TokenLogprob> content, boolean tokenIds, boolean forcedField) throws IOException {
         if (content == null) {
             g.writeNull();
             return;
@@ -160,12 +188,21 @@ public final class OpenAiJson {
             g.writeStringField("token", t.token());
             g.writeNumberField("logprob", t.logprob());
             bytes(g, t.bytes());
+            if (forcedField) {
+                g.writeBooleanField("forced", t.forced());
+            }
+            if (tokenIds) {
+                identity(g, t.tokenId(), t.rank());
+            }
             g.writeArrayFieldStart("top_logprobs");
             for (TopLogprob alt : t.topLogprobs()) {
                 g.writeStartObject();
                 g.writeStringField("token", alt.token());
                 g.writeNumberField("logprob", alt.logprob());
                 bytes(g, alt.bytes());
+                if (tokenIds) {
+                    identity(g, alt.tokenId(), alt.rank());
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -174,6 +211,19 @@ public final class OpenAiJson {
         g.writeEndArray();
         g.writeNullField("refusal");
         g.writeEndObject();
+    }
+
+    private static void identity(JsonGenerator g, int tokenId, int rank) throws IOException {
+        if (tokenId >= 0) {
+            g.writeNumberField("token_id", tokenId);
+        } else {
+            g.writeNullField("token_id");
+        }
+        if (rank > 0) {
+            g.writeNumberField("rank", rank);
+        } else {
+            g.writeNullField("rank");
+        }
     }
 
     private static void bytes(JsonGenerator g, byte[] bytes) throws IOException {
@@ -276,28 +326,31 @@ public final class OpenAiJson {
     }
 
     /** {@code GET /v1/models}: a list holding the served model. */
-    static byte[] modelList(String model, long created) {
+    static byte[] modelList(String model, long created, int contextLength) {
         return write(g -> {
             g.writeStartObject();
             g.writeStringField("object", "list");
             g.writeArrayFieldStart("data");
-            modelObject(g, model, created);
+            modelObject(g, model, created, contextLength);
             g.writeEndArray();
             g.writeEndObject();
         });
     }
 
     /** {@code GET /v1/models/{id}}. */
-    static byte[] model(String model, long created) {
-        return write(g -> modelObject(g, model, created));
+    static byte[] model(String model, long created, int contextLength) {
+        return write(g -> modelObject(g, model, created, contextLength));
     }
 
-    private static void modelObject(JsonGenerator g, String model, long created) throws IOException {
+    /** The model object; the context length goes in vLLM's field name and a plain one. */
+    private static void modelObject(JsonGenerator g, String model, long created, int contextLength) throws IOException {
         g.writeStartObject();
         g.writeStringField("id", model);
         g.writeStringField("object", "model");
         g.writeNumberField("created", created);
         g.writeStringField("owned_by", "logprobs4j");
+        g.writeNumberField("context_length", contextLength);
+        g.writeNumberField("max_model_len", contextLength);
         g.writeEndObject();
     }
 

@@ -19,23 +19,32 @@ final class Params {
     }
 
     static String string(JsonNode body, String field) {
-        JsonNode v = given(body, field);
+        return string(body, field, field);
+    }
+
+    /** {@code field} of {@code node}, named {@code path} (e.g. {@code messages[0].content[1].text}) in errors. */
+    static String string(JsonNode node, String field, String path) {
+        JsonNode v = given(node, field);
         if (v == null) {
             return null;
         }
         if (!v.isTextual()) {
-            throw wrongType(field, "a string", v);
+            throw wrongType(path, "a string", v);
         }
         return v.textValue();
     }
 
     static Boolean bool(JsonNode body, String field) {
-        JsonNode v = given(body, field);
+        return bool(body, field, field);
+    }
+
+    static Boolean bool(JsonNode node, String field, String path) {
+        JsonNode v = given(node, field);
         if (v == null) {
             return null;
         }
         if (!v.isBoolean()) {
-            throw wrongType(field, "a boolean", v);
+            throw wrongType(path, "a boolean", v);
         }
         return v.booleanValue();
     }
@@ -60,8 +69,11 @@ final class Params {
         if (v == null) {
             return null;
         }
-        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-            throw wrongType(field, "an integer within the range of a 64-bit signed integer", v);
+        if (!v.isIntegralNumber()) {
+            throw wrongType(field, "an integer", v);
+        }
+        if (!v.canConvertToLong()) {
+            throw outOfRange(field, v.asText(), "[" + Long.MIN_VALUE + ", " + Long.MAX_VALUE + "] (a 64-bit signed integer)");
         }
         return v.longValue();
     }

@@ -1,0 +1,262 @@
+package dev.logprobs4j.engine.tensor;
+
+import static dev.logprobs4j.engine.tensor.Kernels.B;
+import static dev.logprobs4j.engine.tensor.Kernels.F;
+import static dev.logprobs4j.engine.tensor.Kernels.LE;
+
+import dev.logprobs4j.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * A Q5_K weight matrix. A super-block of 256 weights is 176 bytes: half-precision {@code d} and
+ * {@code dmin}, 12 bytes of 6-bit scales and mins packed as Q4_K's, 32 bytes {@code qh} and 128
+ * bytes of nibbles laid out as Q4_K's. Weight {@code l} (0..31) of sub-block {@code j} takes its
+ * fifth bit from bit {@code j} of {@code qh[l]}; a weight is {@code d * sc * q - dmin * m}.
+ * Immutable and thread-safe.
+ */
+final class Q5_KMatrix extends QuantizedMatrix {
+
+    private static final int BLOCK = 256;
+    private static final int BLOCK_BYTES = 2 + 2 + 12 + BLOCK / 8 + BLOCK / 2;
+    private static final int SCALES = 4;
+    private static final int QH = 16;
+    private static final int QS = 48;
+
+    Q5_KMatrix(MemorySegment data, int rows, int cols) {
+        super(data, rows, cols);
+    }
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q5_K;
+    }
+
+    /** The 5-bit quant (0..31) of weight {@code k} (0..255) of the super-block at {@code block}. */
+    private int quant(long block, int k) {
+        int sub = k / 32;
+        int packed = Kernels.u8(data, block + QS + 32L * (sub / 2) + k % 32);
+        int low = sub % 2 == 0 ? packed & 0xF : packed >>> 4;
+        return low | ((Kernels.u8(data, block + QH + k % 32) >>> sub) & 1) << 4;
+    }
+
+    private float weight(long rowOffset, int i) {
+        long block = rowOffset + (long) (i / BLOCK) * BLOCK_BYTES;
+        int k = i % BLOCK;
+        int sm = Q4_KMatrix.scaleMin(data, block + SCALES, k / 32);
+        return Kernels.f16(data, block) * (sm & 0xFF) * quant(block, k) - Kernels.f16(data, block + 2) * (sm >>> 8);
+    }
+
+    @Override
+    float scalarDot(long rowOffset, float[] x, int xOffset) {
+        float sum = 0f;
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long block = rowOffset + (long) b * BLOCK_BYTES;
+            float d = Kernels.f16(data, block);
+            float dmin = Kernels.f16(data, block + 2);
+            for (int sub = 0; sub < 8; sub++) {
+                int sm = Q4_KMatrix.scaleMin(data, block + SCALES, sub);
+                float scale = d * (sm & 0xFF);
+                float min = dmin * (sm >>> 8);
+                int xBase = xOffset + b * BLOCK + 32 * sub;
+                for (int i = 0; i < 32; i++) {
+                    sum += (scale * quant(block, 32 * sub + i) - min) * x[xBase + i];
+                }
+            }
+        }
+        return sum;
+    }
+
+    /** One super-block's share of the vector dot product (a method of its own, as in Q4_KMatrix). */
+    private float superBlockDot(long block, float[] x, int xBase0) {
+        int lanes = F.length();
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        float d = Kernels.f16(data, block);
+        float dmin = Kernels.f16(data, block + 2);
+        for (int pair = 0; pair < 4; pair++) {
+            int smLow = Q4_KMatrix.scaleMin(data, block + SCALES, 2 * pair);
+            int smHigh = Q4_KMatrix.scaleMin(data, block + SCALES, 2 * pair + 1);
+            FloatVector scaleLow = FloatVector.broadcast(F, d * (smLow & 0xFF));
+            FloatVector minLow = FloatVector.broadcast(F, -dmin * (smLow >>> 8));
+            FloatVector scaleHigh = FloatVector.broadcast(F, d * (smHigh & 0xFF));
+            FloatVector minHigh = FloatVector.broadcast(F, -dmin * (smHigh >>> 8));
+            long qs = block + QS + 32L * pair;
+            int xBase = xBase0 + 64 * pair;
+            for (int i = 0; i < 32; i += lanes) {
+                ByteVector packed = ByteVector.fromMemorySegment(B, data, qs + i, LE);
+                ByteVector qh = ByteVector.fromMemorySegment(B, data, block + QH + i, LE);
+                ByteVector lowQ = packed.and((byte) 0xF)
+                        .or(qh.lanewise(VectorOperators.LSHR, 2 * pair).and((byte) 1).lanewise(VectorOperators.LSHL, 4));
+                ByteVector highQ = packed.lanewise(VectorOperators.LSHR, 4)
+                        .or(qh.lanewise(VectorOperators.LSHR, 2 * pair + 1).and((byte) 1).lanewise(VectorOperators.LSHL, 4));
+                FloatVector low = Kernels.toFloats(lowQ).fma(scaleLow, minLow);
+                FloatVector high = Kernels.toFloats(highQ).fma(scaleHigh, minHigh);
+                acc0 = low.fma(FloatVector.fromArray(F, x, xBase + i), acc0);
+                acc1 = high.fma(FloatVector.fromArray(F, x, xBase + 32 + i), acc1);
+            }
+        }
+        return Kernels.sumLanes(acc0.add(acc1));
+    }
+
+    @Override
+    QuantizedActivations.Kind activationKind() {
+        return QuantizedActivations.Kind.Q8_K;
+    }
+
+    /** As Q4_K: xd * (d * sum_j sc_j * sum_i q_i xq_i - dmin * sum_j m_j * sum_i xq_i), integers up to the last step. */
+    @Override
+    float scalarDotQ(long rowOffset, QuantizedActivations a, int aRow) {
+        short[] q = a.q;
+        int blocks = cols / BLOCK;
+        float sum = 0f;
+        for (int b = 0; b < blocks; b++) {
+            long block = rowOffset + (long) b * BLOCK_BYTES;
+            int qAt = aRow * cols + b * BLOCK;
+            int dots = 0;
+            int mins = 0;
+            for (int sub = 0; sub < 8; sub++) {
+                int sm = Q4_KMatrix.scaleMin(data, block + SCALES, sub);
+                int dot = 0;
+                for (int i = 0; i < 32; i++) {
+                    dot += quant(block, 32 * sub + i) * q[qAt + 32 * sub + i];
+                }
+                dots += (sm & 0xFF) * dot;
+                mins += (sm >>> 8) * a.sums[qAt / 32 + sub];
+            }
+            float xd = a.d[aRow * blocks + b];
+            sum += xd * (Kernels.f16(data, block) * dots) - xd * (Kernels.f16(data, block + 2) * mins);
+        }
+        return sum;
+    }
+
+    @Override
+    float vectorDotQ(long rowOffset, QuantizedActivations a, int aRow) {
+        int blocks = cols / BLOCK;
+        float sum = 0f;
+        for (int b = 0; b < blocks; b++) {
+            long block = rowOffset + (long) b * BLOCK_BYTES;
+            int qAt = aRow * cols + b * BLOCK;
+            int dots = superBlockDotQ(block, a.q, qAt);
+            long packedMins = Q4_KMatrix.packedMins(data, block + SCALES);
+            int mins = 0;
+            for (int sub = 0; sub < 8; sub++) {
+                mins += (int) (packedMins >>> (8 * sub) & 0xFF) * a.sums[qAt / 32 + sub];
+            }
+            // The same float steps as the scalar twin: integer sums are exact, so both agree bit for bit.
+            float xd = a.d[aRow * blocks + b];
+            sum += xd * (Kernels.f16(data, block) * dots) - xd * (Kernels.f16(data, block + 2) * mins);
+        }
+        return sum;
+    }
+
+    /** The sum of sc_j * q_i * xq_i over a super-block (exact); written out as in Q4_KMatrix. */
+    private int superBlockDotQ(long block, short[] q, int qAt) {
+        IntVector dots = IntVector.zero(Kernels.I8);
+        long scales = Q4_KMatrix.packedScales(data, block + SCALES);
+        // Fifth bits of weights l and l + 16 of every sub-block, widened once (x86 has no byte shifts).
+        ShortVector qh0 = (ShortVector) ByteVector.fromMemorySegment(Kernels.B16, data, block + QH, LE).castShape(Kernels.S16, 0);
+        ShortVector qh1 = (ShortVector) ByteVector.fromMemorySegment(Kernels.B16, data, block + QH + 16, LE)
+                .castShape(Kernels.S16, 0);
+        for (int pair = 0; pair < 4; pair++) {
+            long qs = block + QS + 32L * pair;
+            int at = qAt + 64 * pair;
+            ShortVector packed0 = (ShortVector) ByteVector.fromMemorySegment(Kernels.B16, data, qs, LE).castShape(Kernels.S16, 0);
+            ShortVector packed1 = (ShortVector) ByteVector.fromMemorySegment(Kernels.B16, data, qs + 16, LE)
+                    .castShape(Kernels.S16, 0);
+            ShortVector low0 = packed0.and((short) 0xF)
+                    .or(qh0.lanewise(VectorOperators.LSHR, 2 * pair).and((short) 1).lanewise(VectorOperators.LSHL, 4));
+            ShortVector low1 = packed1.and((short) 0xF)
+                    .or(qh1.lanewise(VectorOperators.LSHR, 2 * pair).and((short) 1).lanewise(VectorOperators.LSHL, 4));
+            ShortVector high0 = packed0.lanewise(VectorOperators.LSHR, 4).and((short) 0xF)
+                    .or(qh0.lanewise(VectorOperators.LSHR, 2 * pair + 1).and((short) 1).lanewise(VectorOperators.LSHL, 4));
+            ShortVector high1 = packed1.lanewise(VectorOperators.LSHR, 4).and((short) 0xF)
+                    .or(qh1.lanewise(VectorOperators.LSHR, 2 * pair + 1).and((short) 1).lanewise(VectorOperators.LSHL, 4));
+            // Products are at most 31 * 127, so two add in 16 bits.
+            IntVector low = low0.mul(ShortVector.fromArray(Kernels.S16, q, at))
+                    .add(low1.mul(ShortVector.fromArray(Kernels.S16, q, at + 16))).reinterpretAsInts();
+            IntVector high = high0.mul(ShortVector.fromArray(Kernels.S16, q, at + 32))
+                    .add(high1.mul(ShortVector.fromArray(Kernels.S16, q, at + 48))).reinterpretAsInts();
+            int scaleLow = (int) (scales >>> (16 * pair)) & 0xFF;
+            int scaleHigh = (int) (scales >>> (16 * pair + 8)) & 0xFF;
+            IntVector lowSums = low.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(low.lanewise(VectorOperators.ASHR, 16));
+            IntVector highSums = high.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(high.lanewise(VectorOperators.ASHR, 16));
+            dots = dots.add(lowSums.mul(scaleLow)).add(highSums.mul(scaleHigh));
+        }
+        return dots.reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    void computeRows(int from, int to, float[] x, int xOffset, int batch, float[] out, int outOffset) {
+        // A copy per class keeps these call sites monomorphic (see SegmentMatrix.computeRows).
+        if (!Kernels.VECTOR) {
+            scalarRows(from, to, x, xOffset, batch, out, outOffset);
+        } else if (batch == 1) {
+            int last = to - 1;
+            for (int r = from; r < to; r += 4) {
+                dot4(r * rowBytes, Math.min(r + 1, last) * rowBytes, Math.min(r + 2, last) * rowBytes,
+                        Math.min(r + 3, last) * rowBytes, x, xOffset, out, outOffset + r, Math.min(4, to - r));
+            }
+        } else {
+            float[] panel = Tiles.panel(cols);
+            for (int r = from; r < to; r += Tiles.PANEL) {
+                int n = Math.min(Tiles.PANEL, to - r);
+                for (int i = 0; i < n; i++) {
+                    decode((r + i) * rowBytes, panel, i * cols);
+                }
+                Tiles.multiply(panel, n, cols, x, xOffset, batch, out, outOffset + r, rows);
+            }
+        }
+    }
+
+    /**
+     * This type has no register-decoding kernel yet: its rows are decoded by the scalar
+     * {@link #dequantize} (so {@code decode} equals it by construction) and multiplied by the
+     * float micro-kernels of {@link Tiles}, in their summation order.
+     */
+    @Override
+    void decode(long rowOffset, float[] out, int outOffset) {
+        dequantize(rowOffset, out, outOffset);
+    }
+
+    @Override
+    void dot4(long o0, long o1, long o2, long o3, float[] x, int xOffset, float[] out, int at, int valid) {
+        float[] panel = Tiles.panel(cols);
+        decode(o0, panel, 0);
+        if (valid > 1) {
+            decode(o1, panel, cols);
+        }
+        if (valid > 2) {
+            decode(o2, panel, 2 * cols);
+        }
+        if (valid > 3) {
+            decode(o3, panel, 3 * cols);
+        }
+        Tiles.multiply(panel, valid, cols, x, xOffset, 1, out, at, rows);
+    }
+
+    @Override
+    void computeRowsQ(int from, int to, QuantizedActivations a, float[] out, int outOffset) {
+        // A copy per class keeps these call sites monomorphic (see SegmentMatrix.computeRows).
+        int batch = a.batch;
+        for (int r = from; r < to; r++) {
+            long rowOffset = r * rowBytes;
+            for (int b = 0; b < batch; b++) {
+                out[outOffset + b * rows + r] = Kernels.VECTOR ? vectorDotQ(rowOffset, a, b) : scalarDotQ(rowOffset, a, b);
+            }
+        }
+    }
+
+    @Override
+    void dequantize(long rowOffset, float[] out, int outOffset) {
+        for (int i = 0; i < cols; i++) {
+            out[outOffset + i] = weight(rowOffset, i);
+        }
+    }
+}

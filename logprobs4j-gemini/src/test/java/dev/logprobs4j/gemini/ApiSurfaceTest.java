@@ -1,0 +1,14 @@
+package dev.logprobs4j.gemini;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.logprobs4j.testkit.ApiSurface;
+import org.junit.jupiter.api.Test;
+
+class ApiSurfaceTest {
+
+    @Test
+    void noPublicTypeExtendsOrExposesAnInternalOne() {
+        assertThat(ApiSurface.violations(GeminiChatModel.class)).isEmpty();
+    }
+}
