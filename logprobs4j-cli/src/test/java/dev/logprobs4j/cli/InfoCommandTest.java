@@ -92,11 +92,11 @@ class InfoCommandTest {
 
     @Test
     void anUnsupportedFileNamesEveryUnsupportedPartAndWhatIsSupported() {
-        Path file = write(tmp, "gemma3", GgmlType.IQ2_XS, "bert", "yarn");
+        Path file = write(tmp, "mamba", GgmlType.IQ2_XS, "bert", "yarn");
         assertThat(run("info", file.toString())).isEqualTo(1);
         String text = out.toString(StandardCharsets.UTF_8);
         assertThat(text).contains("tensor types    F32 x4, IQ2_XS x7\n").contains("supported       no:\n")
-                .contains("  - architecture 'gemma3' (supported: llama, qwen2, qwen3)\n")
+                .contains("  - architecture 'mamba' (supported: gemma, gemma2, gemma3, llama, phi3, qwen2, qwen3, smollm3)\n")
                 .contains("  - tensor type IQ2_XS (7 tensors; supported: F32, F16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K, Q3_K, Q4_K,"
                         + " Q5_K, Q6_K, IQ4_NL, IQ4_XS, BF16)\n")
                 .contains("  - rope scaling 'yarn' (supported: none, linear, and Llama 3 frequency factors in rope_freqs.weight)\n")
@@ -105,22 +105,22 @@ class InfoCommandTest {
 
     @Test
     void loadingAnUnsupportedFileFailsWithTheSameNames() {
-        Path file = write(tmp, "gemma3", GgmlType.IQ2_XS, "llama", null);
+        Path file = write(tmp, "mamba", GgmlType.IQ2_XS, "llama", null);
         Assertions.assertThatThrownBy(() -> Model.load(file, LoadOptions.builder().threads(1).build()))
                 .isInstanceOf(GgufFormatException.class)
-                .hasMessageContaining("architecture 'gemma3' (supported: llama, qwen2, qwen3)")
+                .hasMessageContaining("architecture 'mamba' (supported: gemma, gemma2, gemma3, llama, phi3, qwen2, qwen3, smollm3)")
                 .hasMessageContaining("tensor type IQ2_XS (7 tensors; supported: F32, F16, Q4_0");
     }
 
     @Test
     void chatWithAnUnsupportedModelFailsWithTheSameNamesAndNoStackTrace() {
-        Path file = write(tmp, "gemma3", GgmlType.IQ2_XS, "llama", null);
+        Path file = write(tmp, "mamba", GgmlType.IQ2_XS, "llama", null);
         Io io = new Io(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(), new Terminal(false, false),
                 new dev.logprobs4j.cli.internal.Backends(Map.of()));
         assertThat(Main.run(new String[] {"chat", "hi", "--model", file.toString()}, io)).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8))
-                .startsWith("logprobs4j: " + file.getFileName() + ": this engine cannot run the file: architecture 'gemma3'")
+                .startsWith("logprobs4j: " + file.getFileName() + ": this engine cannot run the file: architecture 'mamba'")
                 .contains("tensor type IQ2_XS (7 tensors; supported: ")
                 .doesNotContain("unexpected").doesNotContain("--verbose");
     }

@@ -32,6 +32,7 @@ public final class Model implements AutoCloseable {
     private final int threads;
     private final boolean exact;
     private volatile RopeTable rope; // the largest table built so far; sessions share it
+    private RopeTable longRope; // phi3 sessions beyond the original context; guarded by this
 
     private Model(GgufFile gguf, ModelConfig config, Weights weights, LoadOptions options) {
         this.gguf = gguf;
@@ -118,6 +119,10 @@ public final class Model implements AutoCloseable {
 
     /** A rotary table covering {@code positions}: the shared one, or a larger one that replaces it. */
     private RopeTable rope(int positions) {
+        if (weights.ropeFreqFactorsLong() != null && positions > config.ropeOriginalContext()) {
+            // LongRoPE (phi3): like llama.cpp, a context beyond the original one rotates with the long factors.
+            return longRope(positions);
+        }
         RopeTable t = rope;
         if (t != null && t.positions() >= positions) {
             return t;
@@ -129,6 +134,13 @@ public final class Model implements AutoCloseable {
             }
             return t;
         }
+    }
+
+    private synchronized RopeTable longRope(int positions) {
+        if (longRope == null || longRope.positions() < positions) {
+            longRope = new RopeTable(config, weights.ropeFreqFactorsLong(), positions);
+        }
+        return longRope;
     }
 
     /** A new, empty {@link DecodeBatch} for stepping several of this model's sessions together. */

@@ -62,7 +62,7 @@ public final class LlamaCppEmbeddingOracleMain {
             }
             out.println("EMB " + embList);
             Object ip = inferenceClass.getConstructor(String.class).newInstance(text);
-            inferenceClass.getMethod("setNPredict", int.class).invoke(ip, 1);
+            inferenceClass.getMethod("setNPredict", int.class).invoke(ip, Integer.getInteger("oracle.npredict", 1));
             inferenceClass.getMethod("setTemperature", float.class).invoke(ip, 0f);
             inferenceClass.getMethod("setTopK", int.class).invoke(ip, 1);
             inferenceClass.getMethod("setCachePrompt", boolean.class).invoke(ip, false);

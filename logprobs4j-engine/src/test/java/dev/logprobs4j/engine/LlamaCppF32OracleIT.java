@@ -52,6 +52,11 @@ class LlamaCppF32OracleIT {
     static final double MAX_SCALE_ERROR = 1e-5;
 
     static List<OracleResult> runOracle(Path model, List<String> texts) {
+        return runOracle(model, texts, 1);
+    }
+
+    /** As {@link #runOracle(Path, List)}, with {@code nPredict} greedy tokens in {@code greedyNext}. */
+    static List<OracleResult> runOracle(Path model, List<String> texts, int nPredict) {
         Path jar = TestModels.repoRoot().resolve("logprobs4j-engine/target/oracle-4.1.0/llama-4.1.0.jar");
         Path testClasses = TestModels.repoRoot().resolve("logprobs4j-engine/target/test-classes");
         assertThat(jar).as("copied by the engine pom's maven-dependency-plugin").exists();
@@ -63,7 +68,7 @@ class LlamaCppF32OracleIT {
             throw new UncheckedIOException(e);
         }
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.io.tmpdir=" + natives, "-cp", jar + java.io.File.pathSeparator + testClasses,
+                "-Djava.io.tmpdir=" + natives, "-Doracle.npredict=" + nPredict, "-cp", jar + java.io.File.pathSeparator + testClasses,
                 LlamaCppEmbeddingOracleMain.class.getName(), model.toString(), "2"));
         for (String t : texts) {
             cmd.add(Base64.getEncoder().encodeToString(t.getBytes(StandardCharsets.UTF_8)));
@@ -117,12 +122,17 @@ class LlamaCppF32OracleIT {
         }
     }
 
-    private static float[] floats(GgufFile f, String name) {
+    static float[] floats(GgufFile f, String name) {
         return f.data(f.tensor(name)).toArray(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN));
     }
 
     /** {@code log_softmax(W · h)} in double, W being {@code output.weight} or the tied {@code token_embd.weight}. */
     static double[] logprobsFromHidden(GgufFile f, double[] h) {
+        return logprobsFromHidden(f, h, 0);
+    }
+
+    /** As {@link #logprobsFromHidden(GgufFile, double[])}, with gemma2's final soft-capping {@code cap·tanh(z/cap)} when cap > 0. */
+    static double[] logprobsFromHidden(GgufFile f, double[] h, double cap) {
         GgufTensorInfo t = f.findTensor("output.weight").orElseGet(() -> f.tensor("token_embd.weight"));
         WeightMatrix w = WeightMatrices.of(t, f.data(t));
         assertThat(w.cols()).isEqualTo(h.length);
@@ -134,7 +144,7 @@ class LlamaCppF32OracleIT {
             for (int i = 0; i < row.length; i++) {
                 s += row[i] * h[i];
             }
-            z[r] = s;
+            z[r] = cap > 0 ? cap * Math.tanh(s / cap) : s;
         }
         double max = Arrays.stream(z).max().orElseThrow();
         double sum = 0;
@@ -164,7 +174,7 @@ class LlamaCppF32OracleIT {
         return h;
     }
 
-    private static int[] topIds(double[] lp, int k) {
+    static int[] topIds(double[] lp, int k) {
         return IntStream.range(0, lp.length).boxed().sorted((a, b) -> Double.compare(lp[b], lp[a])).limit(k).mapToInt(Integer::intValue)
                 .toArray();
     }

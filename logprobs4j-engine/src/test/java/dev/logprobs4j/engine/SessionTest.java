@@ -124,7 +124,7 @@ class SessionTest {
         new GgufWriter().putString("general.architecture", "gpt2")
                 .addTensor("token_embd.weight", new long[] {32, 4}, new float[128]).write(p);
         assertThatThrownBy(() -> Model.load(p)).isInstanceOf(GgufFormatException.class)
-                .hasMessageContaining("'gpt2'").hasMessageContaining("supported: llama, qwen2, qwen3");
+                .hasMessageContaining("'gpt2'").hasMessageContaining("supported: gemma, gemma2, gemma3, llama, phi3, qwen2, qwen3, smollm3");
     }
 
     @Test

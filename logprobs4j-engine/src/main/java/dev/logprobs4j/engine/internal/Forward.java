@@ -17,8 +17,9 @@ import jdk.incubator.vector.VectorSpecies;
  * per pass); per-row work (RoPE, cache append, attention) reads the row's own {@link KvCache}.
  *
  * <p>Architectures differ only by switches of {@link ModelConfig} and null weights of
- * {@link LayerWeights} (biases, q/k norms, rope layout), tested once per pass here: a new
- * architecture adds a switch, never a second copy of the pass.
+ * {@link LayerWeights} (biases, q/k norms, post-norms, rope layout, embedding scale, GeGLU, soft-caps,
+ * sliding-window and no-RoPE layers), tested once per pass or per layer here: a new architecture
+ * adds a switch, never a second copy of the pass.
  *
  * <p>Batch invariance: every step but the matrix products is per row and per head, in an order that
  * does not depend on the other rows; attention of one (row, head) is computed whole by one thread.
@@ -95,7 +96,7 @@ public final class Forward {
         this.headSize = config.keyLength();
         this.valueSize = config.valueLength();
         this.groupSize = config.headCount() / config.headCountKv();
-        this.attentionScale = (float) (1.0 / Math.sqrt(headSize));
+        this.attentionScale = config.attentionScale();
         int layers = config.blockCount();
         this.qkv = new WeightMatrix[layers][];
         this.gateUp = new WeightMatrix[layers][];
@@ -136,6 +137,10 @@ public final class Forward {
         for (int b = 0; b < n; b++) {
             w.tokenEmbedding().dequantizeRow(rows.tokens[b], x, b * dim);
         }
+        if (c.embeddingScale() != 1f) {
+            // Gemma scales the embeddings by sqrt(dim) (in float, as llama.cpp's ggml_scale).
+            scaleInPlace(x, 0, n * dim, c.embeddingScale());
+        }
         float eps = c.rmsNormEpsilon();
         for (int l = 0; l < c.blockCount(); l++) {
             LayerWeights lw = w.layers().get(l);
@@ -148,17 +153,23 @@ public final class Forward {
             for (int b = 0; b < n; b++) {
                 positionQkv(l, lw, b, rows.positions[b], rows.caches[b]);
             }
-            // Causal softmax(q k^T / sqrt(d)) v per row and head, over the row's own sequence.
+            // Causal softmax(q k^T * scale) v per row and head, over the row's own sequence (or its window).
             attention(l, rows);
             matmul(lw.wo(), att, n, xb2);
+            postNorm(lw.attnPostNorm(), n, eps);
             addInPlace(x, xb2, n * dim);
-            // Feed-forward: RMSNorm, down(silu(gate(x)) * up(x)).
+            // Feed-forward: RMSNorm, down(act(gate(x)) * up(x)) with SiLU or (Gemma) tanh-GELU.
             for (int b = 0; b < n; b++) {
                 rmsNorm(xb, b * dim, x, b * dim, lw.ffnNorm(), dim, eps);
             }
             MatMul.matmul(gateUp[l], xb, 0, n, gateUpOut, threads, activations);
-            swiGlu(hb, hb2, n * ffn);
+            if (c.geluFeedForward()) {
+                geGlu(hb, hb2, n * ffn, activations == MatMul.Activations.INT8);
+            } else {
+                swiGlu(hb, hb2, n * ffn);
+            }
             matmul(lw.wDown(), hb, n, xb2);
+            postNorm(lw.ffnPostNorm(), n, eps);
             addInPlace(x, xb2, n * dim);
         }
         // Final RMSNorm and the vocabulary projection, only for the rows that want logits.
@@ -175,6 +186,20 @@ public final class Forward {
             logits = new float[Math.multiplyExact(outputs, vocab)];
         }
         matmul(w.output(), xb, outputs, logits);
+        if (c.finalSoftcap() > 0) {
+            // gemma2: logits = cap * tanh(logits / cap).
+            softcap(logits, outputs * vocab, c.finalSoftcap());
+        }
+    }
+
+    /** gemma2/3: RMSNorm of each row's sub-layer output (in xb2) before it joins the residual stream. */
+    private void postNorm(float[] weight, int n, float eps) {
+        if (weight == null) {
+            return;
+        }
+        for (int b = 0; b < n; b++) {
+            rmsNorm(xb2, b * dim, xb2, b * dim, weight, dim, eps);
+        }
     }
 
     /** Logits of the last pass: row {@code j} (at {@code j * vocabularySize}) for the j-th row that wanted them. */
@@ -197,19 +222,25 @@ public final class Forward {
             addInPlace(v, vOff, lw.bv(), vDim);
         }
         float eps = c.rmsNormEpsilon();
+        boolean sliding = c.slidingLayer(layer);
+        boolean rope = c.ropeLayer(layer);
         for (int h = 0; h < c.headCount(); h++) {
             int o = qOff + h * headSize;
             if (lw.qNorm() != null) {
                 rmsNorm(q, o, q, o, lw.qNorm(), headSize, eps);
             }
-            cache.rope.rotate(q, o, pos, neox);
+            if (rope) {
+                cache.rope.rotate(q, o, pos, neox, sliding);
+            }
         }
         for (int h = 0; h < c.headCountKv(); h++) {
             int o = kOff + h * headSize;
             if (lw.kNorm() != null) {
                 rmsNorm(k, o, k, o, lw.kNorm(), headSize, eps);
             }
-            cache.rope.rotate(k, o, pos, neox);
+            if (rope) {
+                cache.rope.rotate(k, o, pos, neox, sliding);
+            }
         }
         cache.reserve(layer, pos);
         float[] kc = cache.keys[layer];
@@ -261,7 +292,10 @@ public final class Forward {
         }
     }
 
-    /** Head {@code h} of row {@code b} (at {@code pos}) over positions {@code 0 ..= pos} of its cache. */
+    /**
+     * Head {@code h} of row {@code b} (at {@code pos}) over positions {@code 0 ..= pos} of its cache, or
+     * over the last {@code slidingWindow} of them in a sliding layer (llama.cpp masks {@code pos - t >= window}).
+     */
     private void attend(int layer, KvCache cache, int pos, int b, int h) {
         float[] kc = cache.keys[layer];
         float[] vc = cache.values[layer];
@@ -272,14 +306,19 @@ public final class Forward {
         }
         int qo = b * qDim + h * headSize;
         int kvh = h / groupSize;
+        int first = c.slidingLayer(layer) ? Math.max(0, pos - c.slidingWindow() + 1) : 0;
+        float cap = c.attentionSoftcap();
         float max = Float.NEGATIVE_INFINITY;
-        for (int t = 0; t <= pos; t++) {
+        for (int t = first; t <= pos; t++) {
             float s = dot(q, qo, kc, t * kDim + kvh * headSize, headSize) * attentionScale;
+            if (cap > 0) {
+                s = cap * (float) Math.tanh(s / cap); // gemma2's attention soft-capping
+            }
             scores[t] = s;
             max = Math.max(max, s);
         }
         double sum = 0;
-        for (int t = 0; t <= pos; t++) {
+        for (int t = first; t <= pos; t++) {
             float e = (float) Math.exp(scores[t] - max);
             scores[t] = e;
             sum += e;
@@ -287,7 +326,7 @@ public final class Forward {
         float inv = (float) (1.0 / sum);
         int ao = b * attnOutDim + h * valueSize;
         Arrays.fill(att, ao, ao + valueSize, 0f);
-        for (int t = 0; t <= pos; t++) {
+        for (int t = first; t <= pos; t++) {
             axpy(scores[t] * inv, vc, t * vDim + kvh * valueSize, att, ao, valueSize);
         }
     }
@@ -382,6 +421,47 @@ public final class Forward {
         for (int i = 0; i < size; i++) {
             float g = gate[i];
             gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+        }
+    }
+
+    /**
+     * gate = gelu(gate) * up with GELU's tanh approximation (Gemma's gelu_pytorch_tanh), elementwise.
+     * With {@code half}, as llama.cpp's CPU GELU: for |x| < 10 the input is rounded to F16 and the
+     * result read from a table of F16 values; below -10 it is 0 and above 10 it is x.
+     */
+    static void geGlu(float[] gate, float[] up, int size, boolean half) {
+        for (int i = 0; i < size; i++) {
+            float g = gate[i];
+            float a;
+            if (!half) {
+                a = gelu(g);
+            } else if (g <= -10f) {
+                a = 0f;
+            } else if (g >= 10f) {
+                a = g;
+            } else {
+                a = Float.float16ToFloat(Float.floatToFloat16(gelu(Float.float16ToFloat(Float.floatToFloat16(g)))));
+            }
+            gate[i] = a * up[i];
+        }
+    }
+
+    private static float gelu(float x) {
+        double g = x;
+        return (float) (0.5 * g * (1 + Math.tanh(GELU_C * g * (1 + 0.044715 * g * g))));
+    }
+
+    private static final double GELU_C = Math.sqrt(2 / Math.PI);
+
+    private static void softcap(float[] a, int size, float cap) {
+        for (int i = 0; i < size; i++) {
+            a[i] = cap * (float) Math.tanh(a[i] / cap);
+        }
+    }
+
+    private static void scaleInPlace(float[] a, int off, int size, float f) {
+        for (int i = 0; i < size; i++) {
+            a[off + i] *= f;
         }
     }
 

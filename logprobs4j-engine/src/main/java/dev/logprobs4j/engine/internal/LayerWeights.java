@@ -19,6 +19,8 @@ import dev.logprobs4j.engine.tensor.WeightMatrix;
  * @param wGate      (ffn x dim)
  * @param wUp        (ffn x dim)
  * @param wDown      (dim x ffn)
+ * @param attnPostNorm (dim) RMSNorm weight on the attention output before the residual add, or null
+ * @param ffnPostNorm  (dim) RMSNorm weight on the feed-forward output before the residual add, or null
  */
 public record LayerWeights(
         float[] attnNorm,
@@ -34,4 +36,6 @@ public record LayerWeights(
         float[] ffnNorm,
         WeightMatrix wGate,
         WeightMatrix wUp,
-        WeightMatrix wDown) {}
+        WeightMatrix wDown,
+        float[] attnPostNorm,
+        float[] ffnPostNorm) {}

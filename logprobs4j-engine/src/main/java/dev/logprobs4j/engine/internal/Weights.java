@@ -10,7 +10,9 @@ import java.util.List;
  * @param layers         one entry per block
  * @param outputNorm     (dim)
  * @param output         (vocab x dim); the same object as tokenEmbedding when embeddings are tied
- * @param ropeFreqFactors (ropeDims/2) divisors of the rotary frequencies, or null
+ * @param ropeFreqFactors (ropeDims/2) divisors of the rotary frequencies, or null (phi3: the short factors)
+ * @param ropeFreqFactorsLong (ropeDims/2) phi3's long factors for sessions beyond the original context, or null
  */
 public record Weights(
-        WeightMatrix tokenEmbedding, List<LayerWeights> layers, float[] outputNorm, WeightMatrix output, float[] ropeFreqFactors) {}
+        WeightMatrix tokenEmbedding, List<LayerWeights> layers, float[] outputNorm, WeightMatrix output, float[] ropeFreqFactors,
+        float[] ropeFreqFactorsLong) {}
