@@ -1,5 +1,6 @@
 package dev.logprobs4j.engine;
 
+import dev.logprobs4j.engine.internal.VectorApi;
 import dev.logprobs4j.engine.tensor.MatMul;
 import java.util.Objects;
 
@@ -44,7 +45,14 @@ public final class LoadOptions {
         return builder().build();
     }
 
+    /**
+     * A builder with the defaults.
+     *
+     * @throws IllegalStateException naming the JVM flag when the Vector API module is missing (the
+     *                               default numerics are read from the kernels, which need it)
+     */
     public static Builder builder() {
+        VectorApi.require();
         return new Builder();
     }
 
