@@ -227,18 +227,7 @@ final class Q5_KMatrix extends QuantizedMatrix {
 
     @Override
     void dot4(long o0, long o1, long o2, long o3, float[] x, int xOffset, float[] out, int at, int valid) {
-        float[] panel = Tiles.panel(cols);
-        decode(o0, panel, 0);
-        if (valid > 1) {
-            decode(o1, panel, cols);
-        }
-        if (valid > 2) {
-            decode(o2, panel, 2 * cols);
-        }
-        if (valid > 3) {
-            decode(o3, panel, 3 * cols);
-        }
-        Tiles.multiply(panel, valid, cols, x, xOffset, 1, out, at, rows);
+        Tiles.dot4Decoded(this, o0, o1, o2, o3, x, xOffset, out, at, valid);
     }
 
     @Override

@@ -41,6 +41,28 @@ final class Tiles {
     }
 
     /**
+     * {@link SegmentMatrix#dot4} for types without a register-decoding kernel: the valid rows are
+     * decoded by {@code m.decode} into the thread's panel and multiplied by {@link #multiply}, so
+     * one activation row gets the same summation order as a batch.
+     */
+    static void dot4Decoded(SegmentMatrix m, long o0, long o1, long o2, long o3, float[] x, int xOffset, float[] out,
+            int at, int valid) {
+        int cols = m.cols;
+        float[] panel = panel(cols);
+        m.decode(o0, panel, 0);
+        if (valid > 1) {
+            m.decode(o1, panel, cols);
+        }
+        if (valid > 2) {
+            m.decode(o2, panel, 2 * cols);
+        }
+        if (valid > 3) {
+            m.decode(o3, panel, 3 * cols);
+        }
+        multiply(panel, valid, cols, x, xOffset, 1, out, at, m.rows);
+    }
+
+    /**
      * {@code out[at + b * rowStride + i] = w[i * cols ..] . x[xOffset + b * cols ..]} for panel
      * rows {@code i < n} and activation rows {@code b < batch}.
      */
