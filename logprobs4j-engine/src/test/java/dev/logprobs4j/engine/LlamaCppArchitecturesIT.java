@@ -212,9 +212,9 @@ class LlamaCppArchitecturesIT {
     /**
      * llama.cpp's Q4_K_M and Q5_K_M layouts in the Gemma-3-1B shape ({@link MixedLayouts#GEMMA3_1B}:
      * 1152-wide rows, so Q5_0 / Q5_1 / Q8_0 beside the K-quants) against b4916: top-10 logprobs of
-     * the six texts. llama.cpp rounds activations to 8 bits before each quantised product and the
-     * engine's default path does too, but per block in its own order; Gemma's tied output at gain 4
-     * amplifies what is left, so the bound is {@link #GEMMA3_MIXED_BOUND}.
+     * the six texts. llama.cpp rounds activations to 8 bits before each quantised product, the
+     * engine's default (exact) path does not; Gemma's tied output at gain 4 amplifies that, so the
+     * bound is {@link #GEMMA3_MIXED_BOUND}. (Greedy text is compared on the F32/F16 files only.)
      */
     @Test
     void gemma3MixedLayoutFilesAgreeWithLlamaCppB4916() {
@@ -253,8 +253,11 @@ class LlamaCppArchitecturesIT {
         assertThat(failures).isEmpty();
     }
 
-    /** Bound of {@link #gemma3MixedLayoutFilesAgreeWithLlamaCppB4916()}: the single-type files' 0.6 (see LlamaCppOracleIT#newTypeTolerance). */
-    static final double GEMMA3_MIXED_BOUND = 0.6;
+    /**
+     * Bound of {@link #gemma3MixedLayoutFilesAgreeWithLlamaCppB4916()}: measured 0.120 (Q4_K_M) and
+     * 0.158 (Q5_K_M), the same order as the single-type files (LlamaCppOracleIT#newTypeTolerance).
+     */
+    static final double GEMMA3_MIXED_BOUND = 0.3;
 
     /**
      * Bounds against b4916's F32 KV cache. With llama.cpp's numerics (its GELU reads an F16 table at the

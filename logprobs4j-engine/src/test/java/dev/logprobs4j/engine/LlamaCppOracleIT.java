@@ -318,7 +318,8 @@ public class LlamaCppOracleIT {
      * {@link LlamaCppArchitecturesIT}. The difference has
      * the same cause as for single-type files (8-bit activation rounding on llama.cpp's side), but
      * these shapes tie the output to the embedding (gain 1, not 4), so the next-token
-     * distribution is flatter and amplifies it less: measured at most 0.057, bound 0.2.
+     * distribution is flatter and amplifies it less: measured at most 0.057, bound 0.2. Phi-3.5
+     * has its own output matrix (gain 4, as the single-type files): measured at most 0.305, bound 0.4.
      */
     @Test
     void mixedLayoutFilesAgreeWithLlamaCpp() {
@@ -330,10 +331,11 @@ public class LlamaCppOracleIT {
                 continue;
             }
             Path file = spec.write(dir);
-            double d = compareNextToken(file, prompts, 0.2, KvCacheType.F16, true);
+            double bound = spec.shape().tied() ? 0.2 : 0.4;
+            double d = compareNextToken(file, prompts, bound, KvCacheType.F16, true);
             REPORT.put(spec.fileName(), d);
-            if (d >= 0.2) {
-                failures.add(spec.fileName() + ": " + d + " >= 0.2");
+            if (d >= bound) {
+                failures.add(spec.fileName() + ": " + d + " >= " + bound);
             }
         }
         assertThat(failures).isEmpty();
