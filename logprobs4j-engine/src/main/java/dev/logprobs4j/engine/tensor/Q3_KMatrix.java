@@ -192,19 +192,82 @@ final class Q3_KMatrix extends QuantizedMatrix {
         }
     }
 
-    /**
-     * This type has no register-decoding kernel yet: its rows are decoded by the scalar
-     * {@link #dequantize} (so {@code decode} equals it by construction) and multiplied by the
-     * float micro-kernels of {@link Tiles}, in their summation order.
+    /*
+     * Float kernels (16 float lanes; elsewhere rows are decoded by dequantize for the Tiles
+     * kernels), two rows per body. Low bit pairs as Q2_K's (shifted within 16-bit lanes, masked,
+     * widened); the third bit of group g is bit g / 2 of the hmask bytes, masked in place (0 or
+     * 2^j, bit 7 reading -128) and scaled to 0 or 4 in float. All steps before q * (d * scale) are
+     * exact, so the weights are dequantize's bit for bit.
      */
+
+    /** The factor that turns {@code hmask & (1 << j)}, read as a signed byte, into 4 times the bit. */
+    private static float thirdBit(int j) {
+        return j == 7 ? -0.03125f : 4f / (1 << j);
+    }
+
     @Override
     void decode(long rowOffset, float[] out, int outOffset) {
-        dequantize(rowOffset, out, outOffset);
+        if (!Kernels.VECTOR16) {
+            dequantize(rowOffset, out, outOffset);
+            return;
+        }
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long block = rowOffset + (long) b * BLOCK_BYTES;
+            float d = Kernels.f16(data, block + D);
+            for (int g = 0; g < 16; g++) {
+                // Group g: weights 16 g.., bytes 16 * (g % 2) of quant half g / 8 and of hmask, bit j = g / 2.
+                int j = g / 2;
+                ShortVector packed = ByteVector.fromMemorySegment(Kernels.B16, data, block + QS + 32L * (g / 8) + 16 * (g % 2), LE)
+                        .reinterpretAsShorts();
+                ByteVector hm = ByteVector.fromMemorySegment(Kernels.B16, data, block + 16 * (g % 2), LE);
+                ((FloatVector) packed.lanewise(VectorOperators.LSHR, 2 * (j % 4)).reinterpretAsBytes().and((byte) 3).castShape(F, 0))
+                        .sub(4f).add(((FloatVector) hm.and((byte) (1 << j)).castShape(F, 0)).mul(thirdBit(j)))
+                        .mul(d * scale(block, g)).intoArray(out, outOffset + b * BLOCK + 16 * g);
+            }
+        }
     }
 
     @Override
     void dot4(long o0, long o1, long o2, long o3, float[] x, int xOffset, float[] out, int at, int valid) {
-        Tiles.dot4Decoded(this, o0, o1, o2, o3, x, xOffset, out, at, valid);
+        if (!Kernels.VECTOR16) {
+            Tiles.dot4Decoded(this, o0, o1, o2, o3, x, xOffset, out, at, valid);
+            return;
+        }
+        dot2(o0, o1, x, xOffset, out, at, Math.min(valid, 2));
+        if (valid > 2) {
+            dot2(o2, o3, x, xOffset, out, at + 2, valid - 2);
+        }
+    }
+
+    private void dot2(long o0, long o1, float[] x, int xOffset, float[] out, int at, int valid) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long k = (long) b * BLOCK_BYTES;
+            float d0 = Kernels.f16(data, o0 + k + D);
+            float d1 = Kernels.f16(data, o1 + k + D);
+            for (int g = 0; g < 16; g++) {
+                int j = g / 2;
+                long qs = k + QS + 32L * (g / 8) + 16 * (g % 2);
+                long hm = k + 16 * (g % 2);
+                int shift = 2 * (j % 4);
+                byte bit = (byte) (1 << j);
+                float f = thirdBit(j);
+                FloatVector xg = FloatVector.fromArray(F, x, xOffset + b * BLOCK + 16 * g);
+                a0 = ((FloatVector) ByteVector.fromMemorySegment(Kernels.B16, data, o0 + qs, LE).reinterpretAsShorts()
+                        .lanewise(VectorOperators.LSHR, shift).reinterpretAsBytes().and((byte) 3).castShape(F, 0)).sub(4f)
+                        .add(((FloatVector) ByteVector.fromMemorySegment(Kernels.B16, data, o0 + hm, LE).and(bit).castShape(F, 0)).mul(f))
+                        .mul(d0 * scale(o0 + k, g)).fma(xg, a0);
+                a1 = ((FloatVector) ByteVector.fromMemorySegment(Kernels.B16, data, o1 + qs, LE).reinterpretAsShorts()
+                        .lanewise(VectorOperators.LSHR, shift).reinterpretAsBytes().and((byte) 3).castShape(F, 0)).sub(4f)
+                        .add(((FloatVector) ByteVector.fromMemorySegment(Kernels.B16, data, o1 + hm, LE).and(bit).castShape(F, 0)).mul(f))
+                        .mul(d1 * scale(o1 + k, g)).fma(xg, a1);
+            }
+        }
+        out[at] = Kernels.sumLanes(a0);
+        if (valid > 1) {
+            out[at + 1] = Kernels.sumLanes(a1);
+        }
     }
 
     @Override
