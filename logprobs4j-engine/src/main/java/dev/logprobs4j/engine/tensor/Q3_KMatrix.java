@@ -6,6 +6,7 @@ import static dev.logprobs4j.engine.tensor.Kernels.LE;
 
 import dev.logprobs4j.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -239,6 +240,24 @@ final class Q3_KMatrix extends QuantizedMatrix {
         }
     }
 
+    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
+    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
+
+    /**
+     * Eight of the sixteen 6-bit scales (0..63, before the minus 32) of the super-block at {@code
+     * block}, scale {@code 8 * upper + i} in byte {@code i}: the unpacking of {@link #scale} on whole
+     * words (two loads instead of sixteen). Low nibbles are bytes 0-7 (low for the first eight,
+     * high for the rest); the top bits of scale s are bit pair s / 4 of byte 8 + s % 4.
+     */
+    static long packedScales(MemorySegment data, long block, boolean upper) {
+        long low = data.get(LE_LONG, block + SCALES);
+        long high = data.get(LE_INT, block + SCALES + 8) & 0xFFFFFFFFL;
+        int shift = upper ? 4 : 0;
+        long nibbles = (low >>> shift) & 0x0F0F0F0F0F0F0F0FL;
+        long tops = ((high >>> shift) & 0x03030303L) | (((high >>> shift + 2) & 0x03030303L) << 32);
+        return nibbles | (tops << 4);
+    }
+
     private void dot2(long o0, long o1, float[] x, int xOffset, float[] out, int at, int valid) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = FloatVector.zero(F);
@@ -246,6 +265,10 @@ final class Q3_KMatrix extends QuantizedMatrix {
             long k = (long) b * BLOCK_BYTES;
             float d0 = Kernels.f16(data, o0 + k + D);
             float d1 = Kernels.f16(data, o1 + k + D);
+            long first0 = packedScales(data, o0 + k, false);
+            long second0 = packedScales(data, o0 + k, true);
+            long first1 = packedScales(data, o1 + k, false);
+            long second1 = packedScales(data, o1 + k, true);
             for (int g = 0; g < 16; g++) {
                 int j = g / 2;
                 long qs = k + QS + 32L * (g / 8) + 16 * (g % 2);
@@ -257,11 +280,11 @@ final class Q3_KMatrix extends QuantizedMatrix {
                 a0 = ((FloatVector) ByteVector.fromMemorySegment(Kernels.B16, data, o0 + qs, LE).reinterpretAsShorts()
                         .lanewise(VectorOperators.LSHR, shift).reinterpretAsBytes().and((byte) 3).castShape(F, 0)).sub(4f)
                         .add(((FloatVector) ByteVector.fromMemorySegment(Kernels.B16, data, o0 + hm, LE).and(bit).castShape(F, 0)).mul(f))
-                        .mul(d0 * scale(o0 + k, g)).fma(xg, a0);
+                        .mul(d0 * ((int) ((g < 8 ? first0 : second0) >>> 8 * (g % 8) & 0xFF) - 32)).fma(xg, a0);
                 a1 = ((FloatVector) ByteVector.fromMemorySegment(Kernels.B16, data, o1 + qs, LE).reinterpretAsShorts()
                         .lanewise(VectorOperators.LSHR, shift).reinterpretAsBytes().and((byte) 3).castShape(F, 0)).sub(4f)
                         .add(((FloatVector) ByteVector.fromMemorySegment(Kernels.B16, data, o1 + hm, LE).and(bit).castShape(F, 0)).mul(f))
-                        .mul(d1 * scale(o1 + k, g)).fma(xg, a1);
+                        .mul(d1 * ((int) ((g < 8 ? first1 : second1) >>> 8 * (g % 8) & 0xFF) - 32)).fma(xg, a1);
             }
         }
         out[at] = Kernels.sumLanes(a0);
