@@ -11,18 +11,21 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * A response body as a blocking {@link InputStream} that keeps {@value #DEPTH} buffer lists asked
- * for ahead of the reader. The JDK's {@code BodyHandlers.ofInputStream()} asks for one at a time,
- * so the connection pauses and re-registers with the client's selector after every buffer: on a
- * stream of small events that was a tenth of a streamed token's CPU. At most {@value #DEPTH}
- * lists wait here; closing the stream cancels the exchange. One reader; the client's threads add.
+ * A response body as a blocking {@link InputStream} that keeps up to {@value #DEPTH} buffer lists
+ * asked for ahead of the reader, asking again in batches of {@value #BATCH}. The JDK's
+ * {@code BodyHandlers.ofInputStream()} asks for one at a time, so the connection pauses and
+ * re-registers with the client's selector (a wake-up of its thread) after every buffer; so did
+ * asking for one more per buffer taken, whenever the reader was the slower side: on a stream of
+ * small events each costs a tenth of a streamed token's CPU or more. At most {@value #DEPTH} lists
+ * wait here; closing the stream cancels the exchange. One reader; the client's threads add.
  */
 final class PrefetchingBody extends InputStream implements HttpResponse.BodySubscriber<InputStream> {
 
     /** The handler that answers with this body. */
     static final HttpResponse.BodyHandler<InputStream> HANDLER = info -> new PrefetchingBody();
 
-    static final int DEPTH = 8;
+    static final int DEPTH = 32;
+    static final int BATCH = DEPTH / 2;
     private static final List<ByteBuffer> END = List.of();
 
     private final CompletableFuture<InputStream> body = CompletableFuture.completedFuture(this);
@@ -34,6 +37,7 @@ final class PrefetchingBody extends InputStream implements HttpResponse.BodySubs
     private int index;
     private ByteBuffer buffer;
     private boolean ended;
+    private int taken; // lists taken since demand was last renewed
     private boolean started; // guarded by this
 
     @Override
@@ -133,7 +137,10 @@ final class PrefetchingBody extends InputStream implements HttpResponse.BodySubs
             }
             current = next;
             index = 0;
-            subscription.request(1); // keep DEPTH lists asked for ahead of the reader
+            if (++taken == BATCH) {
+                taken = 0;
+                subscription.request(BATCH); // between DEPTH - BATCH and DEPTH lists stay asked for ahead of the reader
+            }
         }
         return true;
     }
