@@ -89,25 +89,41 @@ final class PrefetchingBody extends InputStream implements HttpResponse.BodySubs
         return n < 0 ? -1 : one[0] & 0xFF;
     }
 
+    /**
+     * Reads what has arrived, up to {@code len} bytes: it waits only when nothing has, and then fills
+     * {@code b} from every buffer already here (the client slices a socket read into several), so a
+     * reader with a large array makes few calls.
+     */
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
         if (len == 0) {
             return 0;
         }
-        if (!nextBuffer()) {
+        if (!nextBuffer(true)) {
             return -1;
         }
-        int n = Math.min(len, buffer.remaining());
-        buffer.get(b, off, n);
+        int n = 0;
+        do {
+            int k = Math.min(len - n, buffer.remaining());
+            buffer.get(b, off + n, k);
+            n += k;
+        } while (n < len && nextBuffer(false));
         return n;
     }
 
-    /** Moves to a buffer with bytes left, waiting for the next list when needed; false at the end. */
-    private boolean nextBuffer() throws IOException {
+    /**
+     * Moves to a buffer with bytes left, false at the end. With {@code wait}, waits for the next list
+     * when needed; without, takes only a list already here, and leaves the end and failures to the next
+     * waiting call (so bytes already read are handed out first).
+     */
+    private boolean nextBuffer(boolean wait) throws IOException {
         while (buffer == null || !buffer.hasRemaining()) {
             if (index < current.size()) {
                 buffer = current.get(index++);
                 continue;
+            }
+            if (!wait && (closed || lists.peek() == null || lists.peek() == END)) {
+                return false;
             }
             if (closed) {
                 throw new IOException("the response body was closed");
