@@ -663,13 +663,16 @@ final class ChunkScanner {
                 if (head == names.heads[k] && from + length < end && b[from + length] == '"'
                         && (length <= Long.BYTES || same(n, from, length))) {
                     pos = from + length + 1;
-                    ws();
-                    expect(':');
-                    ws();
+                    colon();
                     return k;
                 }
             }
         }
+        return otherName(names, from);
+    }
+
+    /** {@link #name} for a name not found straight away: read to its closing quote, then looked up. */
+    private int otherName(Names names, int from) {
         int i = from;
         int c;
         while ((c = b[i]) != '"') {
@@ -680,9 +683,7 @@ final class ChunkScanner {
         }
         int length = i - from;
         pos = i + 1;
-        ws();
-        expect(':');
-        ws();
+        colon();
         long head = head(from, length);
         for (int k = 0; k < names.bytes.length; k++) {
             byte[] n = names.bytes[k];
@@ -691,6 +692,13 @@ final class ChunkScanner {
             }
         }
         return -1;
+    }
+
+    /** The ':' after a member name, with the white space around it. */
+    private void colon() {
+        ws();
+        expect(':');
+        ws();
     }
 
     /** After a value: true at ',' (another member follows), false at {@code close}. */
