@@ -479,8 +479,8 @@ final class ChunkScanner {
     /**
      * The string of raw bytes {@code b[from, from + length)}, decoded once per stream: found in the
      * table, or decoded and added, the table doubling when half full. One method on purpose: past
-     * C2's inlining size, it is compiled once instead of at each of the string sites it serves, which
-     * cut the JIT's work on this scanner by a quarter (a call per string costs less).
+     * C2's inlining size, it is compiled once instead of at each of the string sites it serves (a call
+     * per string costs little).
      */
     private String shared(int from, int length, int hash, boolean nonAscii) {
         long head = head(from, length);
