@@ -160,6 +160,31 @@ final class Kernels {
         return sum;
     }
 
+    private static final ThreadLocal<float[]> ACCUMULATORS = ThreadLocal.withInitial(() -> new float[64]);
+
+    /**
+     * This thread's spill area for a kernel's final accumulators (four vectors of up to 16 lanes),
+     * read back by {@link #finish4} or {@link #finish2}. Passing the vectors to a method the JIT
+     * did not inline (kernel bodies exhaust its node budget) would box them; arrays are not boxed.
+     */
+    static float[] accumulators() {
+        return ACCUMULATORS.get();
+    }
+
+    /** Stores the lane sums of the four accumulators spilled at 0, 16, 32, 48 (the first {@code valid}). */
+    static void finish4(float[] acc, float[] out, int at, int valid) {
+        store4(out, at, valid, sumLanes(FloatVector.fromArray(F, acc, 0)), sumLanes(FloatVector.fromArray(F, acc, 16)),
+                sumLanes(FloatVector.fromArray(F, acc, 32)), sumLanes(FloatVector.fromArray(F, acc, 48)));
+    }
+
+    /** Stores the lane sums of the two accumulators spilled at 0 and 16 (the first {@code valid}). */
+    static void finish2(float[] acc, float[] out, int at, int valid) {
+        out[at] = sumLanes(FloatVector.fromArray(F, acc, 0));
+        if (valid > 1) {
+            out[at + 1] = sumLanes(FloatVector.fromArray(F, acc, 16));
+        }
+    }
+
     /** Signed byte at {@code offset}. */
     static int i8(MemorySegment segment, long offset) {
         return segment.get(ValueLayout.JAVA_BYTE, offset);

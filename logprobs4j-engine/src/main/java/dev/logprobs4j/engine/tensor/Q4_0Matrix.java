@@ -101,8 +101,12 @@ final class Q4_0Matrix extends QuantizedMatrix {
             a3 = q3.and(0xF).selectFrom(t3).reinterpretAsFloats().fma(xLow, a3);
             a3 = q3.lanewise(VectorOperators.LSHR, 4).selectFrom(t3).reinterpretAsFloats().fma(xHigh, a3);
         }
-        Kernels.store4(out, at, valid, Kernels.sumLanes(a0), Kernels.sumLanes(a1), Kernels.sumLanes(a2),
-                Kernels.sumLanes(a3));
+        float[] acc = Kernels.accumulators();
+        a0.intoArray(acc, 0);
+        a1.intoArray(acc, 16);
+        a2.intoArray(acc, 32);
+        a3.intoArray(acc, 48);
+        Kernels.finish4(acc, out, at, valid);
     }
 
     @Override

@@ -182,10 +182,10 @@ final class Q4_KMatrix extends QuantizedMatrix {
                 a1 = n1.lanewise(VectorOperators.LSHR, 4).selectFrom(h1).reinterpretAsFloats().fma(x3, a1);
             }
         }
-        out[at] = Kernels.sumLanes(a0);
-        if (valid > 1) {
-            out[at + 1] = Kernels.sumLanes(a1);
-        }
+        float[] acc = Kernels.accumulators();
+        a0.intoArray(acc, 0);
+        a1.intoArray(acc, 16);
+        Kernels.finish2(acc, out, at, valid);
     }
 
     @Override
