@@ -173,16 +173,33 @@ final class Kernels {
 
     /** Stores the lane sums of the four accumulators spilled at 0, 16, 32, 48 (the first {@code valid}). */
     static void finish4(float[] acc, float[] out, int at, int valid) {
-        store4(out, at, valid, sumLanes(FloatVector.fromArray(F, acc, 0)), sumLanes(FloatVector.fromArray(F, acc, 16)),
-                sumLanes(FloatVector.fromArray(F, acc, 32)), sumLanes(FloatVector.fromArray(F, acc, 48)));
+        store4(out, at, valid, sumLanesAt(acc, 0), sumLanesAt(acc, 16), sumLanesAt(acc, 32), sumLanesAt(acc, 48));
     }
 
     /** Stores the lane sums of the two accumulators spilled at 0 and 16 (the first {@code valid}). */
     static void finish2(float[] acc, float[] out, int at, int valid) {
-        out[at] = sumLanes(FloatVector.fromArray(F, acc, 0));
+        out[at] = sumLanesAt(acc, 0);
         if (valid > 1) {
-            out[at + 1] = sumLanes(FloatVector.fromArray(F, acc, 16));
+            out[at + 1] = sumLanesAt(acc, 16);
         }
+    }
+
+    /**
+     * {@link #sumLanes} of the {@link #F} vector stored at {@code acc[offset]}. Kernels call this
+     * rather than sumLanes itself: finish4 gets inlined into the big kernel bodies, where a call
+     * with a vector argument that C2 does not inline (they are out of node budget) boxes it,
+     * while this call passes an array and an int.
+     */
+    static float sumLanesAt(float[] acc, int offset) {
+        FloatVector v = FloatVector.fromArray(F, acc, offset);
+        if (F.length() != 16) {
+            return sumLanes(v);
+        }
+        // The folds of sumLanes for 16 lanes, written out so that nothing here is left uninlined.
+        v = v.add(v.rearrange(FOLD16_8));
+        v = v.add(v.rearrange(FOLD16_4));
+        v = v.add(v.rearrange(FOLD16_2));
+        return v.add(v.rearrange(FOLD16_1)).lane(0);
     }
 
     /** Signed byte at {@code offset}. */

@@ -110,10 +110,10 @@ final class Tiles {
         for (int j = 0; j < actRows; j++) {
             int xj = x0 + j * cols;
             int a = 64 * j;
-            float s0 = Kernels.sumLanes(FloatVector.fromArray(F, acc, a));
-            float s1 = Kernels.sumLanes(FloatVector.fromArray(F, acc, a + 16));
-            float s2 = Kernels.sumLanes(FloatVector.fromArray(F, acc, a + 32));
-            float s3 = Kernels.sumLanes(FloatVector.fromArray(F, acc, a + 48));
+            float s0 = Kernels.sumLanesAt(acc, a);
+            float s1 = Kernels.sumLanesAt(acc, a + 16);
+            float s2 = Kernels.sumLanesAt(acc, a + 32);
+            float s3 = Kernels.sumLanesAt(acc, a + 48);
             for (int c = upper; c < cols; c++) {
                 s0 += w[w0 + c] * x[xj + c];
                 s1 += w[w1 + c] * x[xj + c];
