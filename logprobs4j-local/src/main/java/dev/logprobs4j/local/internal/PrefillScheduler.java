@@ -16,12 +16,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link PrefillBatch} (several texts per forward pass, so each weight is read once for all of them)
  * and wakes their callers. There is no extra thread: some waiting caller always leads.
  *
- * <p>Scoring calls {@linkplain #join() join} before they tokenise, so that a leader can wait for the
- * prompts that are about to come (at most a quarter of the last pass, within
- * [{@value #MIN_GATHER_NANOS} ns, {@value #MAX_GATHER_MILLIS} ms]) instead of running a half-empty
- * pass (the first pass, of unknown length, waits at most the maximum); a lone caller never waits. Each prompt's logits are bit-identical to a solo prefill, so
- * what is scored beside a text never changes its logprobs. The consumers run on the leader's
- * thread while their callers wait; a consumer that throws fails its own call only. Thread-safe.
+ * <p>Scoring calls {@linkplain #join() join} before they tokenise, and a leader waits for the
+ * prompts of every joined caller, and for at least as many as the last pass took (a batch's next
+ * rows join only once the last ones returned), instead of running a half-empty pass. It waits at
+ * most a quarter of the last pass, within [{@value #MIN_GATHER_NANOS} ns, {@value #MAX_GATHER_MILLIS}
+ * ms] (the first pass, of unknown length, the maximum); a lone sequential caller never waits.
+ * Each prompt's logits are bit-identical to a solo prefill, so what is scored beside a text never
+ * changes its logprobs. The consumers run on the leader's thread while their callers wait; a
+ * consumer that throws fails its own call only. Thread-safe.
  */
 final class PrefillScheduler {
     /** Longest a leader waits for joined callers to hand in their prompts. */
@@ -52,6 +54,7 @@ final class PrefillScheduler {
     private int members;
     private boolean leading;
     private long lastPassNanos;
+    private int lastPrompts; // prompts the last pass took
     private long passes; // statistics, guarded by lock
     private long prompts;
 
@@ -153,7 +156,11 @@ final class PrefillScheduler {
             long max = TimeUnit.MILLISECONDS.toNanos(MAX_GATHER_MILLIS);
             long window = lastPassNanos == 0 ? max : Math.clamp(lastPassNanos / 4, MIN_GATHER_NANOS, max);
             long deadline = System.nanoTime() + window;
-            while (waiting.size() < members) {
+            // Callers that rejoin between passes (a batch's next rows) may not have joined yet: expect
+            // at least as many prompts as the last pass had, so that they do not split into a solo pass
+            // and the rest. A lone sequential caller (one prompt per pass) never waits.
+            int expected = Math.max(members, lastPrompts);
+            while (waiting.size() < expected) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     break;
@@ -166,6 +173,7 @@ final class PrefillScheduler {
             }
             taken = new ArrayList<>(waiting);
             waiting.clear();
+            lastPrompts = taken.size();
             passes++;
             prompts += taken.size();
             lock.unlock();
