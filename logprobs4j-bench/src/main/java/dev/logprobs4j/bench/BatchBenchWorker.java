@@ -55,13 +55,16 @@ public final class BatchBenchWorker {
             }
             long tokens = 0;
             long t0 = System.nanoTime();
+            long c0 = ProcessCpu.nanos();
             for (String t : texts) {
                 PromptScore s = local.score(t, 0);
                 tokens += s.unscored().size() + s.scored().size();
             }
+            double cpu = (ProcessCpu.nanos() - c0) / 1e9;
             double sec = (System.nanoTime() - t0) / 1e9;
             System.out.println("RESULT rows_per_s " + texts.size() / sec);
             System.out.println("RESULT tokens_per_s " + tokens / sec);
+            System.out.println("RESULT cpu_s_per_row " + cpu / texts.size());
         }
     }
 
@@ -74,9 +77,12 @@ public final class BatchBenchWorker {
         runBatch(model, warmIn, threads, warmOut.toString());
         Files.deleteIfExists(warmIn);
         Files.deleteIfExists(warmOut);
+        long c0 = ProcessCpu.nanos();
         Matcher m = runBatch(model, input, threads, output);
+        double cpu = (ProcessCpu.nanos() - c0) / 1e9; // includes this run's model load and loopback server start
         System.out.println("RESULT rows_per_s " + m.group(2));
         System.out.println("RESULT tokens_per_s " + m.group(3));
+        System.out.println("RESULT cpu_s_per_row " + cpu / Integer.parseInt(m.group(1)));
     }
 
     private static Matcher runBatch(Path model, Path input, int threads, String output) {
