@@ -26,8 +26,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * consumer that throws fails its own call only. Thread-safe.
  */
 final class PrefillScheduler {
-    /** Longest a leader waits for joined callers to hand in their prompts. */
-    static final long MAX_GATHER_MILLIS = 50;
+    /**
+     * Longest a leader waits for prompts. A 1B model's pass of 64 short texts takes seconds, and
+     * returning callers (a batch writing its output lines, then starting the next rows) can take tens
+     * of milliseconds on a busy machine: a short cap split passes into a full one and a few stragglers.
+     */
+    static final long MAX_GATHER_MILLIS = 200;
 
     /** Shortest a leader waits for joined callers. */
     static final long MIN_GATHER_NANOS = 200_000;
