@@ -8,7 +8,7 @@ import java.util.List;
  * / max over repeated runs and ratios against the peer measured in the same run.
  *
  * <p>Usage: {@code Bench <engine|bandwidth|logprobs|constrained|startup|client|server|templates|chunks|soak|batch|all>[,...] [--runs N] [--quick]
- * [--threads N] [--cache DIR]}
+ * [--threads N] [--cache DIR] [--types T,...|all]}
  */
 public final class Bench {
     private Bench() {}
@@ -26,19 +26,21 @@ public final class Bench {
         double minutes = 10;
         int clients = 18;
         int hostilePercent = 10;
+        List<dev.logprobs4j.gguf.GgmlType> types = List.of();
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--runs" -> runs = Integer.parseInt(value(args, ++i, "--runs"));
                 case "--quick" -> quick = true;
                 case "--threads" -> threads = Integer.parseInt(value(args, ++i, "--threads"));
                 case "--cache" -> cache = Path.of(value(args, ++i, "--cache"));
+                case "--types" -> types = SyntheticModel.parseTypes(value(args, ++i, "--types"));
                 case "--minutes" -> minutes = Double.parseDouble(value(args, ++i, "--minutes"));
                 case "--clients" -> clients = Integer.parseInt(value(args, ++i, "--clients"));
                 case "--hostile-percent" -> hostilePercent = Integer.parseInt(value(args, ++i, "--hostile-percent"));
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'; see --help");
             }
         }
-        BenchEnv env = new BenchEnv(BenchEnv.findRepoRoot(), cache, threads, runs != null ? runs : quick ? 1 : 3, quick);
+        BenchEnv env = new BenchEnv(BenchEnv.findRepoRoot(), cache, threads, runs != null ? runs : quick ? 1 : 3, quick, types);
         long t0 = System.nanoTime();
         List<String> commands = command.equals("all")
                 ? List.of("engine", "bandwidth", "logprobs", "constrained", "startup", "client", "server", "templates", "chunks")
@@ -73,9 +75,12 @@ public final class Bench {
     private static void usage() {
         System.out.println("""
                 usage: bench <engine|bandwidth|logprobs|constrained|startup|client|server|templates|chunks|soak|batch|all>[,more] [--runs N] [--quick] [--threads N] [--cache DIR]
+                             [--types T,...|all]
                   engine     prefill (512-token prompt), score (prompt logprobs of 512 tokens) and decode (128 tokens,
                              top_logprobs=20) tok/s vs llama.cpp 4.1.0
-                             on stories260K and a generated Llama-3.2-1B-shaped model in Q8_0, Q4_0 and Q4_K_M
+                             on stories260K and a generated Llama-3.2-1B-shaped model in Q8_0, Q4_0 and Q4_K_M;
+                             --types T,T,...|all: instead, the 1B model with every weight in each type given
+                             (Q8_0 Q4_0 Q4_1 Q5_0 Q5_1 IQ4_NL Q2_K Q3_K Q4_K Q5_K Q6_K IQ4_XS; all: every one)
                   bandwidth  streaming read GB/s (1 and 2 threads) and decode as a fraction of bandwidth / weight bytes
                   logprobs   decode with and without logprobs + top_logprobs=20 on the 1B model
                   constrained  greedy decode tok/s with and without a JSON Schema token mask on the 1B model

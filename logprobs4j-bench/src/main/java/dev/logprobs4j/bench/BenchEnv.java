@@ -1,5 +1,6 @@
 package dev.logprobs4j.bench;
 
+import dev.logprobs4j.gguf.GgmlType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,8 +17,18 @@ import java.util.List;
  * @param threads threads both engines use
  * @param runs measured repetitions per figure
  * @param quick whether to use the shortened workloads
+ * @param types {@code --types}: the 1B model is measured with every weight in each of these types
+ *     instead of the default Q8_0, Q4_0 and Q4_K_M files; empty for the default
  */
-record BenchEnv(Path repoRoot, Path cacheDir, int threads, int runs, boolean quick) {
+record BenchEnv(Path repoRoot, Path cacheDir, int threads, int runs, boolean quick, List<GgmlType> types) {
+
+    BenchEnv {
+        types = List.copyOf(types);
+    }
+
+    BenchEnv(Path repoRoot, Path cacheDir, int threads, int runs, boolean quick) {
+        this(repoRoot, cacheDir, threads, runs, quick, List.of());
+    }
 
     static Path findRepoRoot() {
         Path dir = Path.of("").toAbsolutePath();

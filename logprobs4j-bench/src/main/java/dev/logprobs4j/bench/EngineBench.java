@@ -21,9 +21,19 @@ final class EngineBench {
 
     private EngineBench() {}
 
+    /**
+     * stories260K and the 1B files: Q8_0, then (with {@code withQ4}) Q4_0 and Q4_K_M; or, with
+     * {@code --types}, the first of them, then (with {@code withQ4}) the others.
+     */
     static List<Subject> subjects(BenchEnv env, boolean withQ4) {
         List<Subject> s = new ArrayList<>();
         s.add(new Subject("stories260K", env.sharedModel("stories260K.gguf"), 3, 512, "512m"));
+        if (!env.types().isEmpty()) {
+            for (GgmlType t : withQ4 ? env.types() : env.types().subList(0, 1)) {
+                s.add(new Subject("1B " + t, SyntheticModel.ensureSingleType(t, env.cacheDir()), 256, SyntheticModel.FIRST_SPECIAL, "2g"));
+            }
+            return s;
+        }
         s.add(new Subject("1B Q8_0", SyntheticModel.ensure(GgmlType.Q8_0, env.cacheDir()), 256, SyntheticModel.FIRST_SPECIAL, "2g"));
         if (withQ4) {
             s.add(new Subject("1B Q4_0", SyntheticModel.ensure(GgmlType.Q4_0, env.cacheDir()), 256, SyntheticModel.FIRST_SPECIAL, "2g"));

@@ -7,13 +7,18 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
  * Writer of a seeded random Llama-3.2-1B-shaped GGUF (dim 2048, 16 layers, 32 heads, 8 KV heads,
  * head dim 64, FFN 8192, vocab 128256, tied embeddings, rope theta 500000) in Q8_0, Q4_0 or llama.cpp's
- * Q4_K_M layout, with a generated GPT-2-style vocabulary so that llama.cpp loads it too.
+ * Q4_K_M layout, or with every weight in one of the {@link #SINGLE_TYPES} (for {@code bench engine
+ * --types}), with a generated GPT-2-style vocabulary so that llama.cpp loads it too.
  *
  * <p>Q4_K_M follows llama.cpp's {@code llama_tensor_get_type} for that file type: Q4_K everywhere,
  * Q6_K for the output matrix (here the tied token embedding, which llama.cpp treats as the output
@@ -44,13 +49,56 @@ final class SyntheticModel {
 
     private SyntheticModel() {}
 
+    /**
+     * Types a file can hold throughout ({@link #ensureSingleType}), each with llama.cpp's {@code
+     * general.file_type} for such a file (the _S variant for K-quants).
+     */
+    static final Map<GgmlType, Integer> SINGLE_TYPES = new EnumMap<>(Map.ofEntries(Map.entry(GgmlType.Q8_0, 7),
+            Map.entry(GgmlType.Q4_0, 2), Map.entry(GgmlType.Q4_1, 3), Map.entry(GgmlType.Q5_0, 8), Map.entry(GgmlType.Q5_1, 9),
+            Map.entry(GgmlType.IQ4_NL, 25), Map.entry(GgmlType.Q2_K, 10), Map.entry(GgmlType.Q3_K, 11), Map.entry(GgmlType.Q4_K, 14),
+            Map.entry(GgmlType.Q5_K, 16), Map.entry(GgmlType.Q6_K, 18), Map.entry(GgmlType.IQ4_XS, 30)));
+
+    /** {@code all} or a comma-separated list of {@link #SINGLE_TYPES}, as {@code --types} takes them. */
+    static List<GgmlType> parseTypes(String spec) {
+        if (spec.equals("all")) {
+            return List.copyOf(SINGLE_TYPES.keySet());
+        }
+        List<GgmlType> types = new ArrayList<>();
+        for (String name : spec.split(",")) {
+            GgmlType t = SINGLE_TYPES.keySet().stream().filter(k -> k.name().equalsIgnoreCase(name.trim())).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("--types: '" + name + "' is not one of all, " + SINGLE_TYPES.keySet()));
+            if (!types.contains(t)) {
+                types.add(t);
+            }
+        }
+        if (types.isEmpty()) {
+            throw new IllegalArgumentException("--types needs at least one type");
+        }
+        return types;
+    }
+
+    /** The cached file with every weight in {@code type} (one of {@link #SINGLE_TYPES}), written first if missing or stale. */
+    static Path ensureSingleType(GgmlType type, Path cacheDir) {
+        if (!SINGLE_TYPES.containsKey(type)) {
+            throw new IllegalArgumentException("type must be one of " + SINGLE_TYPES.keySet() + ", is " + type);
+        }
+        if (type == GgmlType.Q8_0 || type == GgmlType.Q4_0) {
+            return ensure(type, cacheDir);
+        }
+        return cached(cacheDir.resolve("llama-3.2-1b-shaped-only-" + type.name().toLowerCase() + "-v" + VERSION + ".gguf"), type, false);
+    }
+
     /** The cached file for {@code type} (Q8_0, Q4_0, or Q4_K for the Q4_K_M layout), written first if missing or stale. */
     static Path ensure(GgmlType type, Path cacheDir) {
         if (type != GgmlType.Q8_0 && type != GgmlType.Q4_0 && type != GgmlType.Q4_K) {
             throw new IllegalArgumentException("type must be Q8_0, Q4_0 or Q4_K (Q4_K_M layout), is " + type);
         }
         String label = type == GgmlType.Q4_K ? "q4_k_m" : type.name().toLowerCase();
-        Path file = cacheDir.resolve("llama-3.2-1b-shaped-" + label + "-v" + VERSION + ".gguf");
+        return cached(cacheDir.resolve("llama-3.2-1b-shaped-" + label + "-v" + VERSION + ".gguf"), type, type == GgmlType.Q4_K);
+    }
+
+    private static Path cached(Path file, GgmlType type, boolean q4km) {
+        Path cacheDir = file.getParent();
         Path marker = cacheDir.resolve(file.getFileName() + ".ok");
         try {
             if (Files.exists(file) && Files.exists(marker)
@@ -62,7 +110,7 @@ final class SyntheticModel {
             System.err.printf("writing %s (once; reused afterwards) ...%n", file);
             long t0 = System.nanoTime();
             Path tmp = cacheDir.resolve(file.getFileName() + ".tmp");
-            build(type).write(tmp);
+            build(type, q4km).write(tmp);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             Files.writeString(marker, Long.toString(Files.size(file)));
             System.err.printf("wrote %s: %.2f GB in %.1f s%n", file.getFileName(), Files.size(file) / 1e9, (System.nanoTime() - t0) / 1e9);
@@ -72,10 +120,11 @@ final class SyntheticModel {
         }
     }
 
-    private static GgufWriter build(GgmlType type) {
+    /** The file in {@code type} throughout, or in the Q4_K_M layout ({@code type} Q4_K). */
+    private static GgufWriter build(GgmlType type, boolean q4km) {
         GgufWriter w = new GgufWriter()
                 .putString("general.architecture", "llama")
-                .putString("general.name", "llama-3.2-1b-shaped random " + (type == GgmlType.Q4_K ? "Q4_K_M" : type))
+                .putString("general.name", "llama-3.2-1b-shaped random " + (q4km ? "Q4_K_M" : type))
                 .putUint32("llama.context_length", 131072)
                 .putUint32("llama.embedding_length", DIM)
                 .putUint32("llama.block_count", LAYERS)
@@ -88,15 +137,11 @@ final class SyntheticModel {
                 .putFloat32("llama.rope.freq_base", 500000f)
                 .putFloat32("llama.attention.layer_norm_rms_epsilon", 1e-5f)
                 .putUint32("llama.vocab_size", VOCAB)
-                .putUint32("general.file_type", switch (type) {
-                    case Q8_0 -> 7;
-                    case Q4_0 -> 2;
-                    default -> 15; // LLAMA_FTYPE_MOSTLY_Q4_K_M
-                });
+                .putUint32("general.file_type", q4km ? 15 : SINGLE_TYPES.get(type)); // 15: LLAMA_FTYPE_MOSTLY_Q4_K_M
         putVocabulary(w);
         long q = (long) HEADS * HEAD_DIM;
         long kv = (long) KV_HEADS * HEAD_DIM;
-        boolean km = type == GgmlType.Q4_K;
+        boolean km = q4km;
         GgmlType output = km ? GgmlType.Q6_K : type; // tied: the embedding is the output matrix
         w.addTensor("token_embd.weight", new long[] {DIM, VOCAB}, output, blocks(output, "token_embd.weight", (long) DIM * VOCAB));
         for (int l = 0; l < LAYERS; l++) {
@@ -182,6 +227,9 @@ final class SyntheticModel {
         if (type == GgmlType.Q4_K || type == GgmlType.Q6_K) {
             return kBlocks(type, name, count);
         }
+        if (type != GgmlType.Q8_0 && type != GgmlType.Q4_0) {
+            return otherBlocks(type, name, count);
+        }
         int blockCount = Math.toIntExact(count / 32);
         int quantBytes = type == GgmlType.Q8_0 ? 32 : 16;
         int blockBytes = 2 + quantBytes;
@@ -245,6 +293,65 @@ final class SyntheticModel {
             }
         }
         return out;
+    }
+
+    /**
+     * Random blocks of the other {@link #SINGLE_TYPES}: random quant bits, then scales (and mins)
+     * that centre the weights and give them a standard deviation near 0.02. Where a type has
+     * sub-block scales they are fixed (Q2_K: scale 2, min 3; Q5_K: scale and min 32, dmin 15.5 d;
+     * IQ4_XS: 1), except Q3_K's, which stay random (their packing has no simple constant).
+     */
+    private static byte[] otherBlocks(GgmlType type, String name, long count) {
+        int blockCount = Math.toIntExact(count / type.blockSize());
+        int blockBytes = type.blockBytes();
+        byte[] out = new byte[Math.multiplyExact(blockCount, blockBytes)];
+        SplittableRandom random = new SplittableRandom(SEED ^ name.hashCode() * 0x9E3779B97F4A7C15L);
+        for (int i = 0; i < out.length; i += 8) {
+            long bits = random.nextLong();
+            for (int j = 0; j < 8 && i + j < out.length; j++) {
+                out[i + j] = (byte) (bits >>> (8 * j));
+            }
+        }
+        for (int at = 0; at < out.length; at += blockBytes) {
+            switch (type) {
+                case Q4_1 -> { // d * q + m, q in 0..15
+                    half(out, at, 0.02f / 4.61f);
+                    half(out, at + 2, -7.5f * 0.02f / 4.61f);
+                }
+                case Q5_0 -> half(out, at, 0.02f / 9.23f); // d * (q - 16)
+                case Q5_1 -> { // d * q + m, q in 0..31
+                    half(out, at, 0.02f / 9.23f);
+                    half(out, at + 2, -15.5f * 0.02f / 9.23f);
+                }
+                case IQ4_NL -> half(out, at, 0.02f / 67f); // d * grid[q]; the grid's RMS is near 67
+                case Q2_K -> { // d * 2 * q - dmin * 3, q in 0..3
+                    Arrays.fill(out, at, at + 16, (byte) 0x32);
+                    half(out, at + 80, 0.02f / 2.24f);
+                    half(out, at + 82, 0.02f / 2.24f);
+                }
+                case Q3_K -> half(out, at + 108, 0.02f / 42f); // d * (s - 32) * q, s random 6-bit, q in -4..3
+                case Q5_K -> { // d * 32 * q - dmin * 32, q in 0..31; scale bytes as in kBlocks
+                    Arrays.fill(out, at + 4, at + 12, (byte) 0xA0);
+                    Arrays.fill(out, at + 12, at + 16, (byte) 0);
+                    half(out, at, 0.02f / (32 * 9.23f));
+                    half(out, at + 2, 15.5f * 0.02f / (32 * 9.23f));
+                }
+                case IQ4_XS -> { // d * (s - 32) * grid[q] with every 6-bit s = 33: low nibbles 1, high bits 2
+                    half(out, at, 0.02f / 67f);
+                    out[at + 2] = (byte) 0xAA;
+                    out[at + 3] = (byte) 0xAA;
+                    Arrays.fill(out, at + 4, at + 8, (byte) 0x11);
+                }
+                default -> throw new IllegalArgumentException(type.toString());
+            }
+        }
+        return out;
+    }
+
+    private static void half(byte[] out, int at, float value) {
+        short h = Float.floatToFloat16(value);
+        out[at] = (byte) h;
+        out[at + 1] = (byte) (h >> 8);
     }
 
     private static float[] ones(int n) {

@@ -99,8 +99,8 @@ public final class Session {
     public float[] prefill(int[] tokens, LogitsConsumer consumer) {
         check(tokens);
         Objects.requireNonNull(consumer, "consumer");
-        for (int off = 0; off < tokens.length; off += Forward.PROMPT_CHUNK) {
-            int n = Math.min(Forward.PROMPT_CHUNK, tokens.length - off);
+        for (int off = 0; off < tokens.length; off += Forward.SCORE_CHUNK) {
+            int n = Math.min(Forward.SCORE_CHUNK, tokens.length - off);
             feed(tokens, off, n, 0);
             float[] all = forward.logits();
             for (int b = 0; b < n; b++) {

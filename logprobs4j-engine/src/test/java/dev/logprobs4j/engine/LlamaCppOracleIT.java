@@ -312,11 +312,14 @@ public class LlamaCppOracleIT {
     }
 
     /**
-     * llama.cpp's Q4_K_M and Q5_K_M layouts in the Qwen2.5-0.5B and Llama-3.2-1B shapes (mixed
-     * Q4_K/Q5_K/Q6_K with the Q5_0/Q5_1/Q8_0 fallbacks for 896-wide rows). The difference has
+     * llama.cpp's Q4_K_M and Q5_K_M layouts in the Qwen2.5-0.5B, Llama-3.2-1B and Phi-3.5-mini shapes
+     * (mixed Q4_K/Q5_K/Q6_K with the Q5_0/Q5_1/Q8_0 fallbacks for 896-wide rows; Phi's fused qkv
+     * promoted to Q5_K/Q6_K); Gemma-3-1B, which 3.4.1 does not know, is in
+     * {@link LlamaCppArchitecturesIT}. The difference has
      * the same cause as for single-type files (8-bit activation rounding on llama.cpp's side), but
      * these shapes tie the output to the embedding (gain 1, not 4), so the next-token
-     * distribution is flatter and amplifies it less: measured at most 0.057, bound 0.2.
+     * distribution is flatter and amplifies it less: measured at most 0.057, bound 0.2. Phi-3.5
+     * has its own output matrix (gain 4, as the single-type files): measured at most 0.305, bound 0.4.
      */
     @Test
     void mixedLayoutFilesAgreeWithLlamaCpp() {
@@ -324,11 +327,15 @@ public class LlamaCppOracleIT {
         List<int[]> prompts = prompts();
         List<String> failures = new ArrayList<>();
         for (MixedLayouts.Spec spec : MixedLayouts.all()) {
+            if (spec.shape().arch().equals("gemma3")) {
+                continue;
+            }
             Path file = spec.write(dir);
-            double d = compareNextToken(file, prompts, 0.2, KvCacheType.F16, true);
+            double bound = spec.shape().tied() ? 0.2 : 0.4;
+            double d = compareNextToken(file, prompts, bound, KvCacheType.F16, true);
             REPORT.put(spec.fileName(), d);
-            if (d >= 0.2) {
-                failures.add(spec.fileName() + ": " + d + " >= 0.2");
+            if (d >= bound) {
+                failures.add(spec.fileName() + ": " + d + " >= " + bound);
             }
         }
         assertThat(failures).isEmpty();

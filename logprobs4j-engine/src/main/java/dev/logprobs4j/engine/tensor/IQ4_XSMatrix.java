@@ -153,19 +153,71 @@ final class IQ4_XSMatrix extends QuantizedMatrix {
         }
     }
 
-    /**
-     * This type has no register-decoding kernel yet: its rows are decoded by the scalar
-     * {@link #dequantize} (so {@code decode} equals it by construction) and multiplied by the
-     * float micro-kernels of {@link Tiles}, in their summation order.
+    /*
+     * Float kernels (16 float lanes; elsewhere rows are decoded by dequantize for the Tiles
+     * kernels), two rows per body. Each sub-block's 16 nibble bytes are looked up in the IQ4_NL
+     * grid as IQ4_NL's kernels do; grid value * (d * scale) rounds as dequantize does.
      */
+
     @Override
     void decode(long rowOffset, float[] out, int outOffset) {
-        dequantize(rowOffset, out, outOffset);
+        if (!Kernels.VECTOR16) {
+            dequantize(rowOffset, out, outOffset);
+            return;
+        }
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long block = rowOffset + (long) b * BLOCK_BYTES;
+            float d = Kernels.f16(data, block);
+            for (int ib = 0; ib < 8; ib++) {
+                float s = d * scale(block, ib);
+                ByteVector q = ByteVector.fromMemorySegment(Kernels.B16, data, block + QS + 16L * ib, LE);
+                int o = outOffset + b * BLOCK + 32 * ib;
+                ((FloatVector) q.and((byte) 0x0F).selectFrom(IQ4_NLMatrix.TABLE).castShape(F, 0)).mul(s).intoArray(out, o);
+                ((FloatVector) q.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                        .selectFrom(IQ4_NLMatrix.TABLE).castShape(F, 0)).mul(s).intoArray(out, o + 16);
+            }
+        }
     }
 
     @Override
     void dot4(long o0, long o1, long o2, long o3, float[] x, int xOffset, float[] out, int at, int valid) {
-        Tiles.dot4Decoded(this, o0, o1, o2, o3, x, xOffset, out, at, valid);
+        if (!Kernels.VECTOR16) {
+            Tiles.dot4Decoded(this, o0, o1, o2, o3, x, xOffset, out, at, valid);
+            return;
+        }
+        dot2(o0, o1, x, xOffset, out, at, Math.min(valid, 2));
+        if (valid > 2) {
+            dot2(o2, o3, x, xOffset, out, at + 2, valid - 2);
+        }
+    }
+
+    private void dot2(long o0, long o1, float[] x, int xOffset, float[] out, int at, int valid) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long k = (long) b * BLOCK_BYTES;
+            float d0 = Kernels.f16(data, o0 + k);
+            float d1 = Kernels.f16(data, o1 + k);
+            for (int ib = 0; ib < 8; ib++) {
+                int xs = xOffset + b * BLOCK + 32 * ib;
+                FloatVector xLow = FloatVector.fromArray(F, x, xs);
+                FloatVector xHigh = FloatVector.fromArray(F, x, xs + 16);
+                float s0 = d0 * scale(o0 + k, ib);
+                ByteVector q0 = ByteVector.fromMemorySegment(Kernels.B16, data, o0 + k + QS + 16L * ib, LE);
+                a0 = ((FloatVector) q0.and((byte) 0x0F).selectFrom(IQ4_NLMatrix.TABLE).castShape(F, 0)).mul(s0).fma(xLow, a0);
+                a0 = ((FloatVector) q0.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                        .selectFrom(IQ4_NLMatrix.TABLE).castShape(F, 0)).mul(s0).fma(xHigh, a0);
+                float s1 = d1 * scale(o1 + k, ib);
+                ByteVector q1 = ByteVector.fromMemorySegment(Kernels.B16, data, o1 + k + QS + 16L * ib, LE);
+                a1 = ((FloatVector) q1.and((byte) 0x0F).selectFrom(IQ4_NLMatrix.TABLE).castShape(F, 0)).mul(s1).fma(xLow, a1);
+                a1 = ((FloatVector) q1.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                        .selectFrom(IQ4_NLMatrix.TABLE).castShape(F, 0)).mul(s1).fma(xHigh, a1);
+            }
+        }
+        out[at] = Kernels.sumLanes(a0);
+        if (valid > 1) {
+            out[at + 1] = Kernels.sumLanes(a1);
+        }
     }
 
     @Override

@@ -10,6 +10,7 @@ import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -113,17 +114,75 @@ final class Kernels {
         return Float.intBitsToFloat((segment.get(LE_SHORT, offset) & 0xFFFF) << 16);
     }
 
+    /*
+     * Fixed folds for sumLanes: lane i is added to lane i + half (mod the length), halving each
+     * time, so lane 0 ends with a tree sum whose pairing is fixed. One shuffle constant per step,
+     * written out: C2 intrinsifies a rearrange only with a constant shuffle.
+     */
+    private static final VectorSpecies<Float> F16 = FloatVector.SPECIES_512;
+    private static final VectorSpecies<Float> F8S = FloatVector.SPECIES_256;
+    private static final VectorShuffle<Float> FOLD16_8 = fold(F16, 8);
+    private static final VectorShuffle<Float> FOLD16_4 = fold(F16, 4);
+    private static final VectorShuffle<Float> FOLD16_2 = fold(F16, 2);
+    private static final VectorShuffle<Float> FOLD16_1 = fold(F16, 1);
+    private static final VectorShuffle<Float> FOLD8_4 = fold(F8S, 4);
+    private static final VectorShuffle<Float> FOLD8_2 = fold(F8S, 2);
+    private static final VectorShuffle<Float> FOLD8_1 = fold(F8S, 1);
+
+    private static VectorShuffle<Float> fold(VectorSpecies<Float> species, int half) {
+        return VectorShuffle.fromOp(species, i -> (i + half) % species.length());
+    }
+
     /**
-     * The lanes of {@code v} summed in lane order. {@code reduceLanes(ADD)} leaves the order open
-     * and the JIT-compiled and interpreted forms really differ, which would make a dot product
-     * change its last bits once the kernel is compiled; a fixed order keeps results reproducible.
+     * The lanes of {@code v} summed by halving folds (with 16 lanes: lanes 8 apart, then 4, 2,
+     * 1), a fixed pairing. {@code reduceLanes(ADD)} leaves the order open and the JIT-compiled and
+     * interpreted forms really differ, which would make a dot product change its last bits once
+     * the kernel is compiled; the explicit folds fix it, in four shuffles and adds instead of
+     * fifteen dependent lane extractions. Vectors of other lengths are summed in lane order.
      */
     static float sumLanes(FloatVector v) {
+        int length = v.length();
+        if (length == 16) {
+            v = v.add(v.rearrange(FOLD16_8));
+            v = v.add(v.rearrange(FOLD16_4));
+            v = v.add(v.rearrange(FOLD16_2));
+            return v.add(v.rearrange(FOLD16_1)).lane(0);
+        }
+        if (length == 8) {
+            v = v.add(v.rearrange(FOLD8_4));
+            v = v.add(v.rearrange(FOLD8_2));
+            return v.add(v.rearrange(FOLD8_1)).lane(0);
+        }
         float sum = 0f;
-        for (int i = 0; i < v.length(); i++) {
+        for (int i = 0; i < length; i++) {
             sum += v.lane(i);
         }
         return sum;
+    }
+
+    private static final ThreadLocal<float[]> ACCUMULATORS = ThreadLocal.withInitial(() -> new float[64]);
+
+    /**
+     * This thread's spill area for a kernel's final accumulators (four vectors of up to 16 lanes),
+     * read back by {@link #finish4} or {@link #finish2}. Passing the vectors to a method the JIT
+     * did not inline (kernel bodies exhaust its node budget) would box them; arrays are not boxed.
+     */
+    static float[] accumulators() {
+        return ACCUMULATORS.get();
+    }
+
+    /** Stores the lane sums of the four accumulators spilled at 0, 16, 32, 48 (the first {@code valid}). */
+    static void finish4(float[] acc, float[] out, int at, int valid) {
+        store4(out, at, valid, sumLanes(FloatVector.fromArray(F, acc, 0)), sumLanes(FloatVector.fromArray(F, acc, 16)),
+                sumLanes(FloatVector.fromArray(F, acc, 32)), sumLanes(FloatVector.fromArray(F, acc, 48)));
+    }
+
+    /** Stores the lane sums of the two accumulators spilled at 0 and 16 (the first {@code valid}). */
+    static void finish2(float[] acc, float[] out, int at, int valid) {
+        out[at] = sumLanes(FloatVector.fromArray(F, acc, 0));
+        if (valid > 1) {
+            out[at + 1] = sumLanes(FloatVector.fromArray(F, acc, 16));
+        }
     }
 
     /** Signed byte at {@code offset}. */

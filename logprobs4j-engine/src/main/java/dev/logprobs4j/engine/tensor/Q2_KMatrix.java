@@ -203,19 +203,73 @@ final class Q2_KMatrix extends QuantizedMatrix {
         }
     }
 
-    /**
-     * This type has no register-decoding kernel yet: its rows are decoded by the scalar
-     * {@link #dequantize} (so {@code decode} equals it by construction) and multiplied by the
-     * float micro-kernels of {@link Tiles}, in their summation order.
+    /*
+     * Float kernels (16 float lanes; elsewhere rows are decoded by dequantize for the Tiles
+     * kernels), two rows per body. Each 16 quant bytes hold four groups of 16 weights, one per bit
+     * pair; pair s is shifted down within 16-bit lanes (x86 has no byte shifts; the mask keeps
+     * each byte's own bits) and widened. q * (d * sc) - dmin * m then rounds as dequantize does.
      */
+
     @Override
     void decode(long rowOffset, float[] out, int outOffset) {
-        dequantize(rowOffset, out, outOffset);
+        if (!Kernels.VECTOR16) {
+            dequantize(rowOffset, out, outOffset);
+            return;
+        }
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long block = rowOffset + (long) b * BLOCK_BYTES;
+            float d = Kernels.f16(data, block + D);
+            float dmin = Kernels.f16(data, block + DMIN);
+            for (int g = 0; g < 16; g++) {
+                // Group g: half g / 8, bit pair g % 8 / 2, bytes 16 * (g % 2) onwards of that half.
+                int sc = Kernels.u8(data, block + g);
+                ShortVector packed = ByteVector.fromMemorySegment(Kernels.B16, data, block + QS + 32L * (g / 8) + 16 * (g % 2), LE)
+                        .reinterpretAsShorts();
+                ((FloatVector) packed.lanewise(VectorOperators.LSHR, 2 * (g % 8 / 2)).reinterpretAsBytes().and((byte) 3)
+                        .castShape(F, 0)).mul(d * (sc & 0xF)).sub(dmin * (sc >>> 4)).intoArray(out, outOffset + b * BLOCK + 16 * g);
+            }
+        }
     }
 
     @Override
     void dot4(long o0, long o1, long o2, long o3, float[] x, int xOffset, float[] out, int at, int valid) {
-        Tiles.dot4Decoded(this, o0, o1, o2, o3, x, xOffset, out, at, valid);
+        if (!Kernels.VECTOR16) {
+            Tiles.dot4Decoded(this, o0, o1, o2, o3, x, xOffset, out, at, valid);
+            return;
+        }
+        dot2(o0, o1, x, xOffset, out, at, Math.min(valid, 2));
+        if (valid > 2) {
+            dot2(o2, o3, x, xOffset, out, at + 2, valid - 2);
+        }
+    }
+
+    private void dot2(long o0, long o1, float[] x, int xOffset, float[] out, int at, int valid) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long k = (long) b * BLOCK_BYTES;
+            float d0 = Kernels.f16(data, o0 + k + D);
+            float dm0 = Kernels.f16(data, o0 + k + DMIN);
+            float d1 = Kernels.f16(data, o1 + k + D);
+            float dm1 = Kernels.f16(data, o1 + k + DMIN);
+            for (int g = 0; g < 16; g++) {
+                long qs = k + QS + 32L * (g / 8) + 16 * (g % 2);
+                int shift = 2 * (g % 8 / 2);
+                FloatVector xg = FloatVector.fromArray(F, x, xOffset + b * BLOCK + 16 * g);
+                int s0 = Kernels.u8(data, o0 + k + g);
+                a0 = ((FloatVector) ByteVector.fromMemorySegment(Kernels.B16, data, o0 + qs, LE).reinterpretAsShorts()
+                        .lanewise(VectorOperators.LSHR, shift).reinterpretAsBytes().and((byte) 3).castShape(F, 0))
+                        .mul(d0 * (s0 & 0xF)).sub(dm0 * (s0 >>> 4)).fma(xg, a0);
+                int s1 = Kernels.u8(data, o1 + k + g);
+                a1 = ((FloatVector) ByteVector.fromMemorySegment(Kernels.B16, data, o1 + qs, LE).reinterpretAsShorts()
+                        .lanewise(VectorOperators.LSHR, shift).reinterpretAsBytes().and((byte) 3).castShape(F, 0))
+                        .mul(d1 * (s1 & 0xF)).sub(dm1 * (s1 >>> 4)).fma(xg, a1);
+            }
+        }
+        out[at] = Kernels.sumLanes(a0);
+        if (valid > 1) {
+            out[at + 1] = Kernels.sumLanes(a1);
+        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import static dev.logprobs4j.engine.tensor.Kernels.LE;
 
 import dev.logprobs4j.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -192,19 +193,104 @@ final class Q3_KMatrix extends QuantizedMatrix {
         }
     }
 
-    /**
-     * This type has no register-decoding kernel yet: its rows are decoded by the scalar
-     * {@link #dequantize} (so {@code decode} equals it by construction) and multiplied by the
-     * float micro-kernels of {@link Tiles}, in their summation order.
+    /*
+     * Float kernels (16 float lanes; elsewhere rows are decoded by dequantize for the Tiles
+     * kernels), two rows per body. Low bit pairs as Q2_K's (shifted within 16-bit lanes, masked,
+     * widened); the third bit of group g is bit g / 2 of the hmask bytes, masked in place (0 or
+     * 2^j, bit 7 reading -128) and scaled to 0 or 4 in float. All steps before q * (d * scale) are
+     * exact, so the weights are dequantize's bit for bit.
      */
+
+    /** The factor that turns {@code hmask & (1 << j)}, read as a signed byte, into 4 times the bit. */
+    private static float thirdBit(int j) {
+        return j == 7 ? -0.03125f : 4f / (1 << j);
+    }
+
     @Override
     void decode(long rowOffset, float[] out, int outOffset) {
-        dequantize(rowOffset, out, outOffset);
+        if (!Kernels.VECTOR16) {
+            dequantize(rowOffset, out, outOffset);
+            return;
+        }
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long block = rowOffset + (long) b * BLOCK_BYTES;
+            float d = Kernels.f16(data, block + D);
+            for (int g = 0; g < 16; g++) {
+                // Group g: weights 16 g.., bytes 16 * (g % 2) of quant half g / 8 and of hmask, bit j = g / 2.
+                int j = g / 2;
+                ShortVector packed = ByteVector.fromMemorySegment(Kernels.B16, data, block + QS + 32L * (g / 8) + 16 * (g % 2), LE)
+                        .reinterpretAsShorts();
+                ByteVector hm = ByteVector.fromMemorySegment(Kernels.B16, data, block + 16 * (g % 2), LE);
+                ((FloatVector) packed.lanewise(VectorOperators.LSHR, 2 * (j % 4)).reinterpretAsBytes().and((byte) 3).castShape(F, 0))
+                        .sub(4f).add(((FloatVector) hm.and((byte) (1 << j)).castShape(F, 0)).mul(thirdBit(j)))
+                        .mul(d * scale(block, g)).intoArray(out, outOffset + b * BLOCK + 16 * g);
+            }
+        }
     }
 
     @Override
     void dot4(long o0, long o1, long o2, long o3, float[] x, int xOffset, float[] out, int at, int valid) {
-        Tiles.dot4Decoded(this, o0, o1, o2, o3, x, xOffset, out, at, valid);
+        if (!Kernels.VECTOR16) {
+            Tiles.dot4Decoded(this, o0, o1, o2, o3, x, xOffset, out, at, valid);
+            return;
+        }
+        dot2(o0, o1, x, xOffset, out, at, Math.min(valid, 2));
+        if (valid > 2) {
+            dot2(o2, o3, x, xOffset, out, at + 2, valid - 2);
+        }
+    }
+
+    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
+    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
+
+    /**
+     * Eight of the sixteen 6-bit scales (0..63, before the minus 32) of the super-block at {@code
+     * block}, scale {@code 8 * upper + i} in byte {@code i}: the unpacking of {@link #scale} on whole
+     * words (two loads instead of sixteen). Low nibbles are bytes 0-7 (low for the first eight,
+     * high for the rest); the top bits of scale s are bit pair s / 4 of byte 8 + s % 4.
+     */
+    static long packedScales(MemorySegment data, long block, boolean upper) {
+        long low = data.get(LE_LONG, block + SCALES);
+        long high = data.get(LE_INT, block + SCALES + 8) & 0xFFFFFFFFL;
+        int shift = upper ? 4 : 0;
+        long nibbles = (low >>> shift) & 0x0F0F0F0F0F0F0F0FL;
+        long tops = ((high >>> shift) & 0x03030303L) | (((high >>> shift + 2) & 0x03030303L) << 32);
+        return nibbles | (tops << 4);
+    }
+
+    private void dot2(long o0, long o1, float[] x, int xOffset, float[] out, int at, int valid) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long k = (long) b * BLOCK_BYTES;
+            float d0 = Kernels.f16(data, o0 + k + D);
+            float d1 = Kernels.f16(data, o1 + k + D);
+            long first0 = packedScales(data, o0 + k, false);
+            long second0 = packedScales(data, o0 + k, true);
+            long first1 = packedScales(data, o1 + k, false);
+            long second1 = packedScales(data, o1 + k, true);
+            for (int g = 0; g < 16; g++) {
+                int j = g / 2;
+                long qs = k + QS + 32L * (g / 8) + 16 * (g % 2);
+                long hm = k + 16 * (g % 2);
+                int shift = 2 * (j % 4);
+                byte bit = (byte) (1 << j);
+                float f = thirdBit(j);
+                FloatVector xg = FloatVector.fromArray(F, x, xOffset + b * BLOCK + 16 * g);
+                a0 = ((FloatVector) ByteVector.fromMemorySegment(Kernels.B16, data, o0 + qs, LE).reinterpretAsShorts()
+                        .lanewise(VectorOperators.LSHR, shift).reinterpretAsBytes().and((byte) 3).castShape(F, 0)).sub(4f)
+                        .add(((FloatVector) ByteVector.fromMemorySegment(Kernels.B16, data, o0 + hm, LE).and(bit).castShape(F, 0)).mul(f))
+                        .mul(d0 * ((int) ((g < 8 ? first0 : second0) >>> 8 * (g % 8) & 0xFF) - 32)).fma(xg, a0);
+                a1 = ((FloatVector) ByteVector.fromMemorySegment(Kernels.B16, data, o1 + qs, LE).reinterpretAsShorts()
+                        .lanewise(VectorOperators.LSHR, shift).reinterpretAsBytes().and((byte) 3).castShape(F, 0)).sub(4f)
+                        .add(((FloatVector) ByteVector.fromMemorySegment(Kernels.B16, data, o1 + hm, LE).and(bit).castShape(F, 0)).mul(f))
+                        .mul(d1 * ((int) ((g < 8 ? first1 : second1) >>> 8 * (g % 8) & 0xFF) - 32)).fma(xg, a1);
+            }
+        }
+        out[at] = Kernels.sumLanes(a0);
+        if (valid > 1) {
+            out[at + 1] = Kernels.sumLanes(a1);
+        }
     }
 
     @Override

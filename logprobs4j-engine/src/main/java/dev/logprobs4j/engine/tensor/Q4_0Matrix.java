@@ -53,12 +53,21 @@ final class Q4_0Matrix extends QuantizedMatrix {
     }
 
     /*
-     * Float kernels. A block's 16 bytes are loaded once per row and split with masks only: low
-     * nibbles as (b & 0x0F) - 8, high nibbles as the signed byte (b & 0xF0) ^ 0x80, which is 16 *
-     * (nibble - 8), times d / 16 (exact: a power-of-two scale). Both give the bits of d * (q - 8).
-     * Everything is written out in the kernel: helpers returning vectors were not inlined once
-     * the body grew (C2's node budget), and a vector returned from a call is boxed.
+     * Float kernels: a block's 16 weights per nibble half take one of 16 values, d * (q - 8), so
+     * each block builds that table once (one multiply of a constant vector) and looks the weights
+     * up with a lane permute indexed by the nibbles (widened to int lanes, the high ones by a
+     * shift). The table entries are d * (q - 8) exactly as dequantize computes them, so the
+     * weights are bit for bit the same. Everything is written out in the kernel: helpers
+     * returning vectors were not inlined once the body grew (C2's node budget), and a vector
+     * returned from a call is boxed.
      */
+
+    /** Int lanes as wide as {@link Kernels#F}: the nibbles, widened, index the table. */
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
+
+    /** q - 8 for q = 0..15, one per lane: the table of a block is this times d. */
+    private static final FloatVector CENTRED = FloatVector.fromArray(Kernels.F,
+            new float[] {-8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7}, 0);
 
     @Override
     void dot4(long o0, long o1, long o2, long o3, float[] x, int xOffset, float[] out, int at, int valid) {
@@ -71,40 +80,45 @@ final class Q4_0Matrix extends QuantizedMatrix {
             int xb = xOffset + b * BLOCK;
             FloatVector xLow = FloatVector.fromArray(F, x, xb);
             FloatVector xHigh = FloatVector.fromArray(F, x, xb + BLOCK / 2);
-            float d0 = Kernels.f16(data, o0 + k);
-            ByteVector q0 = ByteVector.fromMemorySegment(Q, data, o0 + k + 2, LE);
-            a0 = ((FloatVector) q0.and((byte) 0x0F).castShape(F, 0)).sub(8f).mul(d0).fma(xLow, a0);
-            a0 = ((FloatVector) q0.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0))
-                    .mul(d0 * 0x1p-4f).fma(xHigh, a0);
-            float d1 = Kernels.f16(data, o1 + k);
-            ByteVector q1 = ByteVector.fromMemorySegment(Q, data, o1 + k + 2, LE);
-            a1 = ((FloatVector) q1.and((byte) 0x0F).castShape(F, 0)).sub(8f).mul(d1).fma(xLow, a1);
-            a1 = ((FloatVector) q1.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0))
-                    .mul(d1 * 0x1p-4f).fma(xHigh, a1);
-            float d2 = Kernels.f16(data, o2 + k);
-            ByteVector q2 = ByteVector.fromMemorySegment(Q, data, o2 + k + 2, LE);
-            a2 = ((FloatVector) q2.and((byte) 0x0F).castShape(F, 0)).sub(8f).mul(d2).fma(xLow, a2);
-            a2 = ((FloatVector) q2.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0))
-                    .mul(d2 * 0x1p-4f).fma(xHigh, a2);
-            float d3 = Kernels.f16(data, o3 + k);
-            ByteVector q3 = ByteVector.fromMemorySegment(Q, data, o3 + k + 2, LE);
-            a3 = ((FloatVector) q3.and((byte) 0x0F).castShape(F, 0)).sub(8f).mul(d3).fma(xLow, a3);
-            a3 = ((FloatVector) q3.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0))
-                    .mul(d3 * 0x1p-4f).fma(xHigh, a3);
+            IntVector t0 = CENTRED.mul(Kernels.f16(data, o0 + k)).reinterpretAsInts();
+            IntVector q0 = (IntVector) ByteVector.fromMemorySegment(Q, data, o0 + k + 2, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            a0 = q0.and(0xF).selectFrom(t0).reinterpretAsFloats().fma(xLow, a0);
+            a0 = q0.lanewise(VectorOperators.LSHR, 4).selectFrom(t0).reinterpretAsFloats().fma(xHigh, a0);
+            IntVector t1 = CENTRED.mul(Kernels.f16(data, o1 + k)).reinterpretAsInts();
+            IntVector q1 = (IntVector) ByteVector.fromMemorySegment(Q, data, o1 + k + 2, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            a1 = q1.and(0xF).selectFrom(t1).reinterpretAsFloats().fma(xLow, a1);
+            a1 = q1.lanewise(VectorOperators.LSHR, 4).selectFrom(t1).reinterpretAsFloats().fma(xHigh, a1);
+            IntVector t2 = CENTRED.mul(Kernels.f16(data, o2 + k)).reinterpretAsInts();
+            IntVector q2 = (IntVector) ByteVector.fromMemorySegment(Q, data, o2 + k + 2, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            a2 = q2.and(0xF).selectFrom(t2).reinterpretAsFloats().fma(xLow, a2);
+            a2 = q2.lanewise(VectorOperators.LSHR, 4).selectFrom(t2).reinterpretAsFloats().fma(xHigh, a2);
+            IntVector t3 = CENTRED.mul(Kernels.f16(data, o3 + k)).reinterpretAsInts();
+            IntVector q3 = (IntVector) ByteVector.fromMemorySegment(Q, data, o3 + k + 2, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            a3 = q3.and(0xF).selectFrom(t3).reinterpretAsFloats().fma(xLow, a3);
+            a3 = q3.lanewise(VectorOperators.LSHR, 4).selectFrom(t3).reinterpretAsFloats().fma(xHigh, a3);
         }
-        Kernels.store4(out, at, valid, Kernels.sumLanes(a0), Kernels.sumLanes(a1), Kernels.sumLanes(a2),
-                Kernels.sumLanes(a3));
+        float[] acc = Kernels.accumulators();
+        a0.intoArray(acc, 0);
+        a1.intoArray(acc, 16);
+        a2.intoArray(acc, 32);
+        a3.intoArray(acc, 48);
+        Kernels.finish4(acc, out, at, valid);
     }
 
     @Override
     void decode(long rowOffset, float[] out, int outOffset) {
         for (int b = 0; b < cols / BLOCK; b++) {
             long block = rowOffset + (long) b * BLOCK_BYTES;
-            float d = Kernels.f16(data, block);
-            ByteVector q = ByteVector.fromMemorySegment(Q, data, block + 2, LE);
-            ((FloatVector) q.and((byte) 0x0F).castShape(F, 0)).sub(8f).mul(d).intoArray(out, outOffset + b * BLOCK);
-            ((FloatVector) q.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0))
-                    .mul(d * 0x1p-4f).intoArray(out, outOffset + b * BLOCK + BLOCK / 2);
+            IntVector table = CENTRED.mul(Kernels.f16(data, block)).reinterpretAsInts();
+            IntVector q = (IntVector) ByteVector.fromMemorySegment(Q, data, block + 2, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            q.and(0xF).selectFrom(table).reinterpretAsFloats().intoArray(out, outOffset + b * BLOCK);
+            q.lanewise(VectorOperators.LSHR, 4).selectFrom(table).reinterpretAsFloats()
+                    .intoArray(out, outOffset + b * BLOCK + BLOCK / 2);
         }
     }
 

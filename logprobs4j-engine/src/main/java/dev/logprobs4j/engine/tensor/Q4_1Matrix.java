@@ -137,19 +137,65 @@ final class Q4_1Matrix extends QuantizedMatrix {
         }
     }
 
-    /**
-     * This type has no register-decoding kernel yet: its rows are decoded by the scalar
-     * {@link #dequantize} (so {@code decode} equals it by construction) and multiplied by the
-     * float micro-kernels of {@link Tiles}, in their summation order.
+    /*
+     * Float kernels (16 float lanes; elsewhere rows are decoded by dequantize for the Tiles
+     * kernels). Nibbles are split as Q4_0's (the high one read in place as 16 * (nibble - 8), exact
+     * in float); d * q + m then rounds as dequantize does.
      */
     @Override
     void decode(long rowOffset, float[] out, int outOffset) {
-        dequantize(rowOffset, out, outOffset);
+        if (!Kernels.VECTOR16) {
+            dequantize(rowOffset, out, outOffset);
+            return;
+        }
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long block = rowOffset + (long) b * BLOCK_BYTES;
+            float d = Kernels.f16(data, block);
+            float m = Kernels.f16(data, block + 2);
+            ByteVector q = ByteVector.fromMemorySegment(Kernels.B16, data, block + QS, LE);
+            ((FloatVector) q.and((byte) 0x0F).castShape(F, 0)).mul(d).add(m).intoArray(out, outOffset + b * BLOCK);
+            ((FloatVector) q.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).mul(0x1p-4f).add(8f).mul(d).add(m).intoArray(out, outOffset + b * BLOCK + 16);
+        }
     }
 
     @Override
     void dot4(long o0, long o1, long o2, long o3, float[] x, int xOffset, float[] out, int at, int valid) {
-        Tiles.dot4Decoded(this, o0, o1, o2, o3, x, xOffset, out, at, valid);
+        if (!Kernels.VECTOR16) {
+            Tiles.dot4Decoded(this, o0, o1, o2, o3, x, xOffset, out, at, valid);
+            return;
+        }
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long k = (long) b * BLOCK_BYTES;
+            int xb = xOffset + b * BLOCK;
+            FloatVector xLow = FloatVector.fromArray(F, x, xb);
+            FloatVector xHigh = FloatVector.fromArray(F, x, xb + 16);
+            float d0 = Kernels.f16(data, o0 + k);
+            float m0 = Kernels.f16(data, o0 + k + 2);
+            ByteVector q0 = ByteVector.fromMemorySegment(Kernels.B16, data, o0 + k + QS, LE);
+            a0 = ((FloatVector) q0.and((byte) 0x0F).castShape(F, 0)).mul(d0).add(m0).fma(xLow, a0);
+            a0 = ((FloatVector) q0.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).mul(0x1p-4f).add(8f).mul(d0).add(m0).fma(xHigh, a0);
+            float d1 = Kernels.f16(data, o1 + k);
+            float m1 = Kernels.f16(data, o1 + k + 2);
+            ByteVector q1 = ByteVector.fromMemorySegment(Kernels.B16, data, o1 + k + QS, LE);
+            a1 = ((FloatVector) q1.and((byte) 0x0F).castShape(F, 0)).mul(d1).add(m1).fma(xLow, a1);
+            a1 = ((FloatVector) q1.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).mul(0x1p-4f).add(8f).mul(d1).add(m1).fma(xHigh, a1);
+            float d2 = Kernels.f16(data, o2 + k);
+            float m2 = Kernels.f16(data, o2 + k + 2);
+            ByteVector q2 = ByteVector.fromMemorySegment(Kernels.B16, data, o2 + k + QS, LE);
+            a2 = ((FloatVector) q2.and((byte) 0x0F).castShape(F, 0)).mul(d2).add(m2).fma(xLow, a2);
+            a2 = ((FloatVector) q2.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).mul(0x1p-4f).add(8f).mul(d2).add(m2).fma(xHigh, a2);
+            float d3 = Kernels.f16(data, o3 + k);
+            float m3 = Kernels.f16(data, o3 + k + 2);
+            ByteVector q3 = ByteVector.fromMemorySegment(Kernels.B16, data, o3 + k + QS, LE);
+            a3 = ((FloatVector) q3.and((byte) 0x0F).castShape(F, 0)).mul(d3).add(m3).fma(xLow, a3);
+            a3 = ((FloatVector) q3.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).mul(0x1p-4f).add(8f).mul(d3).add(m3).fma(xHigh, a3);
+        }
+        Kernels.store4(out, at, valid, Kernels.sumLanes(a0), Kernels.sumLanes(a1), Kernels.sumLanes(a2),
+                Kernels.sumLanes(a3));
     }
 
     @Override

@@ -110,11 +110,20 @@ final class Q4_KMatrix extends QuantizedMatrix {
 
     /*
      * Float kernels, two rows per body (four made C2's node budget run out and leave vector
-     * operations as boxing calls). Per pair of sub-blocks the 32 nibble bytes are loaded once:
-     * low nibbles (b & 0x0F) give the first sub-block, high nibbles (the signed byte (b & 0xF0) ^
-     * 0x80, which is 16 * (q - 8), over 16 plus 8, exact) the second; weights are scale * q - min
-     * as dequantize computes them, in ascending order.
+     * operations as boxing calls). A sub-block's 32 weights take one of 16 values, scale * q -
+     * min, so each sub-block builds that table once (a multiply and a subtract of a constant
+     * vector, rounded exactly as dequantize rounds them) and looks its weights up with a lane
+     * permute indexed by the nibbles widened to int lanes. Per pair of sub-blocks the 32 nibble
+     * bytes are loaded once: low nibbles give the first sub-block, high nibbles (a shift) the
+     * second; weights go in ascending order.
      */
+
+    /** Int lanes as wide as {@link Kernels#F}: the nibbles, widened, index the tables. */
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
+
+    /** q = 0..15, one per lane: a sub-block's table is this times its scale minus its min. */
+    private static final FloatVector LEVELS = FloatVector.fromArray(Kernels.F,
+            new float[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, 0);
 
     @Override
     void dot4(long o0, long o1, long o2, long o3, float[] x, int xOffset, float[] out, int at, int valid) {
@@ -146,36 +155,37 @@ final class Q4_KMatrix extends QuantizedMatrix {
                 FloatVector x1 = FloatVector.fromArray(F, x, xp + 16);
                 FloatVector x2 = FloatVector.fromArray(F, x, xp + 32);
                 FloatVector x3 = FloatVector.fromArray(F, x, xp + 48);
-                ByteVector p0 = ByteVector.fromMemorySegment(Q, data, o0 + qs, LE);
-                ByteVector n0 = ByteVector.fromMemorySegment(Q, data, o0 + qs + 16, LE);
-                float sl0 = d0 * (int) (sc0 >>> low & 0xFF);
-                float ml0 = dm0 * (int) (mn0 >>> low & 0xFF);
-                float sh0 = d0 * (int) (sc0 >>> high & 0xFF);
-                float mh0 = dm0 * (int) (mn0 >>> high & 0xFF);
-                a0 = ((FloatVector) p0.and((byte) 0x0F).castShape(F, 0)).mul(sl0).sub(ml0).fma(x0, a0);
-                a0 = ((FloatVector) n0.and((byte) 0x0F).castShape(F, 0)).mul(sl0).sub(ml0).fma(x1, a0);
-                a0 = ((FloatVector) p0.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0))
-                        .mul(0x1p-4f).add(8f).mul(sh0).sub(mh0).fma(x2, a0);
-                a0 = ((FloatVector) n0.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0))
-                        .mul(0x1p-4f).add(8f).mul(sh0).sub(mh0).fma(x3, a0);
-                ByteVector p1 = ByteVector.fromMemorySegment(Q, data, o1 + qs, LE);
-                ByteVector n1 = ByteVector.fromMemorySegment(Q, data, o1 + qs + 16, LE);
-                float sl1 = d1 * (int) (sc1 >>> low & 0xFF);
-                float ml1 = dm1 * (int) (mn1 >>> low & 0xFF);
-                float sh1 = d1 * (int) (sc1 >>> high & 0xFF);
-                float mh1 = dm1 * (int) (mn1 >>> high & 0xFF);
-                a1 = ((FloatVector) p1.and((byte) 0x0F).castShape(F, 0)).mul(sl1).sub(ml1).fma(x0, a1);
-                a1 = ((FloatVector) n1.and((byte) 0x0F).castShape(F, 0)).mul(sl1).sub(ml1).fma(x1, a1);
-                a1 = ((FloatVector) p1.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0))
-                        .mul(0x1p-4f).add(8f).mul(sh1).sub(mh1).fma(x2, a1);
-                a1 = ((FloatVector) n1.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0))
-                        .mul(0x1p-4f).add(8f).mul(sh1).sub(mh1).fma(x3, a1);
+                // The two sub-blocks' tables: scale * q - min for q = 0..15, as dequantize computes them.
+                IntVector l0 = LEVELS.mul(d0 * (int) (sc0 >>> low & 0xFF)).sub(dm0 * (int) (mn0 >>> low & 0xFF))
+                        .reinterpretAsInts();
+                IntVector h0 = LEVELS.mul(d0 * (int) (sc0 >>> high & 0xFF)).sub(dm0 * (int) (mn0 >>> high & 0xFF))
+                        .reinterpretAsInts();
+                IntVector p0 = (IntVector) ByteVector.fromMemorySegment(Q, data, o0 + qs, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                IntVector n0 = (IntVector) ByteVector.fromMemorySegment(Q, data, o0 + qs + 16, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                a0 = p0.and(0xF).selectFrom(l0).reinterpretAsFloats().fma(x0, a0);
+                a0 = n0.and(0xF).selectFrom(l0).reinterpretAsFloats().fma(x1, a0);
+                a0 = p0.lanewise(VectorOperators.LSHR, 4).selectFrom(h0).reinterpretAsFloats().fma(x2, a0);
+                a0 = n0.lanewise(VectorOperators.LSHR, 4).selectFrom(h0).reinterpretAsFloats().fma(x3, a0);
+                IntVector l1 = LEVELS.mul(d1 * (int) (sc1 >>> low & 0xFF)).sub(dm1 * (int) (mn1 >>> low & 0xFF))
+                        .reinterpretAsInts();
+                IntVector h1 = LEVELS.mul(d1 * (int) (sc1 >>> high & 0xFF)).sub(dm1 * (int) (mn1 >>> high & 0xFF))
+                        .reinterpretAsInts();
+                IntVector p1 = (IntVector) ByteVector.fromMemorySegment(Q, data, o1 + qs, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                IntVector n1 = (IntVector) ByteVector.fromMemorySegment(Q, data, o1 + qs + 16, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                a1 = p1.and(0xF).selectFrom(l1).reinterpretAsFloats().fma(x0, a1);
+                a1 = n1.and(0xF).selectFrom(l1).reinterpretAsFloats().fma(x1, a1);
+                a1 = p1.lanewise(VectorOperators.LSHR, 4).selectFrom(h1).reinterpretAsFloats().fma(x2, a1);
+                a1 = n1.lanewise(VectorOperators.LSHR, 4).selectFrom(h1).reinterpretAsFloats().fma(x3, a1);
             }
         }
-        out[at] = Kernels.sumLanes(a0);
-        if (valid > 1) {
-            out[at + 1] = Kernels.sumLanes(a1);
-        }
+        float[] acc = Kernels.accumulators();
+        a0.intoArray(acc, 0);
+        a1.intoArray(acc, 16);
+        Kernels.finish2(acc, out, at, valid);
     }
 
     @Override
@@ -187,16 +197,16 @@ final class Q4_KMatrix extends QuantizedMatrix {
             long scales = packedScales(data, block + SCALES);
             long mins = packedMins(data, block + SCALES);
             for (int pair = 0; pair < 4; pair++) {
-                float sl = d * (int) (scales >>> 16 * pair & 0xFF);
-                float ml = dmin * (int) (mins >>> 16 * pair & 0xFF);
-                float sh = d * (int) (scales >>> 16 * pair + 8 & 0xFF);
-                float mh = dmin * (int) (mins >>> 16 * pair + 8 & 0xFF);
+                IntVector lowTable = LEVELS.mul(d * (int) (scales >>> 16 * pair & 0xFF))
+                        .sub(dmin * (int) (mins >>> 16 * pair & 0xFF)).reinterpretAsInts();
+                IntVector highTable = LEVELS.mul(d * (int) (scales >>> 16 * pair + 8 & 0xFF))
+                        .sub(dmin * (int) (mins >>> 16 * pair + 8 & 0xFF)).reinterpretAsInts();
                 int o = outOffset + b * BLOCK + 64 * pair;
                 for (int i = 0; i < 32; i += 16) {
-                    ByteVector q = ByteVector.fromMemorySegment(Q, data, block + QS + 32L * pair + i, LE);
-                    ((FloatVector) q.and((byte) 0x0F).castShape(F, 0)).mul(sl).sub(ml).intoArray(out, o + i);
-                    ((FloatVector) q.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0))
-                            .mul(0x1p-4f).add(8f).mul(sh).sub(mh).intoArray(out, o + 32 + i);
+                    IntVector q = (IntVector) ByteVector.fromMemorySegment(Q, data, block + QS + 32L * pair + i, LE)
+                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                    q.and(0xF).selectFrom(lowTable).reinterpretAsFloats().intoArray(out, o + i);
+                    q.lanewise(VectorOperators.LSHR, 4).selectFrom(highTable).reinterpretAsFloats().intoArray(out, o + 32 + i);
                 }
             }
         }

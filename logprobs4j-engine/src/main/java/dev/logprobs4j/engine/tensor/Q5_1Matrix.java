@@ -146,19 +146,73 @@ final class Q5_1Matrix extends QuantizedMatrix {
         }
     }
 
-    /**
-     * This type has no register-decoding kernel yet: its rows are decoded by the scalar
-     * {@link #dequantize} (so {@code decode} equals it by construction) and multiplied by the
-     * float micro-kernels of {@link Tiles}, in their summation order.
+    /*
+     * Float kernels (16 float lanes; elsewhere rows are decoded by dequantize for the Tiles
+     * kernels). Nibbles are split as Q4_0's; the fifth bits of weights 0-15 and 16-31 become two
+     * lane masks straight from the word qh, and a masked add puts in their 16. Every step before
+     * d * q + m is exact, so the weights are dequantize's bit for bit.
      */
+    private static final FloatVector SIXTEEN = FloatVector.broadcast(F, 16f);
+
     @Override
     void decode(long rowOffset, float[] out, int outOffset) {
-        dequantize(rowOffset, out, outOffset);
+        if (!Kernels.VECTOR16) {
+            dequantize(rowOffset, out, outOffset);
+            return;
+        }
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long block = rowOffset + (long) b * BLOCK_BYTES;
+            float d = Kernels.f16(data, block);
+            float m = Kernels.f16(data, block + 2);
+            int h = data.get(LE_INT, block + QH);
+            ByteVector q = ByteVector.fromMemorySegment(Kernels.B16, data, block + QS, LE);
+            ((FloatVector) q.and((byte) 0x0F).castShape(F, 0)).add(SIXTEEN, VectorMask.fromLong(F, h & 0xFFFF)).mul(d).add(m).intoArray(out, outOffset + b * BLOCK);
+            ((FloatVector) q.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).mul(0x1p-4f).add(8f).add(SIXTEEN, VectorMask.fromLong(F, h >>> 16)).mul(d).add(m).intoArray(out, outOffset + b * BLOCK + 16);
+        }
     }
 
     @Override
     void dot4(long o0, long o1, long o2, long o3, float[] x, int xOffset, float[] out, int at, int valid) {
-        Tiles.dot4Decoded(this, o0, o1, o2, o3, x, xOffset, out, at, valid);
+        if (!Kernels.VECTOR16) {
+            Tiles.dot4Decoded(this, o0, o1, o2, o3, x, xOffset, out, at, valid);
+            return;
+        }
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long k = (long) b * BLOCK_BYTES;
+            int xb = xOffset + b * BLOCK;
+            FloatVector xLow = FloatVector.fromArray(F, x, xb);
+            FloatVector xHigh = FloatVector.fromArray(F, x, xb + 16);
+            float d0 = Kernels.f16(data, o0 + k);
+            float m0 = Kernels.f16(data, o0 + k + 2);
+            int h0 = data.get(LE_INT, o0 + k + QH);
+            ByteVector q0 = ByteVector.fromMemorySegment(Kernels.B16, data, o0 + k + QS, LE);
+            a0 = ((FloatVector) q0.and((byte) 0x0F).castShape(F, 0)).add(SIXTEEN, VectorMask.fromLong(F, h0 & 0xFFFF)).mul(d0).add(m0).fma(xLow, a0);
+            a0 = ((FloatVector) q0.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).mul(0x1p-4f).add(8f).add(SIXTEEN, VectorMask.fromLong(F, h0 >>> 16)).mul(d0).add(m0).fma(xHigh, a0);
+            float d1 = Kernels.f16(data, o1 + k);
+            float m1 = Kernels.f16(data, o1 + k + 2);
+            int h1 = data.get(LE_INT, o1 + k + QH);
+            ByteVector q1 = ByteVector.fromMemorySegment(Kernels.B16, data, o1 + k + QS, LE);
+            a1 = ((FloatVector) q1.and((byte) 0x0F).castShape(F, 0)).add(SIXTEEN, VectorMask.fromLong(F, h1 & 0xFFFF)).mul(d1).add(m1).fma(xLow, a1);
+            a1 = ((FloatVector) q1.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).mul(0x1p-4f).add(8f).add(SIXTEEN, VectorMask.fromLong(F, h1 >>> 16)).mul(d1).add(m1).fma(xHigh, a1);
+            float d2 = Kernels.f16(data, o2 + k);
+            float m2 = Kernels.f16(data, o2 + k + 2);
+            int h2 = data.get(LE_INT, o2 + k + QH);
+            ByteVector q2 = ByteVector.fromMemorySegment(Kernels.B16, data, o2 + k + QS, LE);
+            a2 = ((FloatVector) q2.and((byte) 0x0F).castShape(F, 0)).add(SIXTEEN, VectorMask.fromLong(F, h2 & 0xFFFF)).mul(d2).add(m2).fma(xLow, a2);
+            a2 = ((FloatVector) q2.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).mul(0x1p-4f).add(8f).add(SIXTEEN, VectorMask.fromLong(F, h2 >>> 16)).mul(d2).add(m2).fma(xHigh, a2);
+            float d3 = Kernels.f16(data, o3 + k);
+            float m3 = Kernels.f16(data, o3 + k + 2);
+            int h3 = data.get(LE_INT, o3 + k + QH);
+            ByteVector q3 = ByteVector.fromMemorySegment(Kernels.B16, data, o3 + k + QS, LE);
+            a3 = ((FloatVector) q3.and((byte) 0x0F).castShape(F, 0)).add(SIXTEEN, VectorMask.fromLong(F, h3 & 0xFFFF)).mul(d3).add(m3).fma(xLow, a3);
+            a3 = ((FloatVector) q3.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).mul(0x1p-4f).add(8f).add(SIXTEEN, VectorMask.fromLong(F, h3 >>> 16)).mul(d3).add(m3).fma(xHigh, a3);
+        }
+        Kernels.store4(out, at, valid, Kernels.sumLanes(a0), Kernels.sumLanes(a1), Kernels.sumLanes(a2),
+                Kernels.sumLanes(a3));
     }
 
     @Override

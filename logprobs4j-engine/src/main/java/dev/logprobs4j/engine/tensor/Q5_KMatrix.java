@@ -215,19 +215,133 @@ final class Q5_KMatrix extends QuantizedMatrix {
         }
     }
 
-    /**
-     * This type has no register-decoding kernel yet: its rows are decoded by the scalar
-     * {@link #dequantize} (so {@code decode} equals it by construction) and multiplied by the
-     * float micro-kernels of {@link Tiles}, in their summation order.
+    /*
+     * Float kernels (16 float lanes; elsewhere rows are decoded by dequantize for the Tiles
+     * kernels), two rows per body as Q4_K's. Per pair of sub-blocks the 32 nibble bytes are split
+     * as Q4_K's; the fifth bit of sub-block j is bit j of the qh bytes, masked in place (0 or 2^j,
+     * the byte sign making bit 7 -128) and scaled to 0 or 16 in float. All steps before
+     * q * (d * sc) - dmin * m are exact, so the weights are dequantize's bit for bit.
      */
+
+    /** The factor that turns {@code qh & (1 << j)}, read as a signed byte, into 16 times the bit. */
+    private static float fifthBit(int j) {
+        return j == 7 ? -0.125f : 16f / (1 << j);
+    }
+
     @Override
     void decode(long rowOffset, float[] out, int outOffset) {
-        dequantize(rowOffset, out, outOffset);
+        if (!Kernels.VECTOR16) {
+            dequantize(rowOffset, out, outOffset);
+            return;
+        }
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long block = rowOffset + (long) b * BLOCK_BYTES;
+            float d = Kernels.f16(data, block);
+            float dmin = Kernels.f16(data, block + 2);
+            long scales = Q4_KMatrix.packedScales(data, block + SCALES);
+            long mins = Q4_KMatrix.packedMins(data, block + SCALES);
+            ByteVector h0 = ByteVector.fromMemorySegment(Kernels.B16, data, block + QH, LE);
+            ByteVector h1 = ByteVector.fromMemorySegment(Kernels.B16, data, block + QH + 16, LE);
+            for (int pair = 0; pair < 4; pair++) {
+                int j = 2 * pair;
+                float sl = d * (int) (scales >>> 8 * j & 0xFF);
+                float ml = dmin * (int) (mins >>> 8 * j & 0xFF);
+                float sh = d * (int) (scales >>> 8 * j + 8 & 0xFF);
+                float mh = dmin * (int) (mins >>> 8 * j + 8 & 0xFF);
+                byte bl = (byte) (1 << j);
+                byte bh = (byte) (2 << j);
+                float fl = fifthBit(j);
+                float fh = fifthBit(j + 1);
+                int o = outOffset + b * BLOCK + 64 * pair;
+                ByteVector p = ByteVector.fromMemorySegment(Kernels.B16, data, block + QS + 32L * pair, LE);
+                ByteVector n = ByteVector.fromMemorySegment(Kernels.B16, data, block + QS + 32L * pair + 16, LE);
+                ((FloatVector) p.and((byte) 0x0F).castShape(F, 0)).add(((FloatVector) h0.and(bl).castShape(F, 0)).mul(fl))
+                        .mul(sl).sub(ml).intoArray(out, o);
+                ((FloatVector) n.and((byte) 0x0F).castShape(F, 0)).add(((FloatVector) h1.and(bl).castShape(F, 0)).mul(fl))
+                        .mul(sl).sub(ml).intoArray(out, o + 16);
+                ((FloatVector) p.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).mul(0x1p-4f).add(8f)
+                        .add(((FloatVector) h0.and(bh).castShape(F, 0)).mul(fh)).mul(sh).sub(mh).intoArray(out, o + 32);
+                ((FloatVector) n.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).mul(0x1p-4f).add(8f)
+                        .add(((FloatVector) h1.and(bh).castShape(F, 0)).mul(fh)).mul(sh).sub(mh).intoArray(out, o + 48);
+            }
+        }
     }
 
     @Override
     void dot4(long o0, long o1, long o2, long o3, float[] x, int xOffset, float[] out, int at, int valid) {
-        Tiles.dot4Decoded(this, o0, o1, o2, o3, x, xOffset, out, at, valid);
+        if (!Kernels.VECTOR16) {
+            Tiles.dot4Decoded(this, o0, o1, o2, o3, x, xOffset, out, at, valid);
+            return;
+        }
+        dot2(o0, o1, x, xOffset, out, at, Math.min(valid, 2));
+        if (valid > 2) {
+            dot2(o2, o3, x, xOffset, out, at + 2, valid - 2);
+        }
+    }
+
+    private void dot2(long o0, long o1, float[] x, int xOffset, float[] out, int at, int valid) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long k = (long) b * BLOCK_BYTES;
+            float d0 = Kernels.f16(data, o0 + k);
+            float dm0 = Kernels.f16(data, o0 + k + 2);
+            long sc0 = Q4_KMatrix.packedScales(data, o0 + k + SCALES);
+            long mn0 = Q4_KMatrix.packedMins(data, o0 + k + SCALES);
+            ByteVector g0 = ByteVector.fromMemorySegment(Kernels.B16, data, o0 + k + QH, LE);
+            ByteVector g1 = ByteVector.fromMemorySegment(Kernels.B16, data, o0 + k + QH + 16, LE);
+            float d1 = Kernels.f16(data, o1 + k);
+            float dm1 = Kernels.f16(data, o1 + k + 2);
+            long sc1 = Q4_KMatrix.packedScales(data, o1 + k + SCALES);
+            long mn1 = Q4_KMatrix.packedMins(data, o1 + k + SCALES);
+            ByteVector e0 = ByteVector.fromMemorySegment(Kernels.B16, data, o1 + k + QH, LE);
+            ByteVector e1 = ByteVector.fromMemorySegment(Kernels.B16, data, o1 + k + QH + 16, LE);
+            for (int pair = 0; pair < 4; pair++) {
+                int j = 2 * pair;
+                byte bl = (byte) (1 << j);
+                byte bh = (byte) (2 << j);
+                float fl = fifthBit(j);
+                float fh = fifthBit(j + 1);
+                long qs = k + QS + 32L * pair;
+                int xp = xOffset + b * BLOCK + 64 * pair;
+                FloatVector x0 = FloatVector.fromArray(F, x, xp);
+                FloatVector x1 = FloatVector.fromArray(F, x, xp + 16);
+                FloatVector x2 = FloatVector.fromArray(F, x, xp + 32);
+                FloatVector x3 = FloatVector.fromArray(F, x, xp + 48);
+                ByteVector p0 = ByteVector.fromMemorySegment(Kernels.B16, data, o0 + qs, LE);
+                ByteVector n0 = ByteVector.fromMemorySegment(Kernels.B16, data, o0 + qs + 16, LE);
+                float sl0 = d0 * (int) (sc0 >>> 8 * j & 0xFF);
+                float ml0 = dm0 * (int) (mn0 >>> 8 * j & 0xFF);
+                float sh0 = d0 * (int) (sc0 >>> 8 * j + 8 & 0xFF);
+                float mh0 = dm0 * (int) (mn0 >>> 8 * j + 8 & 0xFF);
+                a0 = ((FloatVector) p0.and((byte) 0x0F).castShape(F, 0)).add(((FloatVector) g0.and(bl).castShape(F, 0)).mul(fl))
+                        .mul(sl0).sub(ml0).fma(x0, a0);
+                a0 = ((FloatVector) n0.and((byte) 0x0F).castShape(F, 0)).add(((FloatVector) g1.and(bl).castShape(F, 0)).mul(fl))
+                        .mul(sl0).sub(ml0).fma(x1, a0);
+                a0 = ((FloatVector) p0.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).mul(0x1p-4f).add(8f)
+                        .add(((FloatVector) g0.and(bh).castShape(F, 0)).mul(fh)).mul(sh0).sub(mh0).fma(x2, a0);
+                a0 = ((FloatVector) n0.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).mul(0x1p-4f).add(8f)
+                        .add(((FloatVector) g1.and(bh).castShape(F, 0)).mul(fh)).mul(sh0).sub(mh0).fma(x3, a0);
+                ByteVector p1 = ByteVector.fromMemorySegment(Kernels.B16, data, o1 + qs, LE);
+                ByteVector n1 = ByteVector.fromMemorySegment(Kernels.B16, data, o1 + qs + 16, LE);
+                float sl1 = d1 * (int) (sc1 >>> 8 * j & 0xFF);
+                float ml1 = dm1 * (int) (mn1 >>> 8 * j & 0xFF);
+                float sh1 = d1 * (int) (sc1 >>> 8 * j + 8 & 0xFF);
+                float mh1 = dm1 * (int) (mn1 >>> 8 * j + 8 & 0xFF);
+                a1 = ((FloatVector) p1.and((byte) 0x0F).castShape(F, 0)).add(((FloatVector) e0.and(bl).castShape(F, 0)).mul(fl))
+                        .mul(sl1).sub(ml1).fma(x0, a1);
+                a1 = ((FloatVector) n1.and((byte) 0x0F).castShape(F, 0)).add(((FloatVector) e1.and(bl).castShape(F, 0)).mul(fl))
+                        .mul(sl1).sub(ml1).fma(x1, a1);
+                a1 = ((FloatVector) p1.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).mul(0x1p-4f).add(8f)
+                        .add(((FloatVector) e0.and(bh).castShape(F, 0)).mul(fh)).mul(sh1).sub(mh1).fma(x2, a1);
+                a1 = ((FloatVector) n1.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).mul(0x1p-4f).add(8f)
+                        .add(((FloatVector) e1.and(bh).castShape(F, 0)).mul(fh)).mul(sh1).sub(mh1).fma(x3, a1);
+            }
+        }
+        out[at] = Kernels.sumLanes(a0);
+        if (valid > 1) {
+            out[at + 1] = Kernels.sumLanes(a1);
+        }
     }
 
     @Override

@@ -68,118 +68,22 @@ final class Q6_KMatrix extends QuantizedMatrix {
     }
 
     /*
-     * Float kernels, two rows per body (four made C2's node budget run out and leave vector
-     * operations as boxing calls). Quants are split with masks only (x86 has no byte shifts, and
-     * shifting through wider lanes made C2 fall back to boxing conversions here): a low nibble is b
-     * & 0x0F, a high nibble the signed byte (b & 0xF0) ^ 0x80 (16 * (q - 8)) over 16 plus 8, and
-     * bit pair p of qh is (qh & (3 << 2p)) scaled to 16 * pair, bits 6-7 again through the sign
-     * flip. Every step is exact, so a weight is (d * scale) * (q - 32) as dequantize computes it;
-     * weights go in ascending order.
+     * Float kernels. One activation row decodes its weight rows into the thread's panel and runs
+     * the shared micro-kernel (Tiles.dot4Decoded): a register kernel for two rows of six-bit
+     * quants grew past what C1 and C2 compile (it ran interpreted-slow once the lane sums changed),
+     * and the panel path measured within a third of the best register version. Quants are split
+     * with masks only (x86 has no byte shifts): a low nibble is b & 0x0F, a high nibble the signed
+     * byte (b & 0xF0) ^ 0x80 (16 * (q - 8)) over 16 plus 8, and bit pair p of qh is (qh & (3 <<
+     * 2p)) scaled to 16 * pair, bits 6-7 again through the sign flip. Every step is exact, so a
+     * weight is (d * scale) * (q - 32) as dequantize computes it.
      */
-
-    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
 
     /** 16 quant bytes in one vector; the float kernels need {@link Kernels#F} to have 16 lanes. */
     private static final VectorSpecies<Byte> Q = ByteVector.SPECIES_128;
 
     @Override
     void dot4(long o0, long o1, long o2, long o3, float[] x, int xOffset, float[] out, int at, int valid) {
-        dot2(o0, o1, x, xOffset, out, at, Math.min(valid, 2));
-        if (valid > 2) {
-            dot2(o2, o3, x, xOffset, out, at + 2, valid - 2);
-        }
-    }
-
-    private void dot2(long o0, long o1, float[] x, int xOffset, float[] out, int at, int valid) {
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        for (int b = 0; b < cols / BLOCK; b++) {
-            long k = (long) b * BLOCK_BYTES;
-            float d0 = Kernels.f16(data, o0 + k + D);
-            float d1 = Kernels.f16(data, o1 + k + D);
-            for (int half = 0; half < 2; half++) {
-                long ql = k + 64L * half;
-                long qh = k + QH + 32L * half;
-                long sc = k + SCALES + 8L * half; // the half's eight scales, one per 16 weights
-                int xh = xOffset + b * BLOCK + 128 * half;
-                FloatVector x00 = FloatVector.fromArray(F, x, xh + 0);
-                FloatVector x01 = FloatVector.fromArray(F, x, xh + 16);
-                FloatVector x10 = FloatVector.fromArray(F, x, xh + 32);
-                FloatVector x11 = FloatVector.fromArray(F, x, xh + 48);
-                FloatVector x20 = FloatVector.fromArray(F, x, xh + 64);
-                FloatVector x21 = FloatVector.fromArray(F, x, xh + 80);
-                FloatVector x30 = FloatVector.fromArray(F, x, xh + 96);
-                FloatVector x31 = FloatVector.fromArray(F, x, xh + 112);
-                float d0h = d0;
-                ByteVector l00 = ByteVector.fromMemorySegment(Q, data, o0 + ql, LE);
-                ByteVector l10 = ByteVector.fromMemorySegment(Q, data, o0 + ql + 16, LE);
-                ByteVector l20 = ByteVector.fromMemorySegment(Q, data, o0 + ql + 32, LE);
-                ByteVector l30 = ByteVector.fromMemorySegment(Q, data, o0 + ql + 48, LE);
-                ByteVector h00 = ByteVector.fromMemorySegment(Q, data, o0 + qh, LE);
-                ByteVector h10 = ByteVector.fromMemorySegment(Q, data, o0 + qh + 16, LE);
-                long g0 = data.get(LE_LONG, o0 + sc);
-                a0 = ((FloatVector) l00.and((byte) 0x0F).castShape(F, 0))
-                        .add(((FloatVector) h00.and((byte) 3).castShape(F, 0)).mul(16f)).sub(32f)
-                        .mul(d0 * (byte) (g0 >>> 0)).fma(x00, a0);
-                a0 = ((FloatVector) l10.and((byte) 0x0F).castShape(F, 0))
-                        .add(((FloatVector) h10.and((byte) 3).castShape(F, 0)).mul(16f)).sub(32f)
-                        .mul(d0 * (byte) (g0 >>> 8)).fma(x01, a0);
-                a0 = ((FloatVector) l20.and((byte) 0x0F).castShape(F, 0))
-                        .add(((FloatVector) h00.and((byte) 12).castShape(F, 0)).mul(4f)).sub(32f)
-                        .mul(d0 * (byte) (g0 >>> 16)).fma(x10, a0);
-                a0 = ((FloatVector) l30.and((byte) 0x0F).castShape(F, 0))
-                        .add(((FloatVector) h10.and((byte) 12).castShape(F, 0)).mul(4f)).sub(32f)
-                        .mul(d0 * (byte) (g0 >>> 24)).fma(x11, a0);
-                a0 = ((FloatVector) l00.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).mul(0x1p-4f).add(8f)
-                        .add(((FloatVector) h00.and((byte) 48).castShape(F, 0)).mul(1f)).sub(32f)
-                        .mul(d0 * (byte) (g0 >>> 32)).fma(x20, a0);
-                a0 = ((FloatVector) l10.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).mul(0x1p-4f).add(8f)
-                        .add(((FloatVector) h10.and((byte) 48).castShape(F, 0)).mul(1f)).sub(32f)
-                        .mul(d0 * (byte) (g0 >>> 40)).fma(x21, a0);
-                a0 = ((FloatVector) l20.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).mul(0x1p-4f).add(8f)
-                        .add(((FloatVector) h00.and((byte) 0xC0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).add(128f).mul(0.25f)).sub(32f)
-                        .mul(d0 * (byte) (g0 >>> 48)).fma(x30, a0);
-                a0 = ((FloatVector) l30.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).mul(0x1p-4f).add(8f)
-                        .add(((FloatVector) h10.and((byte) 0xC0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).add(128f).mul(0.25f)).sub(32f)
-                        .mul(d0 * (byte) (g0 >>> 56)).fma(x31, a0);
-                float d1h = d1;
-                ByteVector l01 = ByteVector.fromMemorySegment(Q, data, o1 + ql, LE);
-                ByteVector l11 = ByteVector.fromMemorySegment(Q, data, o1 + ql + 16, LE);
-                ByteVector l21 = ByteVector.fromMemorySegment(Q, data, o1 + ql + 32, LE);
-                ByteVector l31 = ByteVector.fromMemorySegment(Q, data, o1 + ql + 48, LE);
-                ByteVector h01 = ByteVector.fromMemorySegment(Q, data, o1 + qh, LE);
-                ByteVector h11 = ByteVector.fromMemorySegment(Q, data, o1 + qh + 16, LE);
-                long g1 = data.get(LE_LONG, o1 + sc);
-                a1 = ((FloatVector) l01.and((byte) 0x0F).castShape(F, 0))
-                        .add(((FloatVector) h01.and((byte) 3).castShape(F, 0)).mul(16f)).sub(32f)
-                        .mul(d1 * (byte) (g1 >>> 0)).fma(x00, a1);
-                a1 = ((FloatVector) l11.and((byte) 0x0F).castShape(F, 0))
-                        .add(((FloatVector) h11.and((byte) 3).castShape(F, 0)).mul(16f)).sub(32f)
-                        .mul(d1 * (byte) (g1 >>> 8)).fma(x01, a1);
-                a1 = ((FloatVector) l21.and((byte) 0x0F).castShape(F, 0))
-                        .add(((FloatVector) h01.and((byte) 12).castShape(F, 0)).mul(4f)).sub(32f)
-                        .mul(d1 * (byte) (g1 >>> 16)).fma(x10, a1);
-                a1 = ((FloatVector) l31.and((byte) 0x0F).castShape(F, 0))
-                        .add(((FloatVector) h11.and((byte) 12).castShape(F, 0)).mul(4f)).sub(32f)
-                        .mul(d1 * (byte) (g1 >>> 24)).fma(x11, a1);
-                a1 = ((FloatVector) l01.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).mul(0x1p-4f).add(8f)
-                        .add(((FloatVector) h01.and((byte) 48).castShape(F, 0)).mul(1f)).sub(32f)
-                        .mul(d1 * (byte) (g1 >>> 32)).fma(x20, a1);
-                a1 = ((FloatVector) l11.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).mul(0x1p-4f).add(8f)
-                        .add(((FloatVector) h11.and((byte) 48).castShape(F, 0)).mul(1f)).sub(32f)
-                        .mul(d1 * (byte) (g1 >>> 40)).fma(x21, a1);
-                a1 = ((FloatVector) l21.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).mul(0x1p-4f).add(8f)
-                        .add(((FloatVector) h01.and((byte) 0xC0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).add(128f).mul(0.25f)).sub(32f)
-                        .mul(d1 * (byte) (g1 >>> 48)).fma(x30, a1);
-                a1 = ((FloatVector) l31.and((byte) 0xF0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).mul(0x1p-4f).add(8f)
-                        .add(((FloatVector) h11.and((byte) 0xC0).lanewise(VectorOperators.XOR, (byte) 0x80).castShape(F, 0)).add(128f).mul(0.25f)).sub(32f)
-                        .mul(d1 * (byte) (g1 >>> 56)).fma(x31, a1);
-            }
-        }
-        out[at] = Kernels.sumLanes(a0);
-        if (valid > 1) {
-            out[at + 1] = Kernels.sumLanes(a1);
-        }
+        Tiles.dot4Decoded(this, o0, o1, o2, o3, x, xOffset, out, at, valid);
     }
 
     @Override

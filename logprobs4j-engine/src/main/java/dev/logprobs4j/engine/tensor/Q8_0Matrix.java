@@ -67,8 +67,12 @@ final class Q8_0Matrix extends QuantizedMatrix {
                 a3 = Kernels.bytesToFloats(data, o3 + k + 2 + i).mul(d3).fma(u, a3);
             }
         }
-        Kernels.store4(out, at, valid, Kernels.sumLanes(a0), Kernels.sumLanes(a1), Kernels.sumLanes(a2),
-                Kernels.sumLanes(a3));
+        float[] acc = Kernels.accumulators();
+        a0.intoArray(acc, 0);
+        a1.intoArray(acc, 16);
+        a2.intoArray(acc, 32);
+        a3.intoArray(acc, 48);
+        Kernels.finish4(acc, out, at, valid);
     }
 
     @Override

@@ -13,7 +13,7 @@ import jdk.incubator.vector.FloatVector;
  * size, tile position or thread, computes an output the same way: one {@link Kernels#F}-lane
  * accumulator, {@code acc = fma(w[c..c+L), x[c..c+L), acc)} for {@code c = 0, L, 2L, ...} in
  * ascending order over the whole row, where {@code w} are the exact decoded weights ({@link
- * WeightMatrix#dequantizeRow}); then the lanes summed in lane order ({@link Kernels#sumLanes}),
+ * WeightMatrix#dequantizeRow}); then the lanes summed by fixed halving folds ({@link Kernels#sumLanes}),
  * then the columns past the last whole vector added one by one. The per-row kernels
  * ({@link WeightMatrix#dot}, the one-row products of {@link MatMul}) decode the weights in
  * registers instead of a panel, but do the same float operations in the same order, so an
@@ -26,6 +26,9 @@ final class Tiles {
 
     /** Activation rows per tile: 4 x 5 accumulators plus 5 loads fit the 32 AVX-512 registers. */
     static final int TILE_ROWS = 5;
+
+    /** Per-thread spill of a tile's 20 accumulators (16 lanes each, or fewer) for {@link #finish}. */
+    private static final ThreadLocal<float[]> ACCUMULATORS = ThreadLocal.withInitial(() -> new float[4 * TILE_ROWS * 16]);
 
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
 
@@ -68,6 +71,7 @@ final class Tiles {
      */
     static void multiply(float[] w, int n, int cols, float[] x, int xOffset, int batch, float[] out, int at,
             int rowStride) {
+        float[] acc = ACCUMULATORS.get();
         for (int b = 0; b < batch; b += TILE_ROWS) {
             int x0 = xOffset + b * cols;
             int tileAt = at + b * rowStride;
@@ -81,16 +85,42 @@ final class Tiles {
                 int w3 = Math.min(i + 3, n - 1) * cols;
                 int o = tileAt + i;
                 switch (Math.min(rest, TILE_ROWS)) {
-                    case 1 -> kernel4x1(w, w0, w1, w2, w3, x, x0, cols, out, o, rowStride, valid);
-                    case 2 -> kernel4x2(w, w0, w1, w2, w3, x, x0, x0 + cols, cols, out, o, rowStride, valid);
-                    case 3 -> kernel4x3(w, w0, w1, w2, w3, x, x0, x0 + cols, x0 + 2 * cols, cols, out, o, rowStride,
+                    case 1 -> kernel4x1(acc, w, w0, w1, w2, w3, x, x0, cols, out, o, rowStride, valid);
+                    case 2 -> kernel4x2(acc, w, w0, w1, w2, w3, x, x0, x0 + cols, cols, out, o, rowStride, valid);
+                    case 3 -> kernel4x3(acc, w, w0, w1, w2, w3, x, x0, x0 + cols, x0 + 2 * cols, cols, out, o, rowStride,
                             valid);
-                    case 4 -> kernel4x4(w, w0, w1, w2, w3, x, x0, x0 + cols, x0 + 2 * cols, x0 + 3 * cols, cols, out,
+                    case 4 -> kernel4x4(acc, w, w0, w1, w2, w3, x, x0, x0 + cols, x0 + 2 * cols, x0 + 3 * cols, cols, out,
                             o, rowStride, valid);
-                    default -> kernel4x5(w, w0, w1, w2, w3, x, x0, x0 + cols, x0 + 2 * cols, x0 + 3 * cols,
+                    default -> kernel4x5(acc, w, w0, w1, w2, w3, x, x0, x0 + cols, x0 + 2 * cols, x0 + 3 * cols,
                             x0 + 4 * cols, cols, out, o, rowStride, valid);
                 }
             }
+        }
+    }
+
+    /**
+     * The end of every kernel: the accumulators, stored to {@code acc} (weight row {@code i},
+     * activation row {@code j} at {@code 64 * j + 16 * i}), summed by {@link Kernels#sumLanes},
+     * plus the columns past the last whole vector one by one, then stored. Out of the kernels so
+     * that sumLanes inlines here: inside the big kernel bodies C2 ran out of node budget and
+     * called it with boxed vectors.
+     */
+    private static void finish(float[] acc, int actRows, float[] w, int w0, int w1, int w2, int w3, float[] x, int x0,
+            int cols, int upper, float[] out, int at, int rowStride, int wValid) {
+        for (int j = 0; j < actRows; j++) {
+            int xj = x0 + j * cols;
+            int a = 64 * j;
+            float s0 = Kernels.sumLanes(FloatVector.fromArray(F, acc, a));
+            float s1 = Kernels.sumLanes(FloatVector.fromArray(F, acc, a + 16));
+            float s2 = Kernels.sumLanes(FloatVector.fromArray(F, acc, a + 32));
+            float s3 = Kernels.sumLanes(FloatVector.fromArray(F, acc, a + 48));
+            for (int c = upper; c < cols; c++) {
+                s0 += w[w0 + c] * x[xj + c];
+                s1 += w[w1 + c] * x[xj + c];
+                s2 += w[w2 + c] * x[xj + c];
+                s3 += w[w3 + c] * x[xj + c];
+            }
+            store(out, at + j * rowStride, wValid, s0, s1, s2, s3);
         }
     }
 
@@ -108,7 +138,7 @@ final class Tiles {
     }
 
     /** 4 panel rows x 1 activation row, one accumulator each. */
-    private static void kernel4x1(float[] w, int w0, int w1, int w2, int w3, float[] x, int x0, int cols,
+    private static void kernel4x1(float[] acc, float[] w, int w0, int w1, int w2, int w3, float[] x, int x0, int cols,
             float[] out, int at, int rowStride, int wValid) {
         int lanes = F.length();
         int upper = F.loopBound(cols);
@@ -127,18 +157,12 @@ final class Tiles {
             a20 = v2.fma(u0, a20);
             a30 = v3.fma(u0, a30);
         }
-        float s00 = Kernels.sumLanes(a00); float s10 = Kernels.sumLanes(a10); float s20 = Kernels.sumLanes(a20); float s30 = Kernels.sumLanes(a30);
-        for (int c = upper; c < cols; c++) {
-            s00 += w[w0 + c] * x[x0 + c];
-            s10 += w[w1 + c] * x[x0 + c];
-            s20 += w[w2 + c] * x[x0 + c];
-            s30 += w[w3 + c] * x[x0 + c];
-        }
-        store(out, at + 0 * rowStride, wValid, s00, s10, s20, s30);
+        a00.intoArray(acc, 0); a10.intoArray(acc, 16); a20.intoArray(acc, 32); a30.intoArray(acc, 48);
+        finish(acc, 1, w, w0, w1, w2, w3, x, x0, cols, upper, out, at, rowStride, wValid);
     }
 
     /** 4 panel rows x 2 activation rows, one accumulator each. */
-    private static void kernel4x2(float[] w, int w0, int w1, int w2, int w3, float[] x, int x0, int x1, int cols,
+    private static void kernel4x2(float[] acc, float[] w, int w0, int w1, int w2, int w3, float[] x, int x0, int x1, int cols,
             float[] out, int at, int rowStride, int wValid) {
         int lanes = F.length();
         int upper = F.loopBound(cols);
@@ -162,24 +186,13 @@ final class Tiles {
             a21 = v2.fma(u1, a21);
             a31 = v3.fma(u1, a31);
         }
-        float s00 = Kernels.sumLanes(a00); float s10 = Kernels.sumLanes(a10); float s20 = Kernels.sumLanes(a20); float s30 = Kernels.sumLanes(a30);
-        float s01 = Kernels.sumLanes(a01); float s11 = Kernels.sumLanes(a11); float s21 = Kernels.sumLanes(a21); float s31 = Kernels.sumLanes(a31);
-        for (int c = upper; c < cols; c++) {
-            s00 += w[w0 + c] * x[x0 + c];
-            s10 += w[w1 + c] * x[x0 + c];
-            s20 += w[w2 + c] * x[x0 + c];
-            s30 += w[w3 + c] * x[x0 + c];
-            s01 += w[w0 + c] * x[x1 + c];
-            s11 += w[w1 + c] * x[x1 + c];
-            s21 += w[w2 + c] * x[x1 + c];
-            s31 += w[w3 + c] * x[x1 + c];
-        }
-        store(out, at + 0 * rowStride, wValid, s00, s10, s20, s30);
-        store(out, at + 1 * rowStride, wValid, s01, s11, s21, s31);
+        a00.intoArray(acc, 0); a10.intoArray(acc, 16); a20.intoArray(acc, 32); a30.intoArray(acc, 48);
+        a01.intoArray(acc, 64); a11.intoArray(acc, 80); a21.intoArray(acc, 96); a31.intoArray(acc, 112);
+        finish(acc, 2, w, w0, w1, w2, w3, x, x0, cols, upper, out, at, rowStride, wValid);
     }
 
     /** 4 panel rows x 3 activation rows, one accumulator each. */
-    private static void kernel4x3(float[] w, int w0, int w1, int w2, int w3, float[] x, int x0, int x1, int x2, int cols,
+    private static void kernel4x3(float[] acc, float[] w, int w0, int w1, int w2, int w3, float[] x, int x0, int x1, int x2, int cols,
             float[] out, int at, int rowStride, int wValid) {
         int lanes = F.length();
         int upper = F.loopBound(cols);
@@ -208,30 +221,14 @@ final class Tiles {
             a22 = v2.fma(u2, a22);
             a32 = v3.fma(u2, a32);
         }
-        float s00 = Kernels.sumLanes(a00); float s10 = Kernels.sumLanes(a10); float s20 = Kernels.sumLanes(a20); float s30 = Kernels.sumLanes(a30);
-        float s01 = Kernels.sumLanes(a01); float s11 = Kernels.sumLanes(a11); float s21 = Kernels.sumLanes(a21); float s31 = Kernels.sumLanes(a31);
-        float s02 = Kernels.sumLanes(a02); float s12 = Kernels.sumLanes(a12); float s22 = Kernels.sumLanes(a22); float s32 = Kernels.sumLanes(a32);
-        for (int c = upper; c < cols; c++) {
-            s00 += w[w0 + c] * x[x0 + c];
-            s10 += w[w1 + c] * x[x0 + c];
-            s20 += w[w2 + c] * x[x0 + c];
-            s30 += w[w3 + c] * x[x0 + c];
-            s01 += w[w0 + c] * x[x1 + c];
-            s11 += w[w1 + c] * x[x1 + c];
-            s21 += w[w2 + c] * x[x1 + c];
-            s31 += w[w3 + c] * x[x1 + c];
-            s02 += w[w0 + c] * x[x2 + c];
-            s12 += w[w1 + c] * x[x2 + c];
-            s22 += w[w2 + c] * x[x2 + c];
-            s32 += w[w3 + c] * x[x2 + c];
-        }
-        store(out, at + 0 * rowStride, wValid, s00, s10, s20, s30);
-        store(out, at + 1 * rowStride, wValid, s01, s11, s21, s31);
-        store(out, at + 2 * rowStride, wValid, s02, s12, s22, s32);
+        a00.intoArray(acc, 0); a10.intoArray(acc, 16); a20.intoArray(acc, 32); a30.intoArray(acc, 48);
+        a01.intoArray(acc, 64); a11.intoArray(acc, 80); a21.intoArray(acc, 96); a31.intoArray(acc, 112);
+        a02.intoArray(acc, 128); a12.intoArray(acc, 144); a22.intoArray(acc, 160); a32.intoArray(acc, 176);
+        finish(acc, 3, w, w0, w1, w2, w3, x, x0, cols, upper, out, at, rowStride, wValid);
     }
 
     /** 4 panel rows x 4 activation rows, one accumulator each. */
-    private static void kernel4x4(float[] w, int w0, int w1, int w2, int w3, float[] x, int x0, int x1, int x2, int x3, int cols,
+    private static void kernel4x4(float[] acc, float[] w, int w0, int w1, int w2, int w3, float[] x, int x0, int x1, int x2, int x3, int cols,
             float[] out, int at, int rowStride, int wValid) {
         int lanes = F.length();
         int upper = F.loopBound(cols);
@@ -265,36 +262,15 @@ final class Tiles {
             a23 = v2.fma(u3, a23);
             a33 = v3.fma(u3, a33);
         }
-        float s00 = Kernels.sumLanes(a00); float s10 = Kernels.sumLanes(a10); float s20 = Kernels.sumLanes(a20); float s30 = Kernels.sumLanes(a30);
-        float s01 = Kernels.sumLanes(a01); float s11 = Kernels.sumLanes(a11); float s21 = Kernels.sumLanes(a21); float s31 = Kernels.sumLanes(a31);
-        float s02 = Kernels.sumLanes(a02); float s12 = Kernels.sumLanes(a12); float s22 = Kernels.sumLanes(a22); float s32 = Kernels.sumLanes(a32);
-        float s03 = Kernels.sumLanes(a03); float s13 = Kernels.sumLanes(a13); float s23 = Kernels.sumLanes(a23); float s33 = Kernels.sumLanes(a33);
-        for (int c = upper; c < cols; c++) {
-            s00 += w[w0 + c] * x[x0 + c];
-            s10 += w[w1 + c] * x[x0 + c];
-            s20 += w[w2 + c] * x[x0 + c];
-            s30 += w[w3 + c] * x[x0 + c];
-            s01 += w[w0 + c] * x[x1 + c];
-            s11 += w[w1 + c] * x[x1 + c];
-            s21 += w[w2 + c] * x[x1 + c];
-            s31 += w[w3 + c] * x[x1 + c];
-            s02 += w[w0 + c] * x[x2 + c];
-            s12 += w[w1 + c] * x[x2 + c];
-            s22 += w[w2 + c] * x[x2 + c];
-            s32 += w[w3 + c] * x[x2 + c];
-            s03 += w[w0 + c] * x[x3 + c];
-            s13 += w[w1 + c] * x[x3 + c];
-            s23 += w[w2 + c] * x[x3 + c];
-            s33 += w[w3 + c] * x[x3 + c];
-        }
-        store(out, at + 0 * rowStride, wValid, s00, s10, s20, s30);
-        store(out, at + 1 * rowStride, wValid, s01, s11, s21, s31);
-        store(out, at + 2 * rowStride, wValid, s02, s12, s22, s32);
-        store(out, at + 3 * rowStride, wValid, s03, s13, s23, s33);
+        a00.intoArray(acc, 0); a10.intoArray(acc, 16); a20.intoArray(acc, 32); a30.intoArray(acc, 48);
+        a01.intoArray(acc, 64); a11.intoArray(acc, 80); a21.intoArray(acc, 96); a31.intoArray(acc, 112);
+        a02.intoArray(acc, 128); a12.intoArray(acc, 144); a22.intoArray(acc, 160); a32.intoArray(acc, 176);
+        a03.intoArray(acc, 192); a13.intoArray(acc, 208); a23.intoArray(acc, 224); a33.intoArray(acc, 240);
+        finish(acc, 4, w, w0, w1, w2, w3, x, x0, cols, upper, out, at, rowStride, wValid);
     }
 
     /** 4 panel rows x 5 activation rows, one accumulator each. */
-    private static void kernel4x5(float[] w, int w0, int w1, int w2, int w3, float[] x, int x0, int x1, int x2, int x3, int x4, int cols,
+    private static void kernel4x5(float[] acc, float[] w, int w0, int w1, int w2, int w3, float[] x, int x0, int x1, int x2, int x3, int x4, int cols,
             float[] out, int at, int rowStride, int wValid) {
         int lanes = F.length();
         int upper = F.loopBound(cols);
@@ -333,37 +309,11 @@ final class Tiles {
             a24 = v2.fma(u4, a24);
             a34 = v3.fma(u4, a34);
         }
-        float s00 = Kernels.sumLanes(a00); float s10 = Kernels.sumLanes(a10); float s20 = Kernels.sumLanes(a20); float s30 = Kernels.sumLanes(a30);
-        float s01 = Kernels.sumLanes(a01); float s11 = Kernels.sumLanes(a11); float s21 = Kernels.sumLanes(a21); float s31 = Kernels.sumLanes(a31);
-        float s02 = Kernels.sumLanes(a02); float s12 = Kernels.sumLanes(a12); float s22 = Kernels.sumLanes(a22); float s32 = Kernels.sumLanes(a32);
-        float s03 = Kernels.sumLanes(a03); float s13 = Kernels.sumLanes(a13); float s23 = Kernels.sumLanes(a23); float s33 = Kernels.sumLanes(a33);
-        float s04 = Kernels.sumLanes(a04); float s14 = Kernels.sumLanes(a14); float s24 = Kernels.sumLanes(a24); float s34 = Kernels.sumLanes(a34);
-        for (int c = upper; c < cols; c++) {
-            s00 += w[w0 + c] * x[x0 + c];
-            s10 += w[w1 + c] * x[x0 + c];
-            s20 += w[w2 + c] * x[x0 + c];
-            s30 += w[w3 + c] * x[x0 + c];
-            s01 += w[w0 + c] * x[x1 + c];
-            s11 += w[w1 + c] * x[x1 + c];
-            s21 += w[w2 + c] * x[x1 + c];
-            s31 += w[w3 + c] * x[x1 + c];
-            s02 += w[w0 + c] * x[x2 + c];
-            s12 += w[w1 + c] * x[x2 + c];
-            s22 += w[w2 + c] * x[x2 + c];
-            s32 += w[w3 + c] * x[x2 + c];
-            s03 += w[w0 + c] * x[x3 + c];
-            s13 += w[w1 + c] * x[x3 + c];
-            s23 += w[w2 + c] * x[x3 + c];
-            s33 += w[w3 + c] * x[x3 + c];
-            s04 += w[w0 + c] * x[x4 + c];
-            s14 += w[w1 + c] * x[x4 + c];
-            s24 += w[w2 + c] * x[x4 + c];
-            s34 += w[w3 + c] * x[x4 + c];
-        }
-        store(out, at + 0 * rowStride, wValid, s00, s10, s20, s30);
-        store(out, at + 1 * rowStride, wValid, s01, s11, s21, s31);
-        store(out, at + 2 * rowStride, wValid, s02, s12, s22, s32);
-        store(out, at + 3 * rowStride, wValid, s03, s13, s23, s33);
-        store(out, at + 4 * rowStride, wValid, s04, s14, s24, s34);
+        a00.intoArray(acc, 0); a10.intoArray(acc, 16); a20.intoArray(acc, 32); a30.intoArray(acc, 48);
+        a01.intoArray(acc, 64); a11.intoArray(acc, 80); a21.intoArray(acc, 96); a31.intoArray(acc, 112);
+        a02.intoArray(acc, 128); a12.intoArray(acc, 144); a22.intoArray(acc, 160); a32.intoArray(acc, 176);
+        a03.intoArray(acc, 192); a13.intoArray(acc, 208); a23.intoArray(acc, 224); a33.intoArray(acc, 240);
+        a04.intoArray(acc, 256); a14.intoArray(acc, 272); a24.intoArray(acc, 288); a34.intoArray(acc, 304);
+        finish(acc, 5, w, w0, w1, w2, w3, x, x0, cols, upper, out, at, rowStride, wValid);
     }
 }

@@ -6,8 +6,9 @@
  *       memory segment, with a dot product per row and row dequantisation.
  *   <li>{@link dev.logprobs4j.engine.tensor.WeightMatrices}: makes one from a tensor's type, shape
  *       and bytes (F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, IQ4_NL, Q2_K, Q3_K, Q4_K, Q5_K,
- *       Q6_K, IQ4_XS; the types after Q6_K in the permits list decode rows with their scalar
- *       twin before the shared micro-kernels, until they get register-decoding kernels).
+ *       Q6_K, IQ4_XS; every block type has register-decoding float kernels where {@code
+ *       Kernels.F} has 16 lanes; with 8 lanes the types of issue 10 decode rows with their
+ *       scalar twin before the shared micro-kernels, {@code Tiles.dot4Decoded}).
  *   <li>{@link dev.logprobs4j.engine.tensor.MatMul}: products of one matrix, or of several sharing
  *       their input (q|k|v, gate|up) in one hand-off, with a batch of activation rows, split
  *       across a shared spin-then-park pool ({@code RowPool}) by output rows.

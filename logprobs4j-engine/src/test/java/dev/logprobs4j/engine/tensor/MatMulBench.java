@@ -111,6 +111,20 @@ public final class MatMulBench {
      * weights per activation row, for float and 8-bit activations, one and five activation rows.
      * Run as {@code MatMulBench kernels}.
      */
+    /**
+     * The types {@code kernels} measures: all by default, or those named in the system property
+     * {@code bench.types} (comma-separated), e.g. {@code -Dbench.types=Q4_1,Q5_0}.
+     */
+    static GgmlType[] kernelTypes() {
+        String only = System.getProperty("bench.types", "");
+        if (!only.isBlank()) {
+            return java.util.Arrays.stream(only.split(",")).map(t -> GgmlType.valueOf(t.trim().toUpperCase(Locale.ROOT)))
+                    .toArray(GgmlType[]::new);
+        }
+        return new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.F16, GgmlType.BF16, GgmlType.F32,
+            GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.IQ4_NL, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q5_K, GgmlType.IQ4_XS};
+    }
+
     static void kernels() {
         int rows = 128;
         int cols = 2048;
@@ -118,8 +132,7 @@ public final class MatMulBench {
         System.out.printf(Locale.ROOT, "kernels, ns per 32 weights per activation row (1 thread, %dx%d in cache, CPU time), load %.2f%n",
                 rows, cols, java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         System.out.println("type   float b=1  int8 b=1  float b=5  int8 b=5");
-        for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.F16,
-                GgmlType.BF16, GgmlType.F32}) {
+        for (GgmlType type : kernelTypes()) {
             WeightMatrix w = TestData.matrix(type, rows, cols, TestData.randomEncoding(type, rows * cols, new Random(1)));
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-5s", type));
             for (int batch : new int[] {1, 5}) {

@@ -11,18 +11,21 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * A response body as a blocking {@link InputStream} that keeps {@value #DEPTH} buffer lists asked
- * for ahead of the reader. The JDK's {@code BodyHandlers.ofInputStream()} asks for one at a time,
- * so the connection pauses and re-registers with the client's selector after every buffer: on a
- * stream of small events that was a tenth of a streamed token's CPU. At most {@value #DEPTH}
- * lists wait here; closing the stream cancels the exchange. One reader; the client's threads add.
+ * A response body as a blocking {@link InputStream} that keeps up to {@value #DEPTH} buffer lists
+ * asked for ahead of the reader, asking again in batches of {@value #BATCH}. The JDK's
+ * {@code BodyHandlers.ofInputStream()} asks for one at a time, so the connection pauses and
+ * re-registers with the client's selector (a wake-up of its thread) after every buffer; so did
+ * asking for one more per buffer taken, whenever the reader was the slower side: on a stream of
+ * small events each costs a tenth of a streamed token's CPU or more. At most {@value #DEPTH} lists
+ * wait here; closing the stream cancels the exchange. One reader; the client's threads add.
  */
 final class PrefetchingBody extends InputStream implements HttpResponse.BodySubscriber<InputStream> {
 
     /** The handler that answers with this body. */
     static final HttpResponse.BodyHandler<InputStream> HANDLER = info -> new PrefetchingBody();
 
-    static final int DEPTH = 8;
+    static final int DEPTH = 32;
+    static final int BATCH = DEPTH / 2;
     private static final List<ByteBuffer> END = List.of();
 
     private final CompletableFuture<InputStream> body = CompletableFuture.completedFuture(this);
@@ -34,6 +37,7 @@ final class PrefetchingBody extends InputStream implements HttpResponse.BodySubs
     private int index;
     private ByteBuffer buffer;
     private boolean ended;
+    private int taken; // lists taken since demand was last renewed
     private boolean started; // guarded by this
 
     @Override
@@ -85,25 +89,41 @@ final class PrefetchingBody extends InputStream implements HttpResponse.BodySubs
         return n < 0 ? -1 : one[0] & 0xFF;
     }
 
+    /**
+     * Reads what has arrived, up to {@code len} bytes: it waits only when nothing has, and then fills
+     * {@code b} from every buffer already here (the client slices a socket read into several), so a
+     * reader with a large array makes few calls.
+     */
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
         if (len == 0) {
             return 0;
         }
-        if (!nextBuffer()) {
+        if (!nextBuffer(true)) {
             return -1;
         }
-        int n = Math.min(len, buffer.remaining());
-        buffer.get(b, off, n);
+        int n = 0;
+        do {
+            int k = Math.min(len - n, buffer.remaining());
+            buffer.get(b, off + n, k);
+            n += k;
+        } while (n < len && nextBuffer(false));
         return n;
     }
 
-    /** Moves to a buffer with bytes left, waiting for the next list when needed; false at the end. */
-    private boolean nextBuffer() throws IOException {
+    /**
+     * Moves to a buffer with bytes left, false at the end. With {@code wait}, waits for the next list
+     * when needed; without, takes only a list already here, and leaves the end and failures to the next
+     * waiting call (so bytes already read are handed out first).
+     */
+    private boolean nextBuffer(boolean wait) throws IOException {
         while (buffer == null || !buffer.hasRemaining()) {
             if (index < current.size()) {
                 buffer = current.get(index++);
                 continue;
+            }
+            if (!wait && (closed || lists.peek() == null || lists.peek() == END)) {
+                return false;
             }
             if (closed) {
                 throw new IOException("the response body was closed");
@@ -133,7 +153,10 @@ final class PrefetchingBody extends InputStream implements HttpResponse.BodySubs
             }
             current = next;
             index = 0;
-            subscription.request(1); // keep DEPTH lists asked for ahead of the reader
+            if (++taken == BATCH) {
+                taken = 0;
+                subscription.request(BATCH); // between DEPTH - BATCH and DEPTH lists stay asked for ahead of the reader
+            }
         }
         return true;
     }

@@ -68,7 +68,7 @@ public final class SseReader implements AutoCloseable {
          * @throws MalformedResponseException naming the event's byte offset when the data is not valid UTF-8
          */
         public String data() {
-            return dataBytes == null ? null : decode(dataBytes, dataBytes.length, offset);
+            return dataBytes == null ? null : decode(dataBytes, 0, dataBytes.length, offset);
         }
 
         /**
@@ -140,7 +140,7 @@ public final class SseReader implements AutoCloseable {
 
     private final InputStream in;
     private final boolean errorField; // whether 'error:' lines are accepted
-    private final byte[] buf = new byte[8192];
+    private final byte[] buf = new byte[16384];
     private int pos;
     private int limit;
     private long consumed; // stream offset of buf[0]
@@ -148,11 +148,16 @@ public final class SseReader implements AutoCloseable {
     private boolean lastWasCr;
     private boolean first = true;
 
+    // The current line is lineBytes[lineFrom, lineFrom + lineLength): a view into buf when it arrived in one
+    // piece (the common case, so the line is not copied), else the bytes gathered in line.
     private byte[] line = new byte[256];
+    private byte[] lineBytes;
+    private int lineFrom;
     private int lineLength;
     private long lineOffset;
 
-    private byte[] data = new byte[256];
+    private byte[] single; // the data of an event with one data line (nearly all): its bytes, copied once
+    private byte[] data = new byte[256]; // the data lines joined by '\n' when there are more
     private int dataLength;
     private boolean hasData;
     private String type;
@@ -192,8 +197,8 @@ public final class SseReader implements AutoCloseable {
         while (readLine()) {
             if (lineLength == 0) {
                 if (hasData || error != null) {
-                    // Without the last line's '\n'; checked as UTF-8 when decoded or parsed, not here.
-                    byte[] bytes = hasData ? Arrays.copyOf(data, Math.max(0, dataLength - 1)) : null;
+                    // Checked as UTF-8 when decoded or parsed, not here.
+                    byte[] bytes = !hasData ? null : single != null ? single : Arrays.copyOf(data, dataLength);
                     Event e = new Event(type, bytes, error, eventOffset);
                     reset();
                     return e;
@@ -204,25 +209,27 @@ public final class SseReader implements AutoCloseable {
             if (eventOffset < 0) {
                 eventOffset = lineOffset;
             }
-            if (line[0] == ':') {
+            byte[] l = lineBytes;
+            int from = lineFrom;
+            if (l[from] == ':') {
                 continue; // comment, e.g. a keep-alive
             }
-            int colon = indexOf(line, lineLength, (byte) ':');
+            int colon = indexOf(l, from, lineLength, (byte) ':');
             int nameEnd = colon < 0 ? lineLength : colon;
             int valueStart = colon < 0 ? lineLength : colon + 1;
-            if (valueStart < lineLength && line[valueStart] == ' ') {
+            if (valueStart < lineLength && l[from + valueStart] == ' ') {
                 valueStart++;
             }
             if (is(DATA, nameEnd)) {
                 appendData(valueStart);
             } else if (is(EVENT, nameEnd)) {
-                type = decode(line, lineLength, lineOffset).substring(valueStart);
+                type = decode(l, from, lineLength, lineOffset).substring(valueStart);
             } else if (errorField && is(ERROR, nameEnd)) {
-                error = decode(line, lineLength, lineOffset).substring(valueStart);
+                error = decode(l, from, lineLength, lineOffset).substring(valueStart);
             } else if (is(ID, nameEnd) || is(RETRY, nameEnd)) {
                 continue; // chat completions do not resume, so ids and reconnection delays are not used
             } else {
-                String text = decodeLenient(line, Math.min(lineLength, 60));
+                String text = decodeLenient(l, from, Math.min(lineLength, 60));
                 throw new MalformedResponseException("the stream is not a server-sent event stream: expected a line starting"
                         + " with 'data:', 'event:', 'id:', 'retry:'" + (errorField ? ", 'error:'" : "") + " or ':', found '" + text + (lineLength > 60 ? "...'" : "'"),
                         "byte " + lineOffset + " of the stream", null);
@@ -254,6 +261,7 @@ public final class SseReader implements AutoCloseable {
     }
 
     private void reset() {
+        single = null;
         dataLength = 0;
         hasData = false;
         type = null;
@@ -262,16 +270,28 @@ public final class SseReader implements AutoCloseable {
     }
 
     private boolean is(byte[] name, int length) {
-        return length == name.length && Arrays.equals(line, 0, length, name, 0, length);
+        return length == name.length && Arrays.equals(lineBytes, lineFrom, lineFrom + length, name, 0, length);
     }
 
-    private void appendData(int from) {
-        int n = lineLength - from;
-        ensureData(dataLength + n + 1);
-        System.arraycopy(line, from, data, dataLength, n);
-        dataLength += n;
+    /** Adds the line's value from {@code valueStart} to the event's data: lines after the first join with '\n'. */
+    private void appendData(int valueStart) {
+        int from = lineFrom + valueStart;
+        int n = lineLength - valueStart;
+        if (!hasData) {
+            single = Arrays.copyOfRange(lineBytes, from, from + n);
+            hasData = true;
+            return;
+        }
+        if (single != null) {
+            ensureData(single.length);
+            System.arraycopy(single, 0, data, 0, single.length);
+            dataLength = single.length;
+            single = null;
+        }
+        ensureData(dataLength + 1 + n);
         data[dataLength++] = '\n';
-        hasData = true;
+        System.arraycopy(lineBytes, from, data, dataLength, n);
+        dataLength += n;
     }
 
     private void ensureData(int needed) {
@@ -284,9 +304,14 @@ public final class SseReader implements AutoCloseable {
         }
     }
 
-    /** Reads one line into {@code line}; false at the end of the stream (a last unterminated line is dropped). */
+    /**
+     * Reads one line into {@code lineBytes[lineFrom, lineFrom + lineLength)}, valid until the next call;
+     * false at the end of the stream (a last unterminated line is dropped).
+     */
     private boolean readLine() throws IOException {
         lineLength = 0;
+        lineBytes = line;
+        lineFrom = 0;
         lineOffset = offset();
         while (true) {
             if (pos == limit && !fill()) {
@@ -302,7 +327,14 @@ public final class SseReader implements AutoCloseable {
             }
             int start = pos;
             pos = lineEnd(buf, pos, limit);
-            appendLine(start, pos);
+            if (pos < limit && lineLength == 0) {
+                lineBytes = buf; // the whole line is in the buffer: read it there
+                lineFrom = start;
+                lineLength = pos - start;
+            } else {
+                appendLine(start, pos);
+                lineBytes = line; // appendLine may have grown it
+            }
             if (pos < limit) {
                 lastWasCr = buf[pos] == '\r';
                 pos++;
@@ -340,8 +372,10 @@ public final class SseReader implements AutoCloseable {
 
     /** A UTF-8 byte order mark before the first line is not part of the stream. */
     private void stripByteOrderMark() {
-        if (lineLength >= 3 && (line[0] & 0xFF) == 0xEF && (line[1] & 0xFF) == 0xBB && (line[2] & 0xFF) == 0xBF) {
-            System.arraycopy(line, 3, line, 0, lineLength - 3);
+        byte[] l = lineBytes;
+        int f = lineFrom;
+        if (lineLength >= 3 && (l[f] & 0xFF) == 0xEF && (l[f + 1] & 0xFF) == 0xBB && (l[f + 2] & 0xFF) == 0xBF) {
+            lineFrom += 3;
             lineLength -= 3;
             lineOffset += 3;
         }
@@ -384,27 +418,28 @@ public final class SseReader implements AutoCloseable {
      * copy for ASCII, no CharBuffer); it replaces bad input with U+FFFD, so only text containing that
      * character is decoded again strictly to tell a sent U+FFFD from a bad byte.
      */
-    private static String decode(byte[] bytes, int length, long at) {
-        String text = new String(bytes, 0, length, StandardCharsets.UTF_8);
+    private static String decode(byte[] bytes, int from, int length, long at) {
+        String text = new String(bytes, from, length, StandardCharsets.UTF_8);
         if (text.indexOf('\uFFFD') < 0) {
             return text;
         }
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, 0, length)).toString();
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, from, length)).toString();
         } catch (CharacterCodingException e) {
             throw new MalformedResponseException("the stream is not valid UTF-8", "the event at byte " + at + " of the stream", e);
         }
     }
 
-    private static String decodeLenient(byte[] bytes, int length) {
-        CharBuffer chars = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(bytes, 0, length));
+    private static String decodeLenient(byte[] bytes, int from, int length) {
+        CharBuffer chars = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(bytes, from, length));
         return chars.toString();
     }
 
-    private static int indexOf(byte[] bytes, int length, byte b) {
+    /** The index of {@code b} in {@code bytes[from, from + length)}, relative to {@code from}, or -1. */
+    private static int indexOf(byte[] bytes, int from, int length, byte b) {
         for (int i = 0; i < length; i++) {
-            if (bytes[i] == b) {
+            if (bytes[from + i] == b) {
                 return i;
             }
         }

@@ -58,6 +58,13 @@ class SseReaderTest {
     }
 
     @Test
+    void dataLinesLongerThanTheReadBufferJoinWholly() throws IOException {
+        String a = "a".repeat(40_000);
+        String b = "b".repeat(20_000);
+        assertThat(data("data: " + a + "\ndata:" + b + "\n\ndata: " + b + "\n\n")).containsExactly(a + "\n" + b, b);
+    }
+
+    @Test
     void commentsAreIgnored() throws IOException {
         assertThat(data(": keep-alive\n\n:\ndata: x\n: inside\n\n")).containsExactly("x");
     }

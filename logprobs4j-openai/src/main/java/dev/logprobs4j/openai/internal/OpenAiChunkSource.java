@@ -62,6 +62,7 @@ public final class OpenAiChunkSource extends QueuedChunkSource {
     private final Transport transport;
     private final Decoder decoder;
     private final SseReader sse;
+    private final ChunkScanner scanner; // Chat Completions only: the plain events, read without Jackson
     private final boolean whole;
     private int events;
     private boolean finished;
@@ -79,6 +80,7 @@ public final class OpenAiChunkSource extends QueuedChunkSource {
         this.decoder = decoder;
         this.whole = isWhole(opened);
         this.sse = SseReader.withoutErrorField(opened.body()); // OpenAI reports errors as 'event: error'
+        this.scanner = decoder == CHAT ? new ChunkScanner() : null;
     }
 
     /** Whether the server ignored {@code stream: true} and answered with one JSON document. */
@@ -131,9 +133,11 @@ public final class OpenAiChunkSource extends QueuedChunkSource {
                     continue; // other named events are not chat completion chunks
                 }
             }
-            AIMessageChunk chunk;
+            AIMessageChunk chunk = scanner == null ? null : scanner.read(event.dataBytes());
             try {
-                chunk = decoder.decode(event.type(), event.dataBytes(), events);
+                if (chunk == null) {
+                    chunk = decoder.decode(event.type(), event.dataBytes(), events);
+                }
             } catch (ProviderException e) {
                 throw transport.scrub(e);
             }
