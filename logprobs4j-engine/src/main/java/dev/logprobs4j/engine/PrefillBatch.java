@@ -60,11 +60,12 @@ public final class PrefillBatch {
 
     /**
      * Rows per pass for {@code config}: 256, or fewer for a large vocabulary so that one pass's
-     * logits take at most 64 MiB; never fewer than one prompt chunk of {@link Session#prefill}.
+     * logits take at most 64 MiB; never fewer than the chunk a solo
+     * {@link Session#prefill(int[], Session.LogitsConsumer)} feeds at once.
      */
     public static int defaultRows(ModelConfig config) {
         long fit = DEFAULT_LOGIT_FLOATS / Math.max(1, config.vocabularySize());
-        return (int) Math.clamp(fit, Forward.PROMPT_CHUNK, 256);
+        return (int) Math.clamp(fit, Forward.SCORE_CHUNK, 256);
     }
 
     /** Most rows (tokens of all sessions together) one forward pass takes. */
