@@ -18,8 +18,13 @@ import java.util.concurrent.TimeUnit;
  * and 10,000 tokens to show whether aggregation is linear. Stateless; prints.
  */
 final class ClientBench {
-    /** Warm-up passes over all sizes before measuring, the same for every client: C2 and V8 both need them. */
-    private static final int WARMUP = 6;
+    /**
+     * Warm-up passes over all sizes before measuring (17,500 tokens each), the same for every
+     * client: C2 and V8 both need them. The figure is a warm client's steady state; with 6 passes
+     * C2 was still compiling through the measured passes on a loaded machine (JFR: ~1.9 s of
+     * compiler-thread CPU against ~1.5 s of the reading thread), which the process CPU counts.
+     */
+    private static final int WARMUP = 20;
 
     private ClientBench() {}
 
