@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * One leg of {@link BatchBench} in its own JVM; prints {@code RESULT rows_per_s} and
- * {@code RESULT tokens_per_s}. Args: {@code one-by-one|batch|spark MODEL INPUT.jsonl THREADS [OUTPUT]}.
+ * {@code RESULT tokens_per_s}. Args: {@code one-by-one|batch|spark MODEL INPUT.jsonl THREADS WARM_ROWS [OUTPUT]}:
+ * the first WARM_ROWS rows run once untimed, so that the JIT has compiled the engine.
  */
 public final class BatchBenchWorker {
 
@@ -36,43 +37,52 @@ public final class BatchBenchWorker {
             }
         }
         int threads = Integer.parseInt(args[3]);
+        int warm = Integer.parseInt(args[4]);
         switch (leg) {
-            case "one-by-one" -> oneByOne(model, texts, threads);
-            case "batch" -> batch(model, Path.of(args[2]), threads, args[4]);
-            case "spark" -> spark(model, texts, threads);
+            case "one-by-one" -> oneByOne(model, texts, threads, warm);
+            case "batch" -> batch(model, Path.of(args[2]), threads, warm, args[5]);
+            case "spark" -> spark(model, texts, threads, warm);
             default -> throw new IllegalArgumentException(leg);
         }
         System.out.flush();
         System.exit(0);
     }
 
-    private static void oneByOne(Path model, List<String> texts, int threads) {
+    private static void oneByOne(Path model, List<String> texts, int threads, int warm) {
         try (LocalChatModel local = LocalChatModel.builder().modelPath(model).threads(threads).build()) {
-            local.score(texts.get(0), 0); // warm-up
+            for (String t : texts.subList(0, warm)) {
+                local.score(t, 0);
+            }
             long tokens = 0;
             long t0 = System.nanoTime();
+            long c0 = ProcessCpu.nanos();
             for (String t : texts) {
                 PromptScore s = local.score(t, 0);
                 tokens += s.unscored().size() + s.scored().size();
             }
+            double cpu = (ProcessCpu.nanos() - c0) / 1e9;
             double sec = (System.nanoTime() - t0) / 1e9;
             System.out.println("RESULT rows_per_s " + texts.size() / sec);
             System.out.println("RESULT tokens_per_s " + tokens / sec);
+            System.out.println("RESULT cpu_s_per_row " + cpu / texts.size());
         }
     }
 
-    private static void batch(Path model, Path input, int threads, String output) throws java.io.IOException {
-        // Warm-up, as the other legs have: a run over the first line lets the JIT compile the engine.
-        Path warm = Files.createTempFile("logprobs4j-bench-warm-", ".jsonl");
+    private static void batch(Path model, Path input, int threads, int warm, String output) throws java.io.IOException {
+        // Warm-up, as the other legs have: a run over the first lines lets the JIT compile the engine.
+        Path warmIn = Files.createTempFile("logprobs4j-bench-warm-", ".jsonl");
         Path warmOut = Files.createTempFile("logprobs4j-bench-warm-", ".out.jsonl");
-        Files.write(warm, Files.readAllLines(input).subList(0, 1));
+        Files.write(warmIn, Files.readAllLines(input).subList(0, warm));
         Files.delete(warmOut);
-        runBatch(model, warm, threads, warmOut.toString());
-        Files.deleteIfExists(warm);
+        runBatch(model, warmIn, threads, warmOut.toString());
+        Files.deleteIfExists(warmIn);
         Files.deleteIfExists(warmOut);
+        long c0 = ProcessCpu.nanos();
         Matcher m = runBatch(model, input, threads, output);
+        double cpu = (ProcessCpu.nanos() - c0) / 1e9; // includes this run's model load and loopback server start
         System.out.println("RESULT rows_per_s " + m.group(2));
         System.out.println("RESULT tokens_per_s " + m.group(3));
+        System.out.println("RESULT cpu_s_per_row " + cpu / Integer.parseInt(m.group(1)));
     }
 
     private static Matcher runBatch(Path model, Path input, int threads, String output) {
@@ -91,7 +101,7 @@ public final class BatchBenchWorker {
         return m;
     }
 
-    private static void spark(Path model, List<String> texts, int threads) {
+    private static void spark(Path model, List<String> texts, int threads, int warm) {
         org.apache.spark.sql.SparkSession spark = org.apache.spark.sql.SparkSession.builder()
                 .master("local-cluster[1," + threads + ",2048]").appName("logprobs4j-bench-batch")
                 .config("spark.executor.memory", "1536m")
@@ -113,7 +123,7 @@ public final class BatchBenchWorker {
             ds.count();
             LogprobsTransformer t = new LogprobsTransformer().setInputCol("text").setOutputCol("lp").setModelPath(model.toString())
                     .setThreads(threads).setConcurrency(8);
-            t.transform(ds.limit(1)).collectAsList(); // loads the executor's engine
+            t.transform(ds.limit(warm)).collectAsList(); // loads the executor's engine and warms it up
             long t0 = System.nanoTime();
             List<org.apache.spark.sql.Row> out = t.transform(ds).select("lp.token_count", "lp.unscored").collectAsList();
             double sec = (System.nanoTime() - t0) / 1e9;

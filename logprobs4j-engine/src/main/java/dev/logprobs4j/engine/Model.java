@@ -148,6 +148,16 @@ public final class Model implements AutoCloseable {
         return new DecodeBatch(this);
     }
 
+    /**
+     * A new {@link PrefillBatch} for feeding several of this model's sessions their prompts together,
+     * with passes of up to {@code maxRows} tokens ({@link PrefillBatch#defaultRows} suits scoring).
+     *
+     * @throws IllegalArgumentException if {@code maxRows} is not positive
+     */
+    public PrefillBatch newPrefillBatch(int maxRows) {
+        return new PrefillBatch(this, maxRows);
+    }
+
     /** A forward pass with its own activation buffers, for one session or decode batch. */
     Forward newForward() {
         return new Forward(config, weights, threads, exact ? MatMul.Activations.FLOAT : MatMul.Activations.INT8);

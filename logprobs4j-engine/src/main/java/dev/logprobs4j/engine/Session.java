@@ -172,6 +172,11 @@ public final class Session {
         position++;
     }
 
+    /** Counts the {@code n} tokens a {@link PrefillBatch} pass feeds. */
+    void advance(int n) {
+        position += n;
+    }
+
     /** The logits after the last fed token (zeros before the first call). */
     public float[] logits() {
         return logits;

@@ -11,6 +11,9 @@
  *       quantised weights: {@link dev.logprobs4j.engine.LoadOptions.Builder#exact}.</li>
  *   <li>{@link dev.logprobs4j.engine.DecodeBatch} decodes one token for each of several sessions in
  *       one pass over the weights, with the logits each would get alone.</li>
+ *   <li>{@link dev.logprobs4j.engine.PrefillBatch} packs the prompts of several sessions into shared
+ *       passes that keep every position's logits (scoring many short texts), again with the logits
+ *       each would get alone.</li>
  *   <li>{@link dev.logprobs4j.engine.Generator} runs a {@link dev.logprobs4j.engine.GenerationRequest}
  *       to a {@link dev.logprobs4j.engine.GenerationResult} of {@link dev.logprobs4j.engine.GenerationStep}s,
  *       choosing tokens with a {@link dev.logprobs4j.engine.Sampler} configured by

@@ -173,7 +173,9 @@ public final class LocalChatModel extends AbstractChatModel implements LabelScor
      * {@code topLogprobs} alternatives (0..20). The text is tokenised as it is (no chat template,
      * special-token text not parsed), with BOS first when the model uses one. A text longer than
      * the context is scored in rolling windows of the whole context with a stride of half of it
-     * (see {@link ScoreOptions}); one that fits is scored in one pass.
+     * (see {@link ScoreOptions}); one that fits is scored in one pass. Concurrent calls (from
+     * several threads) are packed into shared forward passes, which reads the weights once for
+     * several short texts; each text's logprobs are the same as alone, bit for bit.
      */
     public PromptScore score(String text, int topLogprobs) {
         return score(text, ScoreOptions.DEFAULTS.withTopLogprobs(topLogprobs));
@@ -187,14 +189,19 @@ public final class LocalChatModel extends AbstractChatModel implements LabelScor
      * @throws IllegalArgumentException if the window is larger than the model's context
      */
     public PromptScore score(String text, ScoreOptions options) {
-        int[] tokens = tokenize(text);
-        List<TokenLogprob> scored = new ArrayList<>(Math.max(0, tokens.length - 1));
-        int[] contexts = new int[Math.max(0, tokens.length - 1)];
-        ScoreTotals totals = score(tokens, options, t -> {
-            contexts[scored.size()] = t.context();
-            scored.add(t.logprob());
-        });
-        return new PromptScore(totals.unscored(), Logprobs.of(scored), contexts);
+        engine.joinScoring(); // before tokenising: a shared pass about to start waits for this text
+        try {
+            int[] tokens = tokenize(text);
+            List<TokenLogprob> scored = new ArrayList<>(Math.max(0, tokens.length - 1));
+            int[] contexts = new int[Math.max(0, tokens.length - 1)];
+            ScoreTotals totals = scoreJoined(tokens, options, t -> {
+                contexts[scored.size()] = t.context();
+                scored.add(t.logprob());
+            });
+            return new PromptScore(totals.unscored(), Logprobs.of(scored), contexts);
+        } finally {
+            engine.leaveScoring();
+        }
     }
 
     /**
@@ -207,6 +214,15 @@ public final class LocalChatModel extends AbstractChatModel implements LabelScor
      *                                  is not in the vocabulary
      */
     public ScoreTotals score(int[] tokens, ScoreOptions options, Consumer<ScoredToken> sink) {
+        engine.joinScoring();
+        try {
+            return scoreJoined(tokens, options, sink);
+        } finally {
+            engine.leaveScoring();
+        }
+    }
+
+    private ScoreTotals scoreJoined(int[] tokens, ScoreOptions options, Consumer<ScoredToken> sink) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(sink, "sink");
         int context = engine.contextLength();

@@ -11,7 +11,8 @@ import java.time.Duration;
  * OpenAI-compatible server {@code logprobs4j serve} runs, started on a loopback port for this run,
  * so every body means what it means to {@code serve} and the answers are the ones one-by-one calls
  * get; concurrent lines share the engine's decode steps. Scoring lines call
- * {@link LocalChatModel#score} directly. Thread-safe.
+ * {@link LocalChatModel#score} directly, concurrently, so that the engine packs their texts into
+ * shared forward passes (as it does for the echo prompts of completion lines). Thread-safe.
  */
 class LocalBatchEndpoint implements BatchEndpoint {
 
@@ -19,9 +20,6 @@ class LocalBatchEndpoint implements BatchEndpoint {
     private final LogprobsServer server;
     private final HttpBatchEndpoint http;
     private final ObjectMapper mapper;
-    // Scoring is one prefill that already splits across every engine thread and is not batched
-    // across calls: concurrent scoring lines only compete for the cores, so they take turns.
-    private final Object prefill = new Object();
     // Held so the level sticks: the embedded server's start-up lines would clutter the progress bar.
     private static final java.util.logging.Logger JETTY = java.util.logging.Logger.getLogger("org.eclipse.jetty");
 
@@ -48,9 +46,7 @@ class LocalBatchEndpoint implements BatchEndpoint {
         String text = line.body().get("text").asText();
         PromptScore score;
         try {
-            synchronized (prefill) {
-                score = model.score(text, line.body().get("top_logprobs").asInt());
-            }
+            score = model.score(text, line.body().get("top_logprobs").asInt());
         } catch (IllegalArgumentException e) {
             return http.error(400, "invalid_value", e.getMessage());
         }

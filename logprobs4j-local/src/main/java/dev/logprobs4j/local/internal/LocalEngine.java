@@ -24,8 +24,10 @@ import java.util.Map;
  * per call), and the {@link DecodeScheduler} that steps their concurrent generations together.
  * Thread-safe.
  *
- * <p>System property {@code logprobs4j.batching=false} makes every generation decode alone (the
- * behaviour before batching), e.g. to compare the two.
+ * <p>Concurrent scoring calls share prefills the same way ({@link PrefillScheduler}): their texts
+ * are packed into common forward passes. System property {@code logprobs4j.batching=false} makes
+ * every generation decode alone and every text prefill alone (the behaviour before batching), e.g.
+ * to compare the two.
  */
 public final class LocalEngine implements AutoCloseable {
 
@@ -39,6 +41,7 @@ public final class LocalEngine implements AutoCloseable {
     private final byte[][] bytesCache;
     private final boolean[] endOfGeneration;
     private final DecodeScheduler scheduler; // null when batching is switched off
+    private final PrefillScheduler prefills; // null when batching is switched off
     private TokenTrie tokenTrie; // built on the first constrained request; guarded by grammars
     private final Map<ResponseFormat, TokenGrammar> grammars = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -57,7 +60,9 @@ public final class LocalEngine implements AutoCloseable {
         this.displayCache = new String[vocab];
         this.bytesCache = new byte[vocab][];
         this.endOfGeneration = new boolean[vocab];
-        this.scheduler = Boolean.parseBoolean(System.getProperty("logprobs4j.batching", "true")) ? new DecodeScheduler(model) : null;
+        boolean batching = Boolean.parseBoolean(System.getProperty("logprobs4j.batching", "true"));
+        this.scheduler = batching ? new DecodeScheduler(model) : null;
+        this.prefills = batching ? new PrefillScheduler(model) : null;
         for (int id : tokenizer.endOfGenerationIds()) {
             if (id >= 0 && id < vocab) {
                 endOfGeneration[id] = true;
@@ -231,6 +236,52 @@ public final class LocalEngine implements AutoCloseable {
         }
         scheduler.decode(ticket, session, token);
         return session.logits();
+    }
+
+    /**
+     * Announces a scoring call, before it tokenises, so that shared prefills wait for its texts;
+     * every call must be matched by {@link #leaveScoring()}.
+     */
+    public void joinScoring() {
+        if (prefills != null) {
+            prefills.join();
+        }
+    }
+
+    /** Ends what {@link #joinScoring()} started. */
+    public void leaveScoring() {
+        if (prefills != null) {
+            prefills.leave();
+        }
+    }
+
+    /**
+     * Feeds {@code tokens} to {@code session} and hands the logits after every token to
+     * {@code consumer}, in order: packed into a prefill shared with the other scoring calls waiting,
+     * or alone when batching is off. The logits are the same either way, bit for bit.
+     */
+    void prefillScored(Session session, int[] tokens, Session.LogitsConsumer consumer) {
+        if (prefills == null) {
+            session.prefill(tokens, consumer);
+            return;
+        }
+        for (int i = 0; i < tokens.length; i++) {
+            if (tokens[i] < 0 || tokens[i] >= vocabularySize()) {
+                // What Session.prefill says, from the caller's thread rather than from a shared pass.
+                throw new IllegalArgumentException("tokens[" + i + "] = " + tokens[i] + " is not in the vocabulary [0, "
+                        + vocabularySize() + ")");
+            }
+        }
+        if (tokens.length == 0 || tokens.length > session.contextLength() - session.position()) {
+            session.prefill(tokens, consumer); // fails with Session's own message
+            return;
+        }
+        prefills.prefill(session, tokens, consumer);
+    }
+
+    /** The shared scoring prefills, or null when batching is switched off. */
+    PrefillScheduler prefills() {
+        return prefills;
     }
 
     /** The shared decode loop, or null when batching is switched off. */

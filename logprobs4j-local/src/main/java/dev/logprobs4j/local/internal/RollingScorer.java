@@ -12,7 +12,8 @@ import java.util.Arrays;
  * the overlap's KV cache would need its keys re-rotated to new positions (llama.cpp's context
  * shift), which changes the numbers, whereas a fresh prefill gives each token exactly the logprob
  * that scoring its own context alone would give. The cost is {@code window / stride} fed tokens
- * per scored token. Not thread-safe; one instance per call.
+ * per scored token. Windows go through {@link LocalEngine#prefillScored}, so concurrent calls share
+ * forward passes. Not thread-safe; one instance per call.
  */
 public final class RollingScorer {
 
@@ -62,7 +63,7 @@ public final class RollingScorer {
             int start = Math.max(0, end - 1 - window);
             int from = first;
             session.rewind(0);
-            session.prefill(Arrays.copyOfRange(tokens, start, end - 1), (index, logits, offset) -> {
+            engine.prefillScored(session, Arrays.copyOfRange(tokens, start, end - 1), (index, logits, offset) -> {
                 int target = start + index + 1;
                 if (target < from) {
                     return; // context only: scored by an earlier window

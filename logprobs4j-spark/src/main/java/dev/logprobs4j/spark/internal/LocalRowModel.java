@@ -9,8 +9,9 @@ import java.util.List;
 
 /**
  * The executor's shared {@link LocalChatModel} as a {@link RowModel}. Generations of concurrent rows
- * share decode steps; scoring and label prefills take turns per engine, since each already splits
- * across every engine thread and concurrent ones would only compete for the cores. Thread-safe.
+ * share decode steps and texts to score share forward passes (the engine packs concurrent calls);
+ * label prefills take turns per engine, since each already splits across every engine thread and
+ * concurrent ones would only compete for the cores. Thread-safe.
  */
 public record LocalRowModel(LocalChatModel model) implements RowModel {
 
@@ -23,10 +24,7 @@ public record LocalRowModel(LocalChatModel model) implements RowModel {
 
     @Override
     public Scored score(String text, int topLogprobs) {
-        PromptScore s;
-        synchronized (prefill()) {
-            s = model.score(text, topLogprobs);
-        }
+        PromptScore s = model.score(text, topLogprobs);
         return new Scored(s.unscored(), s.scored());
     }
 
