@@ -71,10 +71,18 @@ final class Q4_0Matrix extends QuantizedMatrix {
 
     @Override
     void dot4(long o0, long o1, long o2, long o3, float[] x, int xOffset, float[] out, int at, int valid) {
+        // Two rows per body: with four, the body outgrew what C2 inlines into it and every
+        // segment load called its bounds check out of line.
+        float[] acc = Kernels.accumulators();
+        dot2(o0, o1, x, xOffset, acc, 0);
+        dot2(o2, o3, x, xOffset, acc, 32);
+        Kernels.finish4(acc, out, at, valid);
+    }
+
+    /** Rows at {@code o0} and {@code o1} times x; their accumulators stored to {@code acc[spill]} and {@code acc[spill + 16]}. */
+    private void dot2(long o0, long o1, float[] x, int xOffset, float[] acc, int spill) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = FloatVector.zero(F);
-        FloatVector a2 = FloatVector.zero(F);
-        FloatVector a3 = FloatVector.zero(F);
         for (int b = 0; b < cols / BLOCK; b++) {
             long k = (long) b * BLOCK_BYTES;
             int xb = xOffset + b * BLOCK;
@@ -90,23 +98,9 @@ final class Q4_0Matrix extends QuantizedMatrix {
                     .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
             a1 = q1.and(0xF).selectFrom(t1).reinterpretAsFloats().fma(xLow, a1);
             a1 = q1.lanewise(VectorOperators.LSHR, 4).selectFrom(t1).reinterpretAsFloats().fma(xHigh, a1);
-            IntVector t2 = CENTRED.mul(Kernels.f16(data, o2 + k)).reinterpretAsInts();
-            IntVector q2 = (IntVector) ByteVector.fromMemorySegment(Q, data, o2 + k + 2, LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-            a2 = q2.and(0xF).selectFrom(t2).reinterpretAsFloats().fma(xLow, a2);
-            a2 = q2.lanewise(VectorOperators.LSHR, 4).selectFrom(t2).reinterpretAsFloats().fma(xHigh, a2);
-            IntVector t3 = CENTRED.mul(Kernels.f16(data, o3 + k)).reinterpretAsInts();
-            IntVector q3 = (IntVector) ByteVector.fromMemorySegment(Q, data, o3 + k + 2, LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-            a3 = q3.and(0xF).selectFrom(t3).reinterpretAsFloats().fma(xLow, a3);
-            a3 = q3.lanewise(VectorOperators.LSHR, 4).selectFrom(t3).reinterpretAsFloats().fma(xHigh, a3);
         }
-        float[] acc = Kernels.accumulators();
-        a0.intoArray(acc, 0);
-        a1.intoArray(acc, 16);
-        a2.intoArray(acc, 32);
-        a3.intoArray(acc, 48);
-        Kernels.finish4(acc, out, at, valid);
+        a0.intoArray(acc, spill);
+        a1.intoArray(acc, spill + 16);
     }
 
     @Override
