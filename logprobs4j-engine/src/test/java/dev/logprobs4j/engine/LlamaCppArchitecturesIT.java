@@ -261,11 +261,13 @@ class LlamaCppArchitecturesIT {
 
     /**
      * Bounds against b4916's F32 KV cache. With llama.cpp's numerics (its GELU reads an F16 table at the
-     * F16-rounded input) the engine is within 8e-5 to 6.7e-4 (measured); what remains are F16 roundings
-     * that land one ulp apart after float32 order differences. The exact path (float GELU) differs by
-     * the table's rounding itself: 1.5e-3 to 2.5e-3 measured.
+     * F16-rounded input) the engine is within 8e-5 to 1.4e-3 (measured); what remains are F16 roundings
+     * that land one ulp apart after float32 order differences, so the figure moves whenever a summation
+     * order does (6.7e-4 before the kernels' lane sums became fixed halving folds, 1.38e-3 after, on one
+     * of 16 texts). The exact path (float GELU) differs by the table's rounding itself: 1.5e-3 to
+     * 2.5e-3 measured. A bucket flip costs at most about that much, hence the bound.
      */
-    static final double GEMMA3_BOUND = 1e-3;
+    static final double GEMMA3_BOUND = 2.5e-3;
     static final double GEMMA3_EXACT_BOUND = 4e-3;
 
     /**
