@@ -160,12 +160,13 @@ final class Kernels {
         return sum;
     }
 
-    private static final ThreadLocal<float[]> ACCUMULATORS = ThreadLocal.withInitial(() -> new float[64]);
+    private static final ThreadLocal<float[]> ACCUMULATORS = ThreadLocal.withInitial(() -> new float[4 * Tiles.TILE_ROWS * 16]);
 
     /**
-     * This thread's spill area for a kernel's final accumulators (four vectors of up to 16 lanes),
-     * read back by {@link #finish4} or {@link #finish2}. Passing the vectors to a method the JIT
-     * did not inline (kernel bodies exhaust its node budget) would box them; arrays are not boxed.
+     * This thread's spill area for a kernel's final accumulators (up to a tile's 4 x 5 vectors of up
+     * to 16 lanes), read back by {@link #finish4}, {@link #finish2} or the tiles' own finish.
+     * Passing the vectors to a method the JIT did not inline (kernel bodies exhaust its node budget)
+     * would box them; arrays are not boxed.
      */
     static float[] accumulators() {
         return ACCUMULATORS.get();

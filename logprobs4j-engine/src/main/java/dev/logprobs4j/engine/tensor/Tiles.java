@@ -27,9 +27,6 @@ final class Tiles {
     /** Activation rows per tile: 4 x 5 accumulators plus 5 loads fit the 32 AVX-512 registers. */
     static final int TILE_ROWS = 5;
 
-    /** Per-thread spill of a tile's 20 accumulators (16 lanes each, or fewer) for {@link #finish}. */
-    private static final ThreadLocal<float[]> ACCUMULATORS = ThreadLocal.withInitial(() -> new float[4 * TILE_ROWS * 16]);
-
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
 
     private Tiles() {}
@@ -71,7 +68,7 @@ final class Tiles {
      */
     static void multiply(float[] w, int n, int cols, float[] x, int xOffset, int batch, float[] out, int at,
             int rowStride) {
-        float[] acc = ACCUMULATORS.get();
+        float[] acc = Kernels.accumulators();
         for (int b = 0; b < batch; b += TILE_ROWS) {
             int x0 = xOffset + b * cols;
             int tileAt = at + b * rowStride;
@@ -120,20 +117,7 @@ final class Tiles {
                 s2 += w[w2 + c] * x[xj + c];
                 s3 += w[w3 + c] * x[xj + c];
             }
-            store(out, at + j * rowStride, wValid, s0, s1, s2, s3);
-        }
-    }
-
-    private static void store(float[] out, int at, int valid, float s0, float s1, float s2, float s3) {
-        out[at] = s0;
-        if (valid > 1) {
-            out[at + 1] = s1;
-        }
-        if (valid > 2) {
-            out[at + 2] = s2;
-        }
-        if (valid > 3) {
-            out[at + 3] = s3;
+            Kernels.store4(out, at + j * rowStride, wValid, s0, s1, s2, s3);
         }
     }
 
