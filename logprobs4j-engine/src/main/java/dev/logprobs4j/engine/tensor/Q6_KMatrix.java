@@ -83,12 +83,12 @@ final class Q6_KMatrix extends QuantizedMatrix {
 
     @Override
     void dot4(long o0, long o1, long o2, long o3, float[] x, int xOffset, float[] out, int at, int valid) {
-        // One row per body: a body for two rows grew past what C1 and C2 compile.
+        // One row per body and one call site: a body for two rows grew past what C1 and C2
+        // compile. Rows past valid are not computed.
         float[] acc = Kernels.accumulators();
-        dot1(o0, x, xOffset, acc, 0);
-        dot1(o1, x, xOffset, acc, 16);
-        dot1(o2, x, xOffset, acc, 32);
-        dot1(o3, x, xOffset, acc, 48);
+        for (int i = 0; i < valid; i++) {
+            dot1(i == 0 ? o0 : i == 1 ? o1 : i == 2 ? o2 : o3, x, xOffset, acc, 16 * i);
+        }
         Kernels.finish4(acc, out, at, valid);
     }
 
