@@ -92,7 +92,7 @@ public final class BatchBenchWorker {
                 new PrintStream(err, true, StandardCharsets.UTF_8), env, new dev.logprobs4j.cli.internal.Terminal(false, false),
                 new dev.logprobs4j.cli.internal.Backends(env));
         int code = dev.logprobs4j.cli.Main.run(new String[] {"batch", input.toString(), "-o", output, "--model", model.toString(),
-                "--threads", Integer.toString(threads), "--concurrency", "8"}, io);
+                "--threads", Integer.toString(threads)}, io); // the CLI's default rows in flight
         String log = err.toString(StandardCharsets.UTF_8);
         Matcher m = SUMMARY.matcher(log);
         if (code != 0 || !m.find()) {
