@@ -68,23 +68,79 @@ final class Q6_KMatrix extends QuantizedMatrix {
     }
 
     /*
-     * Float kernels. One activation row decodes its weight rows into the thread's panel and runs
-     * the shared micro-kernel (Tiles.dot4Decoded): a register kernel for two rows of six-bit
-     * quants grew past what C1 and C2 compile (it ran interpreted-slow once the lane sums changed),
-     * and the panel path measured within a third of the best register version. Quants are split
-     * with masks only (x86 has no byte shifts): a low nibble is b & 0x0F, a high nibble the signed
-     * byte (b & 0xF0) ^ 0x80 (16 * (q - 8)) over 16 plus 8, and bit pair p of qh is (qh & (3 <<
-     * 2p)) scaled to 16 * pair, bits 6-7 again through the sign flip. Every step is exact, so a
-     * weight is (d * scale) * (q - 32) as dequantize computes it.
+     * Float kernels. Quants are split with masks only in decode (x86 has no byte shifts): a low
+     * nibble is b & 0x0F, a high nibble the signed byte (b & 0xF0) ^ 0x80 (16 * (q - 8)) over 16
+     * plus 8, and bit pair p of qh is (qh & (3 << 2p)) scaled to 16 * pair, bits 6-7 again through
+     * the sign flip. The one-row kernel (dot1) widens the bytes to int lanes instead, where shifts
+     * are cheap. Every step is exact, so a weight is (d * scale) * (q - 32) as dequantize computes it.
      */
 
     /** 16 quant bytes in one vector; the float kernels need {@link Kernels#F} to have 16 lanes. */
     private static final VectorSpecies<Byte> Q = ByteVector.SPECIES_128;
 
+    /** Int lanes as wide as {@link Kernels#F}: six-bit quants are assembled in them. */
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
+
     @Override
     void dot4(long o0, long o1, long o2, long o3, float[] x, int xOffset, float[] out, int at, int valid) {
-        Tiles.dot4Decoded(this, o0, o1, o2, o3, x, xOffset, out, at, valid);
+        // One row per body and one call site: a body for two rows grew past what C1 and C2
+        // compile. Rows past valid are not computed.
+        float[] acc = Kernels.accumulators();
+        for (int i = 0; i < valid; i++) {
+            dot1(i == 0 ? o0 : i == 1 ? o1 : i == 2 ? o2 : o3, x, xOffset, acc, 16 * i);
+        }
+        Kernels.finish4(acc, out, at, valid);
     }
+
+    /**
+     * The row at {@code o} times x, its accumulator stored to {@code acc[spill..]}: 16 weights at
+     * a time in order, each (d * scale) * (q - 32) exactly as {@link #decode} gives it, so the sum
+     * is the tiles' bit for bit. A half super-block's 64 ql and 32 qh bytes are widened to int
+     * lanes once (six vectors) and every 16-weight group is cut from them with shifts and masks.
+     */
+    private void dot1(long o, float[] x, int xOffset, float[] acc, int spill) {
+        FloatVector a = FloatVector.zero(F);
+        int sc = 64; // the block's 16 scales times d, in the spill area past the four accumulators
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long block = o + (long) b * BLOCK_BYTES;
+            float d = Kernels.f16(data, block + D);
+            ((FloatVector) ByteVector.fromMemorySegment(Q, data, block + SCALES, LE).castShape(F, 0)).mul(d)
+                    .intoArray(acc, sc);
+            for (int half = 0; half < 2; half++) {
+                long ql = block + 64L * half;
+                long qh = block + QH + 32L * half;
+                int xb = xOffset + b * BLOCK + 128 * half;
+                int g = sc + 8 * half;
+                IntVector l0 = (IntVector) ByteVector.fromMemorySegment(Q, data, ql, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                IntVector l1 = (IntVector) ByteVector.fromMemorySegment(Q, data, ql + 16, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                IntVector l2 = (IntVector) ByteVector.fromMemorySegment(Q, data, ql + 32, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                IntVector l3 = (IntVector) ByteVector.fromMemorySegment(Q, data, ql + 48, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                IntVector h0 = (IntVector) ByteVector.fromMemorySegment(Q, data, qh, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                IntVector h1 = (IntVector) ByteVector.fromMemorySegment(Q, data, qh + 16, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                // Weights 0-31: low nibbles of ql 0-31 with qh bits 0-1; 32-63: low nibbles of ql
+                // 32-63, qh bits 2-3; 64-95: high nibbles of ql 0-31, bits 4-5; 96-127: high
+                // nibbles of ql 32-63, bits 6-7.
+                a = ((FloatVector) l0.and(0xF).or(h0.lanewise(VectorOperators.LSHL, 4).and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(acc[g])
+                        .fma(FloatVector.fromArray(F, x, xb), a);
+                a = ((FloatVector) l1.and(0xF).or(h1.lanewise(VectorOperators.LSHL, 4).and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(acc[g + 1])
+                        .fma(FloatVector.fromArray(F, x, xb + 16), a);
+                a = ((FloatVector) l2.and(0xF).or(h0.lanewise(VectorOperators.LSHL, 2).and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(acc[g + 2])
+                        .fma(FloatVector.fromArray(F, x, xb + 32), a);
+                a = ((FloatVector) l3.and(0xF).or(h1.lanewise(VectorOperators.LSHL, 2).and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(acc[g + 3])
+                        .fma(FloatVector.fromArray(F, x, xb + 48), a);
+                a = ((FloatVector) l0.lanewise(VectorOperators.LSHR, 4).or(h0.and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(acc[g + 4])
+                        .fma(FloatVector.fromArray(F, x, xb + 64), a);
+                a = ((FloatVector) l1.lanewise(VectorOperators.LSHR, 4).or(h1.and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(acc[g + 5])
+                        .fma(FloatVector.fromArray(F, x, xb + 80), a);
+                a = ((FloatVector) l2.lanewise(VectorOperators.LSHR, 4).or(h0.lanewise(VectorOperators.LSHR, 2).and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(acc[g + 6])
+                        .fma(FloatVector.fromArray(F, x, xb + 96), a);
+                a = ((FloatVector) l3.lanewise(VectorOperators.LSHR, 4).or(h1.lanewise(VectorOperators.LSHR, 2).and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(acc[g + 7])
+                        .fma(FloatVector.fromArray(F, x, xb + 112), a);
+            }
+        }
+        a.intoArray(acc, spill);
+    }
+
 
     @Override
     void decode(long rowOffset, float[] out, int outOffset) {

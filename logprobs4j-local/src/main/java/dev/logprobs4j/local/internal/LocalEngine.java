@@ -36,7 +36,11 @@ public final class LocalEngine implements AutoCloseable {
     private final ChatTemplate template;
     private final String name;
     private final int contextLength;
-    private final ArrayDeque<Session> idle = new ArrayDeque<>(); // guarded by itself
+    private final ArrayDeque<Idle> idle = new ArrayDeque<>(); // guarded by itself, most recently released first
+    private long reusedTokens; // statistics, guarded by idle
+
+    /** A pooled session and the prompt tokens whose keys and values it still holds (positions 0..). */
+    private record Idle(Session session, int[] tokens) {}
     private final String[] displayCache; // token text per id, filled lazily
     private final byte[][] bytesCache;
     private final boolean[] endOfGeneration;
@@ -292,19 +296,75 @@ public final class LocalEngine implements AutoCloseable {
     /** A session with an empty KV cache, from the pool or new. */
     Session acquire() {
         synchronized (idle) {
-            Session s = idle.poll();
-            if (s != null) {
-                return s;
+            Idle i = idle.poll();
+            if (i != null) {
+                i.session().rewind(0);
+                return i.session();
             }
         }
         return model.newSession(contextLength);
     }
 
+    /**
+     * A session for a generation from {@code prompt}, positioned after the longest prefix of it
+     * that a pooled session still holds (at most all but its last token, whose logits the caller
+     * needs): the caller feeds {@code prompt[session.position()..]}. Requests that share a system
+     * prompt or a conversation's earlier turns skip that part of their prefill. The logits are bit
+     * for bit those of a whole prefill, since a row's keys, values and logits do not depend on
+     * which pass computed it (see {@code dev.logprobs4j.engine.PrefillBatch}).
+     */
+    Session acquire(int[] prompt) {
+        synchronized (idle) {
+            Idle best = null;
+            int bestLength = 0;
+            for (Idle i : idle) {
+                int common = commonPrefix(i.tokens(), prompt, prompt.length - 1);
+                if (best == null || common > bestLength) {
+                    best = i;
+                    bestLength = common;
+                }
+            }
+            if (best != null) {
+                idle.remove(best);
+                best.session().rewind(bestLength);
+                reusedTokens += bestLength;
+                return best.session();
+            }
+        }
+        return model.newSession(contextLength);
+    }
+
+    private static int commonPrefix(int[] a, int[] b, int limit) {
+        int n = Math.min(Math.min(a.length, b.length), limit);
+        int i = 0;
+        while (i < n && a[i] == b[i]) {
+            i++;
+        }
+        return i;
+    }
+
     /** Returns a session to the pool, emptied. */
     void release(Session session) {
-        session.rewind(0);
+        release(session, new int[0]);
+    }
+
+    /**
+     * Returns a session that was fed {@code prompt} (or a prefix of it, if feeding failed) and
+     * then perhaps more to the pool, keeping the prompt's keys and values for a later {@link
+     * #acquire(int[])}.
+     */
+    void release(Session session, int[] prompt) {
+        int keep = Math.min(session.position(), prompt.length);
+        session.rewind(keep);
         synchronized (idle) {
-            idle.push(session);
+            idle.push(new Idle(session, java.util.Arrays.copyOf(prompt, keep)));
+        }
+    }
+
+    /** Prompt tokens that generations did not have to prefill, thanks to {@link #acquire(int[])}. */
+    long reusedTokens() {
+        synchronized (idle) {
+            return reusedTokens;
         }
     }
 

@@ -199,9 +199,10 @@ public final class LocalGeneration implements ChunkSource {
                     : "the prompt has " + prompt.length + " tokens but the context holds " + engine.contextLength(),
                     prompt.length, engine.contextLength());
         }
-        session = engine.acquire();
+        session = engine.acquire(prompt);
         try {
-            logits = session.prefill(prompt);
+            int from = session.position();
+            logits = session.prefill(from == 0 ? prompt : java.util.Arrays.copyOfRange(prompt, from, prompt.length));
         } catch (RuntimeException e) {
             finishSession();
             throw e;
@@ -362,7 +363,7 @@ public final class LocalGeneration implements ChunkSource {
         if (session != null) {
             Session s = session;
             session = null;
-            engine.release(s);
+            engine.release(s, prompt);
         }
     }
 
