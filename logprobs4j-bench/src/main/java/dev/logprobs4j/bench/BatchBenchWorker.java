@@ -92,7 +92,7 @@ public final class BatchBenchWorker {
                 new PrintStream(err, true, StandardCharsets.UTF_8), env, new dev.logprobs4j.cli.internal.Terminal(false, false),
                 new dev.logprobs4j.cli.internal.Backends(env));
         int code = dev.logprobs4j.cli.Main.run(new String[] {"batch", input.toString(), "-o", output, "--model", model.toString(),
-                "--threads", Integer.toString(threads), "--concurrency", "8"}, io);
+                "--threads", Integer.toString(threads)}, io); // the CLI's default rows in flight
         String log = err.toString(StandardCharsets.UTF_8);
         Matcher m = SUMMARY.matcher(log);
         if (code != 0 || !m.find()) {
@@ -121,9 +121,11 @@ public final class BatchBenchWorker {
                     .add("id", "string").add("text", "string");
             org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> ds = spark.createDataFrame(rows, schema).repartition(2).cache();
             ds.count();
+            // The transformer's default rows in flight, as the batch leg uses the CLI's.
             LogprobsTransformer t = new LogprobsTransformer().setInputCol("text").setOutputCol("lp").setModelPath(model.toString())
-                    .setThreads(threads).setConcurrency(8);
-            t.transform(ds.limit(warm)).collectAsList(); // loads the executor's engine and warms it up
+                    .setThreads(threads);
+            // Loads the executor's engine and warms it up (the whole file: on the same partitions as the timed job).
+            t.transform(warm >= texts.size() ? ds : ds.limit(warm)).select("lp.token_count").collectAsList();
             long t0 = System.nanoTime();
             List<org.apache.spark.sql.Row> out = t.transform(ds).select("lp.token_count", "lp.unscored").collectAsList();
             double sec = (System.nanoTime() - t0) / 1e9;

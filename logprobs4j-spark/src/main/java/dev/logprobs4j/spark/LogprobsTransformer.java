@@ -44,7 +44,8 @@ import org.apache.spark.sql.types.StructType;
  * shipped with {@code SparkContext.addFile}), loaded once per executor JVM and shared by its tasks;
  * or an OpenAI-compatible endpoint ({@code baseUrl}, e.g. a vLLM cluster), with {@code concurrency}
  * requests in flight per task. Rows of a partition run {@code concurrency} at a time so that the
- * engine batches them. Sampling seeds derive from each row's key ({@code keyCol}, default the
+ * engine batches them (scoring on the local engine without a set {@code concurrency}: rows while
+ * their texts total at most {@value #SCORE_TOKENS} tokens). Sampling seeds derive from each row's key ({@code keyCol}, default the
  * input), so a retried task writes the same output.
  *
  * {@snippet :
@@ -59,6 +60,14 @@ import org.apache.spark.sql.types.StructType;
 public final class LogprobsTransformer extends Transformer implements DefaultParamsWritable {
 
     private static final long serialVersionUID = 1L;
+
+    /**
+     * Scoring tokens a partition keeps in flight on the local engine when {@code concurrency} is
+     * not set: enough to fill several of the engine's shared forward passes (128 rows each for a
+     * large vocabulary) whatever the text length; a row count that fills them with short texts
+     * would hold hundreds of sessions of long ones.
+     */
+    static final int SCORE_TOKENS = 512;
 
     private final String uid;
     private final Param<String> inputCol;
@@ -98,7 +107,8 @@ public final class LogprobsTransformer extends Transformer implements DefaultPar
         temperature = new DoubleParam(this, "temperature", "generate: sampling temperature, 0 greedy (default 0)", ParamValidators.gtEq(0));
         topLogprobs = new IntParam(this, "topLogprobs", "alternatives per token, 0..20 (default 0)", ParamValidators.inRange(0, 20));
         seed = new LongParam(this, "seed", "the run seed rows' seeds derive from (default 0)");
-        concurrency = new IntParam(this, "concurrency", "rows of a partition in flight at once (default 8)", ParamValidators.inRange(1, 1024));
+        concurrency = new IntParam(this, "concurrency", "rows of a partition in flight at once (default 8; score on the local"
+                + " engine: rows while their texts total at most " + SCORE_TOKENS + " tokens)", ParamValidators.inRange(1, 1024));
         threads = new IntParam(this, "threads", "local engine threads per executor, 0 for all cores (default 0)", ParamValidators.gtEq(0));
         contextLength = new IntParam(this, "contextLength", "local engine context, 0 for the model's (default 0)", ParamValidators.gtEq(0));
         setDefault(outputCol, "logprobs");
@@ -203,7 +213,8 @@ public final class LogprobsTransformer extends Transformer implements DefaultPar
         String inCol = $(inputCol);
         RunSpec spec = new RunSpec($(mode), isSet(modelPath) ? $(modelPath) : null, isSet(baseUrl) ? $(baseUrl) : null,
                 isSet(endpointModel) ? $(endpointModel) : null, $(apiKeyEnv), (Integer) $(threads), (Integer) $(contextLength),
-                (Integer) $(concurrency), (Integer) $(maxTokens), (Double) $(temperature), (Integer) $(topLogprobs), (Long) $(seed),
+                (Integer) $(concurrency), $(mode).equals("score") && isSet(modelPath) && !isSet(concurrency) ? SCORE_TOKENS : 0,
+                (Integer) $(maxTokens), (Double) $(temperature), (Integer) $(topLogprobs), (Long) $(seed),
                 List.of($(labels)), in.fieldIndex(inCol), !in.apply(inCol).dataType().equals(DataTypes.StringType),
                 isSet(keyCol) ? in.fieldIndex($(keyCol)) : -1);
         return dataset.toDF().mapPartitions(new PartitionRunner(spec), Encoders.row(out));

@@ -107,7 +107,7 @@ class LogprobsTransformerClusterTest {
 
     private static LogprobsTransformer scorer() {
         return new LogprobsTransformer().setInputCol("text").setOutputCol("lp").setModelPath(model.toString())
-                .setTopLogprobs(2).setThreads(1).setConcurrency(4);
+                .setTopLogprobs(2).setThreads(1); // score: rows in flight by tokens, the default
     }
 
     @Test
@@ -190,7 +190,7 @@ class LogprobsTransformerClusterTest {
     @Test
     @Order(4)
     void paramsSurviveAPipelineSaveAndLoad() throws IOException {
-        LogprobsTransformer t = scorer().setMode("classify").setLabels(" yes", " no").setSeed(42);
+        LogprobsTransformer t = scorer().setMode("classify").setLabels(" yes", " no").setSeed(42).setConcurrency(4);
         PipelineModel fitted = new Pipeline().setStages(new PipelineStage[] {t}).fit(texts);
         Path saved = dir.resolve("pipeline");
         fitted.write().save(saved.toString());

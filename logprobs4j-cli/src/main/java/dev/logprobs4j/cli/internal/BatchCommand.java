@@ -16,7 +16,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,7 +35,7 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {
                 "  logprobs4j batch requests.jsonl -o results.jsonl",
-                "  logprobs4j batch requests.jsonl -o results.jsonl --model Llama-3.2-1B-Instruct-Q8_0.gguf --concurrency 8",
+                "  logprobs4j batch requests.jsonl -o results.jsonl --model Llama-3.2-1B-Instruct-Q8_0.gguf",
                 "  logprobs4j batch requests.jsonl -o results.jsonl --provider openai --base-url http://vllm:8000/v1",
                 "",
                 "Exit codes: 0 every line answered 200, 1 some lines have errors (see the output) or a model error,",
@@ -67,9 +66,10 @@ public final class BatchCommand implements Callable<Integer> {
     @Option(names = "--api-key", paramLabel = "KEY", description = "openai: the key. Default: OPENAI_API_KEY.")
     String apiKey;
 
-    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "8",
-            description = "Rows in flight at once. Default: ${DEFAULT-VALUE}.")
-    int concurrency;
+    @Option(names = "--concurrency", paramLabel = "N",
+            description = {"Rows in flight at once. Default: openai 8; local, scoring lines while their texts",
+                    "total at most 512 tokens (enough to fill the engine's shared passes) and 8 chat or completion lines."})
+    Integer concurrency;
 
     @Option(names = "--max-retries", paramLabel = "N", defaultValue = "2",
             description = "openai: retries of a 408/409/429/5xx answer or a connection failure. Default: ${DEFAULT-VALUE}.")
@@ -89,7 +89,7 @@ public final class BatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (concurrency < 1 || concurrency > 256) {
+        if (concurrency != null && (concurrency < 1 || concurrency > InFlight.MAX_ROWS)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--concurrency must be within [1, 256], was " + concurrency);
         }
         if (maxRetries < 0 || maxRetries > 10) {
@@ -162,10 +162,11 @@ public final class BatchCommand implements Callable<Integer> {
                 progress.row(0);
             }
             BatchProgress bar = progress;
-            Semaphore slots = new Semaphore(concurrency);
+            InFlight slots = new InFlight(concurrency != null ? concurrency : endpoint.defaultBudget());
             List<Future<Integer>> futures = new ArrayList<>(todo.size());
             for (BatchLine line : todo) {
-                slots.acquire();
+                int weight = concurrency != null ? 1 : endpoint.weight(line);
+                slots.acquire(weight);
                 futures.add(pool.submit(() -> {
                     try {
                         BatchResult result = endpoint.run(line);
@@ -173,7 +174,7 @@ public final class BatchCommand implements Callable<Integer> {
                         bar.row(result.tokens());
                         return result.status() == 200 ? 0 : 1;
                     } finally {
-                        slots.release();
+                        slots.release(weight);
                     }
                 }));
             }
@@ -206,7 +207,8 @@ public final class BatchCommand implements Callable<Integer> {
         }
         LocalChatModel local = b.build();
         try {
-            return new LocalBatchEndpoint(local, concurrency, mapper) {
+            int generations = concurrency != null ? concurrency : LocalBatchEndpoint.GENERATIONS;
+            return new LocalBatchEndpoint(local, generations, mapper) {
                 @Override
                 public void close() {
                     try {

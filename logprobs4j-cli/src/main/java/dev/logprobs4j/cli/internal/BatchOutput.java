@@ -1,8 +1,9 @@
 package dev.logprobs4j.cli.internal;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -107,34 +108,45 @@ final class BatchOutput implements AutoCloseable {
 
     /** Appends the line for a request that got an HTTP answer (OpenAI's {@code response} shape). */
     void response(String customId, int lineNumber, BatchResult result) throws IOException {
-        ObjectNode line = mapper.createObjectNode();
         String id = id(customId, lineNumber);
-        line.put("id", id);
-        line.put("custom_id", customId);
-        ObjectNode response = line.putObject("response");
-        response.put("status_code", result.status());
-        response.put("request_id", "req_" + id.substring("batch_req_".length()));
-        response.set("body", result.body());
-        line.putNull("error");
-        append(line);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096);
+        try (JsonGenerator json = mapper.createGenerator(bytes)) {
+            json.writeStartObject();
+            json.writeStringField("id", id);
+            json.writeStringField("custom_id", customId);
+            json.writeObjectFieldStart("response");
+            json.writeNumberField("status_code", result.status());
+            json.writeStringField("request_id", "req_" + id.substring("batch_req_".length()));
+            json.writeFieldName("body");
+            result.body().write(json);
+            json.writeEndObject();
+            json.writeNullField("error");
+            json.writeEndObject();
+        }
+        append(bytes);
     }
 
     /** Appends the line for an input line that could not be read ({@code response} null, {@code error {code, message}}). */
     void invalid(String customId, int lineNumber, String message) throws IOException {
-        ObjectNode line = mapper.createObjectNode();
-        line.put("id", id(customId, lineNumber));
-        line.put("custom_id", customId);
-        line.putNull("response");
-        ObjectNode error = line.putObject("error");
-        error.put("code", "invalid_request");
-        error.put("message", message);
-        append(line);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (JsonGenerator json = mapper.createGenerator(bytes)) {
+            json.writeStartObject();
+            json.writeStringField("id", id(customId, lineNumber));
+            json.writeStringField("custom_id", customId);
+            json.writeNullField("response");
+            json.writeObjectFieldStart("error");
+            json.writeStringField("code", "invalid_request");
+            json.writeStringField("message", message);
+            json.writeEndObject();
+            json.writeEndObject();
+        }
+        append(bytes);
     }
 
-    private void append(ObjectNode line) throws IOException {
-        byte[] bytes = (mapper.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
+    private void append(ByteArrayOutputStream line) throws IOException {
+        line.write('\n');
+        ByteBuffer buf = ByteBuffer.wrap(line.toByteArray());
         synchronized (this) {
-            ByteBuffer buf = ByteBuffer.wrap(bytes);
             while (buf.hasRemaining()) {
                 channel.write(buf);
             }

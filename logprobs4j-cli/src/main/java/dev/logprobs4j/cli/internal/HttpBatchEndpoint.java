@@ -18,6 +18,9 @@ import java.time.Duration;
  */
 final class HttpBatchEndpoint implements BatchEndpoint {
 
+    /** Requests in flight when no --concurrency is given. */
+    static final int DEFAULT_CONCURRENCY = 8;
+
     private final ObjectMapper mapper;
     private final HttpClient client;
     private final String baseUrl;
@@ -38,6 +41,18 @@ final class HttpBatchEndpoint implements BatchEndpoint {
     @Override
     public String modelName() {
         return model;
+    }
+
+    /** Every line weighs one row. */
+    @Override
+    public int weight(BatchLine line) {
+        return 1;
+    }
+
+    /** {@value #DEFAULT_CONCURRENCY} requests at a time: what a server's rate limits usually allow. */
+    @Override
+    public int defaultBudget() {
+        return DEFAULT_CONCURRENCY;
     }
 
     @Override

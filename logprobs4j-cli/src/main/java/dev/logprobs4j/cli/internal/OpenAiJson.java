@@ -1,11 +1,15 @@
 package dev.logprobs4j.cli.internal;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.logprobs4j.AIMessage;
 import dev.logprobs4j.Choice;
 import dev.logprobs4j.Json;
 import dev.logprobs4j.Logprobs;
 import dev.logprobs4j.ResponseInfo;
+import dev.logprobs4j.TokenLogprob;
+import dev.logprobs4j.TopLogprob;
 import dev.logprobs4j.Usage;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,6 +82,69 @@ public final class OpenAiJson {
         root.put("total_logprob", scored.totalLogprob());
         root.put("perplexity", scored.perplexity());
         return root;
+    }
+
+    /**
+     * Writes {@link #score}'s object to {@code json}, field for field and number for number the
+     * same, without building maps first: {@code logprobs4j batch} writes one per scored row.
+     */
+    public static void writeScore(JsonGenerator json, String model, String text, List<String> unscored, Logprobs scored)
+            throws IOException {
+        json.writeStartObject();
+        json.writeStringField("object", "logprobs4j.score");
+        json.writeStringField("model", model);
+        json.writeStringField("text", text);
+        json.writeArrayFieldStart("unscored");
+        for (String u : unscored) {
+            json.writeString(u);
+        }
+        json.writeEndArray();
+        json.writeObjectFieldStart("logprobs");
+        writeTokens(json, "content", scored.content());
+        if (scored.refusal() != null) {
+            writeTokens(json, "refusal", scored.refusal());
+        }
+        json.writeEndObject();
+        json.writeObjectFieldStart("usage");
+        json.writeNumberField("prompt_tokens", unscored.size() + scored.size());
+        json.writeEndObject();
+        json.writeNumberField("total_logprob", scored.totalLogprob());
+        json.writeNumberField("perplexity", scored.perplexity());
+        json.writeEndObject();
+    }
+
+    private static void writeTokens(JsonGenerator json, String field, List<TokenLogprob> tokens) throws IOException {
+        json.writeArrayFieldStart(field);
+        for (TokenLogprob t : tokens) {
+            json.writeStartObject();
+            json.writeStringField("token", t.token());
+            writeBytes(json, t.bytes());
+            json.writeNumberField("logprob", t.logprob());
+            json.writeArrayFieldStart("top_logprobs");
+            for (TopLogprob alt : t.topLogprobs()) {
+                json.writeStartObject();
+                json.writeStringField("token", alt.token());
+                writeBytes(json, alt.bytes());
+                json.writeNumberField("logprob", alt.logprob());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+    }
+
+    private static void writeBytes(JsonGenerator json, byte[] bytes) throws IOException {
+        json.writeFieldName("bytes");
+        if (bytes == null) {
+            json.writeNull();
+            return;
+        }
+        json.writeStartArray();
+        for (byte b : bytes) {
+            json.writeNumber(b & 0xFF);
+        }
+        json.writeEndArray();
     }
 
     /** OpenAI's {@code logprobs} object for {@code logprobs}, or null when none were returned. */

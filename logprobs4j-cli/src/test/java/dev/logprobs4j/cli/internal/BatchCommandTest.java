@@ -59,8 +59,9 @@ class BatchCommandTest {
         Files.write(input, inputLines());
         Path out = dir.resolve("out.jsonl");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
+        // The defaults: scoring lines in flight by tokens, 8 chat and completion lines.
         referenceExit = run(err, "batch", input.toString(), "-o", out.toString(), "--model", model.toString(),
-                "--concurrency", "8", "--threads", "2");
+                "--threads", "2");
         referenceErr = err.toString(StandardCharsets.UTF_8);
         reference = byKey(Files.readAllLines(out));
     }

@@ -64,4 +64,22 @@ class OpenAiJsonTest {
         assertThat(root.get("total_logprob").asDouble()).isCloseTo(total, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(root.get("perplexity").asDouble()).isCloseTo(Math.exp(-total / 4), org.assertj.core.data.Offset.offset(1e-12));
     }
+
+    @Test
+    void streamedScoreIsByteForByteTheScoreObjectJacksonWrites() throws Exception {
+        // Top alternatives, a null bytes field, empty and non-empty unscored, and a text with no scored token (NaN perplexity).
+        dev.logprobs4j.TokenLogprob noBytes = new dev.logprobs4j.TokenLogprob("<x>", null, -0.5, List.of(), 7, 1);
+        dev.logprobs4j.Logprobs withNull = dev.logprobs4j.Logprobs.of(List.of(Fixtures.fourLevels().content().get(0), noBytes));
+        for (Object[] c : new Object[][] {{List.of("Start"), Fixtures.fourLevels()}, {List.of(), withNull},
+                {List.of("A"), dev.logprobs4j.Logprobs.EMPTY}}) {
+            @SuppressWarnings("unchecked")
+            List<String> unscored = (List<String>) c[0];
+            dev.logprobs4j.Logprobs scored = (dev.logprobs4j.Logprobs) c[1];
+            java.io.StringWriter streamed = new java.io.StringWriter();
+            try (com.fasterxml.jackson.core.JsonGenerator json = MAPPER.createGenerator(streamed)) {
+                OpenAiJson.writeScore(json, "m", "Start \"quoted\" é", unscored, scored);
+            }
+            assertThat(streamed.toString()).isEqualTo(MAPPER.writeValueAsString(OpenAiJson.score("m", "Start \"quoted\" é", unscored, scored)));
+        }
+    }
 }

@@ -18,9 +18,13 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Scoring calls {@linkplain #join() join} before they tokenise, and a leader waits for the
  * prompts of every joined caller, and for at least as many as the last pass took (a batch's next
- * rows join only once the last ones returned), instead of running a half-empty pass. It waits at
- * most a quarter of the last pass, within [{@value #MIN_GATHER_NANOS} ns, {@value #MAX_GATHER_MILLIS}
- * ms] (the first pass, of unknown length, the maximum); a lone sequential caller never waits.
+ * rows join only once the last ones returned), instead of running a half-empty pass; it stops
+ * waiting as soon as the prompts handed in fill a forward pass. It waits at most a quarter of the
+ * last pass, within [{@value #MIN_GATHER_NANOS} ns, {@value #MAX_GATHER_MILLIS} ms] (the first
+ * pass, of unknown length, the maximum); a lone sequential caller never waits. A leader takes whole
+ * prompts, in order, up to one pass of rows (or the passes the first prompt needs alone) and
+ * leaves the rest to the next pass: callers beyond a pass then prepare their next texts, or write
+ * their answers, while the pass runs, instead of all of them waiting for one long prefill.
  * Each prompt's logits are bit-identical to a solo prefill, so what is scored beside a text never
  * changes its logprobs. The consumers run on the leader's thread while their callers wait; a
  * consumer that throws fails its own call only. Thread-safe.
@@ -53,6 +57,7 @@ final class PrefillScheduler {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Model model;
+    private final int passRows; // rows of one forward pass of the shared prefill
     private PrefillBatch batch; // created by the first leader; used only by the leader
     private final List<Job> waiting = new ArrayList<>();
     private int members;
@@ -64,6 +69,7 @@ final class PrefillScheduler {
 
     PrefillScheduler(Model model) {
         this.model = model;
+        this.passRows = PrefillBatch.defaultRows(model.config());
     }
 
     /** Announces a scoring call that will hand in prompts; call {@link #leave()} when it ends. */
@@ -164,7 +170,7 @@ final class PrefillScheduler {
             // at least as many prompts as the last pass had, so that they do not split into a solo pass
             // and the rest. A lone sequential caller (one prompt per pass) never waits.
             int expected = Math.max(members, lastPrompts);
-            while (waiting.size() < expected) {
+            while (waiting.size() < expected && waitingRows() < passRows) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     break;
@@ -175,8 +181,7 @@ final class PrefillScheduler {
                     interrupted = true;
                 }
             }
-            taken = new ArrayList<>(waiting);
-            waiting.clear();
+            taken = take();
             lastPrompts = taken.size();
             passes++;
             prompts += taken.size();
@@ -196,6 +201,32 @@ final class PrefillScheduler {
             changed.signalAll();
         }
         return interrupted;
+    }
+
+    /** Rows of the prompts handed in and not yet taken; called with the lock held. */
+    private int waitingRows() {
+        int rows = 0;
+        for (Job j : waiting) {
+            rows += j.tokens.length;
+        }
+        return rows;
+    }
+
+    /**
+     * Removes and returns the prompts of the next prefill: the first one, and the next ones while
+     * they fit in the passes it needs (one pass unless it is longer than a pass). Called with the
+     * lock held.
+     */
+    private List<Job> take() {
+        int limit = Math.ceilDiv(waiting.getFirst().tokens.length, passRows) * passRows;
+        int rows = 0;
+        int n = 0;
+        while (n < waiting.size() && (n == 0 || rows + waiting.get(n).tokens.length <= limit)) {
+            rows += waiting.get(n++).tokens.length;
+        }
+        List<Job> taken = new ArrayList<>(waiting.subList(0, n));
+        waiting.subList(0, n).clear();
+        return taken;
     }
 
     /** One shared prefill of {@code jobs}; a consumer's failure stops only its own job's callbacks. */

@@ -70,11 +70,26 @@ class PackedScoringTest {
 
     @Test
     void concurrentScoresEqualSoloScoresAndShareTheirPasses() throws Exception {
+        scoreConcurrently(3 * TEXTS.length);
+        PrefillScheduler s = packed.prefills();
+        assertThat(s.prompts()).as("windows fed").isGreaterThan(3 * TEXTS.length);
+        assertThat(s.passes()).as("shared prefills, fewer than the windows fed").isLessThan(s.prompts());
+    }
+
+    @Test
+    void promptsBeyondOnePassWaitForTheNextWholeAndKeepTheirLogprobs() throws Exception {
+        // 60 first windows of up to 12 tokens: more rows than one pass of 256 holds.
+        scoreConcurrently(10 * TEXTS.length);
+        PrefillScheduler s = packed.prefills();
+        assertThat(s.passes()).as("prefills: at least the first windows' rows / 256").isGreaterThanOrEqualTo(3);
+        assertThat(s.passes()).isLessThan(s.prompts());
+    }
+
+    private void scoreConcurrently(int n) throws Exception {
         List<List<String>> expected = new ArrayList<>();
         for (String t : TEXTS) {
             expected.add(score(solo, t));
         }
-        int n = 3 * TEXTS.length;
         ExecutorService pool = Executors.newFixedThreadPool(n);
         try {
             CountDownLatch go = new CountDownLatch(1);
@@ -98,9 +113,6 @@ class PackedScoringTest {
         } finally {
             pool.shutdownNow();
         }
-        PrefillScheduler s = packed.prefills();
-        assertThat(s.prompts()).as("windows fed").isGreaterThan(n);
-        assertThat(s.passes()).as("shared prefills, fewer than the windows fed").isLessThan(s.prompts());
     }
 
     @Test

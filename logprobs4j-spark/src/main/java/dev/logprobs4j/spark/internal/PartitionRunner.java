@@ -15,19 +15,21 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * The per-partition work: pulls up to {@code concurrency} rows, answers them at once (the local
- * engine batches concurrent calls), emits them in input order with the output struct appended,
- * and repeats. A row's answer depends only on the model, the row and the run seed, so a retried
- * task writes the same rows.
+ * The per-partition work: keeps rows in flight (the local engine batches concurrent calls), emits
+ * them in input order with the output struct appended, and admits the next rows as earlier ones
+ * finish, so the engine's passes stay full while finished rows are handed to Spark. In flight:
+ * {@code concurrency} rows, or, when scoring on the local engine without a set concurrency, rows
+ * while their texts total at most {@code tokenBudget} tokens. A row's answer depends only on the
+ * model, the row and the run seed, so a retried task writes the same rows.
  */
 public final class PartitionRunner implements MapPartitionsFunction<Row, Row> {
 
@@ -50,58 +52,118 @@ public final class PartitionRunner implements MapPartitionsFunction<Row, Row> {
         if (task != null) {
             task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> pool.shutdownNow());
         }
-        return new Iterator<>() {
-            private final List<Row> ready = new ArrayList<>();
-            private int next;
+        return new InFlight(input, model, pool);
+    }
 
-            @Override
-            public boolean hasNext() {
-                if (next < ready.size()) {
-                    return true;
+    /** The rows of one partition in flight, in input order; used by the task's thread only (the answers run on {@code pool}). */
+    private final class InFlight implements Iterator<Row> {
+        private final Iterator<Row> input;
+        private final RowModel model;
+        private final ExecutorService pool;
+        private final boolean byTokens; // else by rows
+        private final int budget;
+        private final java.util.ArrayDeque<CompletableFuture<Row>> pending = new java.util.ArrayDeque<>(); // in input order
+        private final Object finished = new Object(); // notified as each answer ends
+        private int used; // weights of the answers not yet ended; guarded by finished
+        private Row nextRow; // pulled from the input, not yet admitted
+        private int nextWeight;
+
+        InFlight(Iterator<Row> input, RowModel model, ExecutorService pool) {
+            this.input = input;
+            this.model = model;
+            this.pool = pool;
+            this.byTokens = spec.tokenBudget() > 0 && model instanceof LocalRowModel;
+            this.budget = byTokens ? spec.tokenBudget() : spec.concurrency();
+        }
+
+        /** Starts input rows while they fit; at least one when none is running. */
+        private void admit() {
+            while (true) {
+                if (nextRow == null) {
+                    if (!input.hasNext()) {
+                        return;
+                    }
+                    nextRow = input.next();
+                    nextWeight = weight(nextRow);
                 }
-                ready.clear();
-                next = 0;
-                List<Row> rows = new ArrayList<>(spec.concurrency());
-                while (rows.size() < spec.concurrency() && input.hasNext()) {
-                    rows.add(input.next());
+                synchronized (finished) {
+                    if (used > 0 && used + nextWeight > budget) {
+                        return;
+                    }
+                    used += nextWeight;
                 }
-                if (rows.isEmpty()) {
-                    pool.shutdown();
-                    return false;
-                }
-                List<Future<Object>> answers = new ArrayList<>(rows.size());
-                for (Row r : rows) {
-                    answers.add(pool.submit(() -> answer(model, r)));
-                }
-                for (int i = 0; i < rows.size(); i++) {
-                    Row r = rows.get(i);
-                    Object out;
+                Row row = nextRow;
+                int weight = nextWeight;
+                nextRow = null;
+                CompletableFuture<Row> answer = new CompletableFuture<>();
+                pool.execute(() -> {
                     try {
-                        out = answers.get(i).get();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException("interrupted", e);
-                    } catch (ExecutionException e) {
-                        throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+                        answer.complete(withAnswer(row, answer(model, row)));
+                    } catch (Throwable t) {
+                        answer.completeExceptionally(t);
+                    } finally {
+                        // After completing: next() checks isDone under this lock before it waits.
+                        synchronized (finished) {
+                            used -= weight;
+                            finished.notifyAll();
+                        }
                     }
-                    Object[] values = new Object[r.length() + 1];
-                    for (int c = 0; c < r.length(); c++) {
-                        values[c] = r.get(c);
-                    }
-                    values[r.length()] = out;
-                    ready.add(RowFactory.create(values));
-                }
-                return true;
+                });
+                pending.add(answer);
             }
+        }
 
-            @Override
-            public Row next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return ready.get(next++);
+        private int weight(Row row) {
+            if (!byTokens || row.isNullAt(spec.inputIndex())) {
+                return 1;
             }
-        };
+            return Math.min(budget, ((LocalRowModel) model).model().tokenize(row.getString(spec.inputIndex())).length);
+        }
+
+        @Override
+        public boolean hasNext() {
+            admit();
+            if (pending.isEmpty()) {
+                pool.shutdown();
+                return false;
+            }
+            return true;
+        }
+
+        @Override
+        public Row next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            CompletableFuture<Row> head = pending.peek();
+            try {
+                // While the first row runs, start the ones the rows ending meanwhile make room for.
+                while (!head.isDone()) {
+                    synchronized (finished) {
+                        if (!head.isDone()) {
+                            finished.wait();
+                        }
+                    }
+                    admit();
+                }
+                pending.poll();
+                return head.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+            }
+        }
+    }
+
+    private static Row withAnswer(Row r, Object out) {
+        Object[] values = new Object[r.length() + 1];
+        for (int c = 0; c < r.length(); c++) {
+            values[c] = r.get(c);
+        }
+        values[r.length()] = out;
+        return RowFactory.create(values);
     }
 
     /** The output struct for one row. */

@@ -15,6 +15,8 @@ import java.util.List;
  * @param threads       engine threads per executor, 0 for all cores
  * @param contextLength the engine's context, 0 for the model's
  * @param concurrency   rows of a partition in flight at once
+ * @param tokenBudget   score on the local engine: rows in flight while their texts total at most this many tokens, instead of
+ *                      {@code concurrency} rows; 0 to count rows
  * @param maxTokens     generate: the longest answer
  * @param temperature   generate: sampling temperature (0 greedy)
  * @param topLogprobs   alternatives per token
@@ -25,7 +27,7 @@ import java.util.List;
  * @param keyIndex      the key column's index, or -1 to key rows by their input
  */
 public record RunSpec(String mode, String modelPath, String baseUrl, String endpointModel, String apiKeyEnv, int threads,
-                      int contextLength, int concurrency, int maxTokens, double temperature, int topLogprobs, long seed,
+                      int contextLength, int concurrency, int tokenBudget, int maxTokens, double temperature, int topLogprobs, long seed,
                       List<String> labels, int inputIndex, boolean messagesInput, int keyIndex) implements Serializable {
 
     public RunSpec {
