@@ -147,14 +147,7 @@ final class Q4_KMatrix extends QuantizedMatrix {
         FloatVector a = FloatVector.zero(F);
         for (int b = 0; b < cols / BLOCK; b++) {
             long block = o + (long) b * BLOCK_BYTES;
-            float d = Kernels.f16(data, block);
-            float dmin = Kernels.f16(data, block + 2);
-            long sc = packedScales(data, block + SCALES);
-            long mn = packedMins(data, block + SCALES);
-            for (int j = 0; j < 8; j++) {
-                acc[SCALED + j] = d * (int) (sc >>> 8 * j & 0xFF);
-                acc[MINS + j] = dmin * (int) (mn >>> 8 * j & 0xFF);
-            }
+            scalesAndMins(block, acc, SCALED);
             for (int pair = 0; pair < 4; pair++) {
                 long qs = block + QS + 32L * pair;
                 int xp = xOffset + b * BLOCK + 64 * pair;
@@ -173,19 +166,33 @@ final class Q4_KMatrix extends QuantizedMatrix {
         a.intoArray(acc, spill);
     }
 
+    /**
+     * The eight sub-block scales (d * scale) of the super-block at {@code block} to {@code
+     * into[at..]} and its eight mins (dmin * min) to {@code into[at + 8..]}, rounded as dequantize
+     * rounds them.
+     */
+    private void scalesAndMins(long block, float[] into, int at) {
+        float d = Kernels.f16(data, block);
+        float dmin = Kernels.f16(data, block + 2);
+        long scales = packedScales(data, block + SCALES);
+        long mins = packedMins(data, block + SCALES);
+        for (int j = 0; j < 8; j++) {
+            into[at + j] = d * (int) (scales >>> 8 * j & 0xFF);
+            into[at + 8 + j] = dmin * (int) (mins >>> 8 * j & 0xFF);
+        }
+    }
+
     @Override
     void decode(long rowOffset, float[] out, int outOffset) {
+        // The spill area as scratch: the tiles fill it only after the whole panel is decoded.
+        float[] scaled = Kernels.accumulators();
         for (int b = 0; b < cols / BLOCK; b++) {
             long block = rowOffset + (long) b * BLOCK_BYTES;
-            float d = Kernels.f16(data, block);
-            float dmin = Kernels.f16(data, block + 2);
-            long scales = packedScales(data, block + SCALES);
-            long mins = packedMins(data, block + SCALES);
+            scalesAndMins(block, scaled, SCALED);
             for (int pair = 0; pair < 4; pair++) {
-                IntVector lowTable = LEVELS.mul(d * (int) (scales >>> 16 * pair & 0xFF))
-                        .sub(dmin * (int) (mins >>> 16 * pair & 0xFF)).reinterpretAsInts();
-                IntVector highTable = LEVELS.mul(d * (int) (scales >>> 16 * pair + 8 & 0xFF))
-                        .sub(dmin * (int) (mins >>> 16 * pair + 8 & 0xFF)).reinterpretAsInts();
+                IntVector lowTable = LEVELS.mul(scaled[SCALED + 2 * pair]).sub(scaled[MINS + 2 * pair]).reinterpretAsInts();
+                IntVector highTable = LEVELS.mul(scaled[SCALED + 2 * pair + 1]).sub(scaled[MINS + 2 * pair + 1])
+                        .reinterpretAsInts();
                 int o = outOffset + b * BLOCK + 64 * pair;
                 for (int i = 0; i < 32; i += 16) {
                     IntVector q = (IntVector) ByteVector.fromMemorySegment(Q, data, block + QS + 32L * pair + i, LE)
