@@ -46,33 +46,31 @@ final class Q8_0Matrix extends QuantizedMatrix {
 
     @Override
     void dot4(long o0, long o1, long o2, long o3, float[] x, int xOffset, float[] out, int at, int valid) {
-        int lanes = F.length();
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        FloatVector a2 = FloatVector.zero(F);
-        FloatVector a3 = FloatVector.zero(F);
-        for (int b = 0; b < cols / BLOCK; b++) {
-            long k = (long) b * BLOCK_BYTES;
-            // Scales hoisted out of the lane loop; a weight is d * q, exactly as dequantize computes it.
-            float d0 = Kernels.f16(data, o0 + k);
-            float d1 = Kernels.f16(data, o1 + k);
-            float d2 = Kernels.f16(data, o2 + k);
-            float d3 = Kernels.f16(data, o3 + k);
-            int xb = xOffset + b * BLOCK;
-            for (int i = 0; i < BLOCK; i += lanes) {
-                FloatVector u = FloatVector.fromArray(F, x, xb + i);
-                a0 = Kernels.bytesToFloats(data, o0 + k + 2 + i).mul(d0).fma(u, a0);
-                a1 = Kernels.bytesToFloats(data, o1 + k + 2 + i).mul(d1).fma(u, a1);
-                a2 = Kernels.bytesToFloats(data, o2 + k + 2 + i).mul(d2).fma(u, a2);
-                a3 = Kernels.bytesToFloats(data, o3 + k + 2 + i).mul(d3).fma(u, a3);
-            }
-        }
+        // One row per body and one call site: in decode, which streams the weights from memory,
+        // this ran 1B Q8_0 at 15.5-16.4 tok/s against 10.6-13.2 with the four rows in one body
+        // (same-load A/B, alternating JVMs).
         float[] acc = Kernels.accumulators();
-        a0.intoArray(acc, 0);
-        a1.intoArray(acc, 16);
-        a2.intoArray(acc, 32);
-        a3.intoArray(acc, 48);
+        for (int i = 0; i < valid; i++) {
+            dot1(i == 0 ? o0 : i == 1 ? o1 : i == 2 ? o2 : o3, x, xOffset, acc, 16 * i);
+        }
         Kernels.finish4(acc, out, at, valid);
+    }
+
+    /**
+     * The row at {@code o} times x, its accumulator stored to {@code acc[spill..]}: a block's two
+     * 16-weight halves in order (the float kernels run with 16 lanes), weights d * q as decode
+     * gives them, so the sum is the tiles' bit for bit.
+     */
+    private void dot1(long o, float[] x, int xOffset, float[] acc, int spill) {
+        FloatVector a = FloatVector.zero(F);
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long k = o + (long) b * BLOCK_BYTES;
+            float d = Kernels.f16(data, k);
+            int xb = xOffset + b * BLOCK;
+            a = Kernels.bytesToFloats(data, k + 2).mul(d).fma(FloatVector.fromArray(F, x, xb), a);
+            a = Kernels.bytesToFloats(data, k + 2 + 16).mul(d).fma(FloatVector.fromArray(F, x, xb + 16), a);
+        }
+        a.intoArray(acc, spill);
     }
 
     @Override
