@@ -164,7 +164,7 @@ final class Kernels {
 
     /**
      * This thread's spill area for a kernel's final accumulators (up to a tile's 4 x 5 vectors of up
-     * to 16 lanes), read back by {@link #finish4}, {@link #finish2} or the tiles' own finish.
+     * to 16 lanes), read back by {@link #finish4} or the tiles' own finish.
      * Passing the vectors to a method the JIT did not inline (kernel bodies exhaust its node budget)
      * would box them; arrays are not boxed.
      */
@@ -175,14 +175,6 @@ final class Kernels {
     /** Stores the lane sums of the four accumulators spilled at 0, 16, 32, 48 (the first {@code valid}). */
     static void finish4(float[] acc, float[] out, int at, int valid) {
         store4(out, at, valid, sumLanesAt(acc, 0), sumLanesAt(acc, 16), sumLanesAt(acc, 32), sumLanesAt(acc, 48));
-    }
-
-    /** Stores the lane sums of the two accumulators spilled at 0 and 16 (the first {@code valid}). */
-    static void finish2(float[] acc, float[] out, int at, int valid) {
-        out[at] = sumLanesAt(acc, 0);
-        if (valid > 1) {
-            out[at + 1] = sumLanesAt(acc, 16);
-        }
     }
 
     /**

@@ -71,18 +71,12 @@ final class Q4_0Matrix extends QuantizedMatrix {
 
     @Override
     void dot4(long o0, long o1, long o2, long o3, float[] x, int xOffset, float[] out, int at, int valid) {
-        // One row per body and one call site: in decode, which streams the weights from memory,
-        // this ran 1B Q4_0 at 16.3-18.4 tok/s against 13.0-14.3 with two rows per body (same-load
-        // A/B); with four rows per body C2 left the segment bounds checks as calls.
-        float[] acc = Kernels.accumulators();
-        for (int i = 0; i < valid; i++) {
-            dot1(i == 0 ? o0 : i == 1 ? o1 : i == 2 ? o2 : o3, x, xOffset, acc, 16 * i);
-        }
-        Kernels.finish4(acc, out, at, valid);
+        dot4ByRows(o0, o1, o2, o3, x, xOffset, out, at, valid);
     }
 
     /** The row at {@code o} times x, its accumulator stored to {@code acc[spill..]}. */
-    private void dot1(long o, float[] x, int xOffset, float[] acc, int spill) {
+    @Override
+    void dot1(long o, float[] x, int xOffset, float[] acc, int spill) {
         FloatVector a = FloatVector.zero(F);
         for (int b = 0; b < cols / BLOCK; b++) {
             long k = o + (long) b * BLOCK_BYTES;

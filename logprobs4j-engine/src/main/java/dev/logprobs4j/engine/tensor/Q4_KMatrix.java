@@ -125,14 +125,7 @@ final class Q4_KMatrix extends QuantizedMatrix {
 
     @Override
     void dot4(long o0, long o1, long o2, long o3, float[] x, int xOffset, float[] out, int at, int valid) {
-        // One row per body and one call site: the two-row body ran 3.4 ns per 32 weights when C2
-        // compiled it first and 6-8 ns after other types' kernels (its vector operations left as
-        // calls); this one runs 4.3 either way, and as fast in decode.
-        float[] acc = Kernels.accumulators();
-        for (int i = 0; i < valid; i++) {
-            dot1(i == 0 ? o0 : i == 1 ? o1 : i == 2 ? o2 : o3, x, xOffset, acc, 16 * i);
-        }
-        Kernels.finish4(acc, out, at, valid);
+        dot4ByRows(o0, o1, o2, o3, x, xOffset, out, at, valid);
     }
 
     /** Where dot1 keeps a super-block's 8 scales times d and 8 mins times dmin: past the four accumulators. */
@@ -143,7 +136,8 @@ final class Q4_KMatrix extends QuantizedMatrix {
      * The row at {@code o} times x, its accumulator stored to {@code acc[spill..]}; weights in
      * ascending order, each looked up in its sub-block's table, so the sum is the tiles' bit for bit.
      */
-    private void dot1(long o, float[] x, int xOffset, float[] acc, int spill) {
+    @Override
+    void dot1(long o, float[] x, int xOffset, float[] acc, int spill) {
         FloatVector a = FloatVector.zero(F);
         for (int b = 0; b < cols / BLOCK; b++) {
             long block = o + (long) b * BLOCK_BYTES;

@@ -83,13 +83,7 @@ final class Q6_KMatrix extends QuantizedMatrix {
 
     @Override
     void dot4(long o0, long o1, long o2, long o3, float[] x, int xOffset, float[] out, int at, int valid) {
-        // One row per body and one call site: a body for two rows grew past what C1 and C2
-        // compile. Rows past valid are not computed.
-        float[] acc = Kernels.accumulators();
-        for (int i = 0; i < valid; i++) {
-            dot1(i == 0 ? o0 : i == 1 ? o1 : i == 2 ? o2 : o3, x, xOffset, acc, 16 * i);
-        }
-        Kernels.finish4(acc, out, at, valid);
+        dot4ByRows(o0, o1, o2, o3, x, xOffset, out, at, valid);
     }
 
     /**
@@ -98,7 +92,8 @@ final class Q6_KMatrix extends QuantizedMatrix {
      * is the tiles' bit for bit. A half super-block's 64 ql and 32 qh bytes are widened to int
      * lanes once (six vectors) and every 16-weight group is cut from them with shifts and masks.
      */
-    private void dot1(long o, float[] x, int xOffset, float[] acc, int spill) {
+    @Override
+    void dot1(long o, float[] x, int xOffset, float[] acc, int spill) {
         FloatVector a = FloatVector.zero(F);
         int sc = 64; // the block's 16 scales times d, in the spill area past the four accumulators
         for (int b = 0; b < cols / BLOCK; b++) {

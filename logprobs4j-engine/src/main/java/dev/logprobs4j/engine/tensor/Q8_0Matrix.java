@@ -46,14 +46,7 @@ final class Q8_0Matrix extends QuantizedMatrix {
 
     @Override
     void dot4(long o0, long o1, long o2, long o3, float[] x, int xOffset, float[] out, int at, int valid) {
-        // One row per body and one call site: in decode, which streams the weights from memory,
-        // this ran 1B Q8_0 at 15.5-16.4 tok/s against 10.6-13.2 with the four rows in one body
-        // (same-load A/B, alternating JVMs).
-        float[] acc = Kernels.accumulators();
-        for (int i = 0; i < valid; i++) {
-            dot1(i == 0 ? o0 : i == 1 ? o1 : i == 2 ? o2 : o3, x, xOffset, acc, 16 * i);
-        }
-        Kernels.finish4(acc, out, at, valid);
+        dot4ByRows(o0, o1, o2, o3, x, xOffset, out, at, valid);
     }
 
     /**
@@ -61,7 +54,8 @@ final class Q8_0Matrix extends QuantizedMatrix {
      * 16-weight halves in order (the float kernels run with 16 lanes), weights d * q as decode
      * gives them, so the sum is the tiles' bit for bit.
      */
-    private void dot1(long o, float[] x, int xOffset, float[] acc, int spill) {
+    @Override
+    void dot1(long o, float[] x, int xOffset, float[] acc, int spill) {
         FloatVector a = FloatVector.zero(F);
         for (int b = 0; b < cols / BLOCK; b++) {
             long k = o + (long) b * BLOCK_BYTES;
