@@ -42,6 +42,7 @@ class BatchEndpointTest {
         server.createContext("/v1/", exchange -> {
             int now = inFlight.incrementAndGet();
             maxInFlight.accumulateAndGet(now, Math::max);
+            boolean counted = true;
             try {
                 String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                 JsonNode req = JSON.readTree(body);
@@ -66,13 +67,19 @@ class BatchEndpointTest {
                             + ",\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5}}").getBytes(StandardCharsets.UTF_8);
                 }
                 exchange.getResponseHeaders().add("content-type", "application/json");
+                // Counted out before answering: once the client has the answer it may send its next
+                // request, whose handler can start before this one's finally has run.
+                inFlight.decrementAndGet();
+                counted = false;
                 exchange.sendResponseHeaders(status, out.length);
                 exchange.getResponseBody().write(out);
                 exchange.close();
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             } finally {
-                inFlight.decrementAndGet();
+                if (counted) {
+                    inFlight.decrementAndGet();
+                }
             }
         });
         server.start();
