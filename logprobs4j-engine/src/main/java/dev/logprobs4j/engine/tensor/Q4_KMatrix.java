@@ -11,7 +11,9 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -134,46 +136,86 @@ final class Q4_KMatrix extends QuantizedMatrix {
 
     /**
      * The row at {@code o} times x, its accumulator stored to {@code acc[spill..]}; weights in
-     * ascending order, each looked up in its sub-block's table, so the sum is the tiles' bit for bit.
+     * ascending order, 16 at a time, each looked up in its sub-block's table, so the sum is the
+     * tiles' bit for bit. The four 64-weight pairs of a super-block are written out with constant
+     * offsets from the block, which lets C2 check the segment bounds once per block rather than
+     * with a chain of compares and conditional moves per load (as a loop over the pairs made it).
      */
     @Override
     void dot1(long o, float[] x, int xOffset, float[] acc, int spill) {
         FloatVector a = FloatVector.zero(F);
         for (int b = 0; b < cols / BLOCK; b++) {
             long block = o + (long) b * BLOCK_BYTES;
+            int xp = xOffset + b * BLOCK;
             scalesAndMins(block, acc, SCALED);
-            for (int pair = 0; pair < 4; pair++) {
-                long qs = block + QS + 32L * pair;
-                int xp = xOffset + b * BLOCK + 64 * pair;
-                IntVector low = LEVELS.mul(acc[SCALED + 2 * pair]).sub(acc[MINS + 2 * pair]).reinterpretAsInts();
-                IntVector high = LEVELS.mul(acc[SCALED + 2 * pair + 1]).sub(acc[MINS + 2 * pair + 1]).reinterpretAsInts();
-                IntVector p = (IntVector) ByteVector.fromMemorySegment(Q, data, qs, LE)
-                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-                IntVector n = (IntVector) ByteVector.fromMemorySegment(Q, data, qs + 16, LE)
-                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-                a = p.and(0xF).selectFrom(low).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xp), a);
-                a = n.and(0xF).selectFrom(low).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xp + 16), a);
-                a = p.lanewise(VectorOperators.LSHR, 4).selectFrom(high).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xp + 32), a);
-                a = n.lanewise(VectorOperators.LSHR, 4).selectFrom(high).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xp + 48), a);
-            }
+            IntVector low = LEVELS.mul(acc[SCALED]).sub(acc[MINS]).reinterpretAsInts();
+            IntVector high = LEVELS.mul(acc[SCALED + 1]).sub(acc[MINS + 1]).reinterpretAsInts();
+            IntVector p = (IntVector) ByteVector.fromMemorySegment(Q, data, block + QS, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            IntVector n = (IntVector) ByteVector.fromMemorySegment(Q, data, block + QS + 16, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            a = p.and(0xF).selectFrom(low).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xp), a);
+            a = n.and(0xF).selectFrom(low).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xp + 16), a);
+            a = p.lanewise(VectorOperators.LSHR, 4).selectFrom(high).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xp + 32), a);
+            a = n.lanewise(VectorOperators.LSHR, 4).selectFrom(high).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xp + 48), a);
+            low = LEVELS.mul(acc[SCALED + 2]).sub(acc[MINS + 2]).reinterpretAsInts();
+            high = LEVELS.mul(acc[SCALED + 3]).sub(acc[MINS + 3]).reinterpretAsInts();
+            p = (IntVector) ByteVector.fromMemorySegment(Q, data, block + QS + 32, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            n = (IntVector) ByteVector.fromMemorySegment(Q, data, block + QS + 48, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            a = p.and(0xF).selectFrom(low).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xp + 64), a);
+            a = n.and(0xF).selectFrom(low).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xp + 80), a);
+            a = p.lanewise(VectorOperators.LSHR, 4).selectFrom(high).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xp + 96), a);
+            a = n.lanewise(VectorOperators.LSHR, 4).selectFrom(high).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xp + 112), a);
+            low = LEVELS.mul(acc[SCALED + 4]).sub(acc[MINS + 4]).reinterpretAsInts();
+            high = LEVELS.mul(acc[SCALED + 5]).sub(acc[MINS + 5]).reinterpretAsInts();
+            p = (IntVector) ByteVector.fromMemorySegment(Q, data, block + QS + 64, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            n = (IntVector) ByteVector.fromMemorySegment(Q, data, block + QS + 80, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            a = p.and(0xF).selectFrom(low).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xp + 128), a);
+            a = n.and(0xF).selectFrom(low).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xp + 144), a);
+            a = p.lanewise(VectorOperators.LSHR, 4).selectFrom(high).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xp + 160), a);
+            a = n.lanewise(VectorOperators.LSHR, 4).selectFrom(high).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xp + 176), a);
+            low = LEVELS.mul(acc[SCALED + 6]).sub(acc[MINS + 6]).reinterpretAsInts();
+            high = LEVELS.mul(acc[SCALED + 7]).sub(acc[MINS + 7]).reinterpretAsInts();
+            p = (IntVector) ByteVector.fromMemorySegment(Q, data, block + QS + 96, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            n = (IntVector) ByteVector.fromMemorySegment(Q, data, block + QS + 112, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            a = p.and(0xF).selectFrom(low).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xp + 192), a);
+            a = n.and(0xF).selectFrom(low).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xp + 208), a);
+            a = p.lanewise(VectorOperators.LSHR, 4).selectFrom(high).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xp + 224), a);
+            a = n.lanewise(VectorOperators.LSHR, 4).selectFrom(high).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xp + 240), a);
         }
         a.intoArray(acc, spill);
     }
 
+    /** For each output lane (8 scales, then 8 mins), the byte of the 12 scale bytes holding its low bits. */
+    private static final VectorShuffle<Integer> LOW_BITS = VectorShuffle.fromValues(IntVector.SPECIES_512,
+            0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 8, 9, 10, 11);
+    /** The byte holding the two high bits of scales and mins 4-7 (lanes of the other entries: any). */
+    private static final VectorShuffle<Integer> HIGH_BITS = VectorShuffle.fromValues(IntVector.SPECIES_512,
+            0, 1, 2, 3, 0, 1, 2, 3, 4, 5, 6, 7, 4, 5, 6, 7);
+    private static final IntVector LOW_SHIFT = IntVector.fromArray(IntVector.SPECIES_512,
+            new int[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 4, 4}, 0);
+    private static final IntVector LOW_MASK = IntVector.fromArray(IntVector.SPECIES_512,
+            new int[] {63, 63, 63, 63, 15, 15, 15, 15, 63, 63, 63, 63, 15, 15, 15, 15}, 0);
+    private static final IntVector HIGH_MASK = IntVector.fromArray(IntVector.SPECIES_512,
+            new int[] {0, 0, 0, 0, 0x30, 0x30, 0x30, 0x30, 0, 0, 0, 0, 0x30, 0x30, 0x30, 0x30}, 0);
+    private static final VectorMask<Float> MIN_LANES = VectorMask.fromLong(FloatVector.SPECIES_512, 0xFF00L);
+
     /**
      * The eight sub-block scales (d * scale) of the super-block at {@code block} to {@code
      * into[at..]} and its eight mins (dmin * min) to {@code into[at + 8..]}, rounded as dequantize
-     * rounds them.
+     * rounds them. With vector operations: the 12 packed bytes widened to int lanes, each scale's
+     * and min's six bits gathered by two lane permutes, variable shifts and masks, then converted
+     * and multiplied by d or dmin. (Sixteen scalar unpack-convert-multiply-store sequences per
+     * block, as before, cost the one-row kernel more than its arithmetic.) Reads the 4 quant bytes
+     * after the scales too, and ignores them. Needs 16-lane vectors.
      */
     private void scalesAndMins(long block, float[] into, int at) {
         float d = Kernels.f16(data, block);
         float dmin = Kernels.f16(data, block + 2);
-        long scales = packedScales(data, block + SCALES);
-        long mins = packedMins(data, block + SCALES);
-        for (int j = 0; j < 8; j++) {
-            into[at + j] = d * (int) (scales >>> 8 * j & 0xFF);
-            into[at + 8 + j] = dmin * (int) (mins >>> 8 * j & 0xFF);
-        }
+        IntVector c = (IntVector) ByteVector.fromMemorySegment(Q, data, block + SCALES, LE)
+                .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+        IntVector six = c.rearrange(LOW_BITS).lanewise(VectorOperators.LSHR, LOW_SHIFT).and(LOW_MASK)
+                .or(c.rearrange(HIGH_BITS).lanewise(VectorOperators.LSHR, 2).and(HIGH_MASK));
+        FloatVector factor = FloatVector.broadcast(FloatVector.SPECIES_512, d).blend(dmin, MIN_LANES);
+        ((FloatVector) six.convert(VectorOperators.I2F, 0)).mul(factor).intoArray(into, at);
     }
 
     @Override
