@@ -101,63 +101,37 @@ final class Q6_KMatrix extends QuantizedMatrix {
             float d = Kernels.f16(data, block + D);
             ((FloatVector) ByteVector.fromMemorySegment(Q, data, block + SCALES, LE).castShape(F, 0)).mul(d)
                     .intoArray(acc, sc);
-            // The two halves written out with constant offsets: C2 then checks the segment bounds
-            // once per block instead of once per load.
-            long ql = block;
-            long qh = block + QH;
-            int xb = xOffset + b * BLOCK;
-            int g = sc;
-            IntVector l0 = (IntVector) ByteVector.fromMemorySegment(Q, data, ql, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-            IntVector l1 = (IntVector) ByteVector.fromMemorySegment(Q, data, ql + 16, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-            IntVector l2 = (IntVector) ByteVector.fromMemorySegment(Q, data, ql + 32, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-            IntVector l3 = (IntVector) ByteVector.fromMemorySegment(Q, data, ql + 48, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-            IntVector h0 = (IntVector) ByteVector.fromMemorySegment(Q, data, qh, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-            IntVector h1 = (IntVector) ByteVector.fromMemorySegment(Q, data, qh + 16, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-            // Weights 0-31: low nibbles of ql 0-31 with qh bits 0-1; 32-63: low nibbles of ql
-            // 32-63, qh bits 2-3; 64-95: high nibbles of ql 0-31, bits 4-5; 96-127: high
-            // nibbles of ql 32-63, bits 6-7.
-            a = ((FloatVector) l0.and(0xF).or(h0.lanewise(VectorOperators.LSHL, 4).and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(acc[g])
-                    .fma(FloatVector.fromArray(F, x, xb), a);
-            a = ((FloatVector) l1.and(0xF).or(h1.lanewise(VectorOperators.LSHL, 4).and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(acc[g + 1])
-                    .fma(FloatVector.fromArray(F, x, xb + 16), a);
-            a = ((FloatVector) l2.and(0xF).or(h0.lanewise(VectorOperators.LSHL, 2).and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(acc[g + 2])
-                    .fma(FloatVector.fromArray(F, x, xb + 32), a);
-            a = ((FloatVector) l3.and(0xF).or(h1.lanewise(VectorOperators.LSHL, 2).and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(acc[g + 3])
-                    .fma(FloatVector.fromArray(F, x, xb + 48), a);
-            a = ((FloatVector) l0.lanewise(VectorOperators.LSHR, 4).or(h0.and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(acc[g + 4])
-                    .fma(FloatVector.fromArray(F, x, xb + 64), a);
-            a = ((FloatVector) l1.lanewise(VectorOperators.LSHR, 4).or(h1.and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(acc[g + 5])
-                    .fma(FloatVector.fromArray(F, x, xb + 80), a);
-            a = ((FloatVector) l2.lanewise(VectorOperators.LSHR, 4).or(h0.lanewise(VectorOperators.LSHR, 2).and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(acc[g + 6])
-                    .fma(FloatVector.fromArray(F, x, xb + 96), a);
-            a = ((FloatVector) l3.lanewise(VectorOperators.LSHR, 4).or(h1.lanewise(VectorOperators.LSHR, 2).and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(acc[g + 7])
-                    .fma(FloatVector.fromArray(F, x, xb + 112), a);
-            ql = block + 64;
-            qh = block + QH + 32;
-            xb = xOffset + b * BLOCK + 128;
-            g = sc + 8;
-            l0 = (IntVector) ByteVector.fromMemorySegment(Q, data, ql, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-            l1 = (IntVector) ByteVector.fromMemorySegment(Q, data, ql + 16, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-            l2 = (IntVector) ByteVector.fromMemorySegment(Q, data, ql + 32, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-            l3 = (IntVector) ByteVector.fromMemorySegment(Q, data, ql + 48, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-            h0 = (IntVector) ByteVector.fromMemorySegment(Q, data, qh, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-            h1 = (IntVector) ByteVector.fromMemorySegment(Q, data, qh + 16, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-            a = ((FloatVector) l0.and(0xF).or(h0.lanewise(VectorOperators.LSHL, 4).and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(acc[g])
-                    .fma(FloatVector.fromArray(F, x, xb), a);
-            a = ((FloatVector) l1.and(0xF).or(h1.lanewise(VectorOperators.LSHL, 4).and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(acc[g + 1])
-                    .fma(FloatVector.fromArray(F, x, xb + 16), a);
-            a = ((FloatVector) l2.and(0xF).or(h0.lanewise(VectorOperators.LSHL, 2).and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(acc[g + 2])
-                    .fma(FloatVector.fromArray(F, x, xb + 32), a);
-            a = ((FloatVector) l3.and(0xF).or(h1.lanewise(VectorOperators.LSHL, 2).and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(acc[g + 3])
-                    .fma(FloatVector.fromArray(F, x, xb + 48), a);
-            a = ((FloatVector) l0.lanewise(VectorOperators.LSHR, 4).or(h0.and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(acc[g + 4])
-                    .fma(FloatVector.fromArray(F, x, xb + 64), a);
-            a = ((FloatVector) l1.lanewise(VectorOperators.LSHR, 4).or(h1.and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(acc[g + 5])
-                    .fma(FloatVector.fromArray(F, x, xb + 80), a);
-            a = ((FloatVector) l2.lanewise(VectorOperators.LSHR, 4).or(h0.lanewise(VectorOperators.LSHR, 2).and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(acc[g + 6])
-                    .fma(FloatVector.fromArray(F, x, xb + 96), a);
-            a = ((FloatVector) l3.lanewise(VectorOperators.LSHR, 4).or(h1.lanewise(VectorOperators.LSHR, 2).and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(acc[g + 7])
-                    .fma(FloatVector.fromArray(F, x, xb + 112), a);
+            for (int half = 0; half < 2; half++) {
+                long ql = block + 64L * half;
+                long qh = block + QH + 32L * half;
+                int xb = xOffset + b * BLOCK + 128 * half;
+                int g = sc + 8 * half;
+                IntVector l0 = (IntVector) ByteVector.fromMemorySegment(Q, data, ql, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                IntVector l1 = (IntVector) ByteVector.fromMemorySegment(Q, data, ql + 16, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                IntVector l2 = (IntVector) ByteVector.fromMemorySegment(Q, data, ql + 32, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                IntVector l3 = (IntVector) ByteVector.fromMemorySegment(Q, data, ql + 48, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                IntVector h0 = (IntVector) ByteVector.fromMemorySegment(Q, data, qh, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                IntVector h1 = (IntVector) ByteVector.fromMemorySegment(Q, data, qh + 16, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                // Weights 0-31: low nibbles of ql 0-31 with qh bits 0-1; 32-63: low nibbles of ql
+                // 32-63, qh bits 2-3; 64-95: high nibbles of ql 0-31, bits 4-5; 96-127: high
+                // nibbles of ql 32-63, bits 6-7.
+                a = ((FloatVector) l0.and(0xF).or(h0.lanewise(VectorOperators.LSHL, 4).and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(acc[g])
+                        .fma(FloatVector.fromArray(F, x, xb), a);
+                a = ((FloatVector) l1.and(0xF).or(h1.lanewise(VectorOperators.LSHL, 4).and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(acc[g + 1])
+                        .fma(FloatVector.fromArray(F, x, xb + 16), a);
+                a = ((FloatVector) l2.and(0xF).or(h0.lanewise(VectorOperators.LSHL, 2).and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(acc[g + 2])
+                        .fma(FloatVector.fromArray(F, x, xb + 32), a);
+                a = ((FloatVector) l3.and(0xF).or(h1.lanewise(VectorOperators.LSHL, 2).and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(acc[g + 3])
+                        .fma(FloatVector.fromArray(F, x, xb + 48), a);
+                a = ((FloatVector) l0.lanewise(VectorOperators.LSHR, 4).or(h0.and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(acc[g + 4])
+                        .fma(FloatVector.fromArray(F, x, xb + 64), a);
+                a = ((FloatVector) l1.lanewise(VectorOperators.LSHR, 4).or(h1.and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(acc[g + 5])
+                        .fma(FloatVector.fromArray(F, x, xb + 80), a);
+                a = ((FloatVector) l2.lanewise(VectorOperators.LSHR, 4).or(h0.lanewise(VectorOperators.LSHR, 2).and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(acc[g + 6])
+                        .fma(FloatVector.fromArray(F, x, xb + 96), a);
+                a = ((FloatVector) l3.lanewise(VectorOperators.LSHR, 4).or(h1.lanewise(VectorOperators.LSHR, 2).and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(acc[g + 7])
+                        .fma(FloatVector.fromArray(F, x, xb + 112), a);
+            }
         }
         a.intoArray(acc, spill);
     }
