@@ -11,6 +11,8 @@ import java.util.concurrent.Future;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class MatMulTest {
 
@@ -83,6 +85,38 @@ class MatMulTest {
             MatMul.matvec(w, x, b * cols, single, 0);
             for (int r = 0; r < rows; r++) {
                 assertThat(out[b * rows + r]).as("batch %d row %d", b, r).isEqualTo(single[r]);
+            }
+        }
+    }
+
+    /**
+     * Every type, a short and a full tile of activation rows, and row lengths of 1 to 16 blocks (or
+     * with a vector tail, for the plain types): a row gets the same bits alone, in a batch, and
+     * from {@link WeightMatrix#dot}. (A kernel that sums in another order than the tiles, say with
+     * more accumulator chains for one row, fails here.)
+     */
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K", "Q4_1", "Q5_0",
+        "Q5_1", "IQ4_NL", "Q2_K", "Q3_K", "Q5_K", "IQ4_XS"})
+    void batchedFloatProductsEqualOneRowProductsBitForBit(GgmlType type) {
+        int block = type.blockSize() == 1 ? 16 : type.blockSize();
+        int[] colsList = type.blockSize() == 1 ? new int[] {17, 100, 1023} : new int[] {block, 3 * block, 7 * block, 11 * block, 16 * block};
+        for (int cols : colsList) {
+            int rows = 21;
+            WeightMatrix w = bigMatrix(type, rows, cols, cols);
+            for (int batch = 2; batch <= 7; batch += 5) {
+                float[] x = TestData.randomFloats(batch * cols, new Random(batch + cols));
+                float[] out = new float[batch * rows];
+                MatMul.matmul(w, x, 0, batch, out, 0, 2, MatMul.Activations.FLOAT);
+                float[] single = new float[rows];
+                for (int b = 0; b < batch; b++) {
+                    MatMul.matmul(w, x, b * cols, 1, single, 0, 1, MatMul.Activations.FLOAT);
+                    for (int r = 0; r < rows; r++) {
+                        assertThat(Float.floatToRawIntBits(out[b * rows + r])).as("%s cols %d batch %d row %d col %d", type, cols, batch, b, r)
+                                .isEqualTo(Float.floatToRawIntBits(single[r]));
+                        assertThat(single[r]).as("%s cols %d: dot of row %d", type, cols, r).isEqualTo(w.dot(r, x, b * cols));
+                    }
+                }
             }
         }
     }
