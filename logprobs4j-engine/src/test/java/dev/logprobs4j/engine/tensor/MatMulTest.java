@@ -112,7 +112,7 @@ class MatMulTest {
                 for (int b = 0; b < batch; b++) {
                     MatMul.matmul(w, x, b * cols, 1, single, 0, 1, MatMul.Activations.FLOAT);
                     for (int r = 0; r < rows; r++) {
-                        assertThat(Float.floatToRawIntBits(out[b * rows + r])).as("%s cols %d batch %d row %d col %d", type, cols, batch, b, r)
+                        assertThat(Float.floatToRawIntBits(out[b * rows + r])).as("%s cols %d batch %d: activation row %d, output %d", type, cols, batch, b, r)
                                 .isEqualTo(Float.floatToRawIntBits(single[r]));
                         assertThat(single[r]).as("%s cols %d: dot of row %d", type, cols, r).isEqualTo(w.dot(r, x, b * cols));
                     }
